@@ -1,0 +1,52 @@
+#include "testutil/test_paths.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace ohlcv::testing {
+namespace fs = std::filesystem;
+
+namespace {
+std::mutex g_mu;
+std::vector<std::string>* g_dirs = nullptr;  // guarded by g_mu; removed at exit
+
+void RemoveAll() {
+  std::lock_guard lock(g_mu);
+  if (!g_dirs) return;
+  std::error_code ec;
+  for (const auto& d : *g_dirs) fs::remove_all(d, ec);
+}
+}  // namespace
+
+std::string SourceDir() { return OHLCV_SOURCE_DIR; }
+
+std::string SharedDir() {
+  if (const char* env = std::getenv("OHLCV_SHARED_DIR")) return env;
+  return (fs::path(OHLCV_SOURCE_DIR).parent_path() / "shared").string();
+}
+
+std::string SharedDataDir() {
+  fs::path p = fs::path(SharedDir()) / "data" / "sp500_2015_2020";
+  return fs::is_directory(p) ? p.string() : std::string();
+}
+
+std::string MakeTempDir(const std::string& prefix) {
+  std::string tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (!mkdtemp(buf.data())) return {};
+  std::string dir(buf.data());
+  std::lock_guard lock(g_mu);
+  if (!g_dirs) {
+    g_dirs = new std::vector<std::string>();  // lives until exit by design
+    std::atexit(RemoveAll);
+  }
+  g_dirs->push_back(dir);
+  return dir;
+}
+
+}  // namespace ohlcv::testing
