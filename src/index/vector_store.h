@@ -1,0 +1,141 @@
+// VectorStore: where windows, their summaries and their vectors are indexed.
+// Two implementations, selected by VECTOR_STORE_TYPE:
+//   local    - embedded: one data directory, SQLite (WAL) as the source of
+//              truth plus derived HNSW index files (index/local_vector_store.cc)
+//   chromadb - a ChromaDB server over its v2 HTTP API, for replicas that share
+//              one store (index/chroma_vector_store.cc)
+// Both pass the same conformance tests (tests/index/vector_store_conformance*).
+//
+// Each window is indexed in two vector spaces: kText (the embedding of its
+// summary, produced by an Embedder) and kShape (Window::shape, for "similar
+// periods"). Scores are cosine similarities in [-1, 1], higher is closer.
+//
+// The store records the embedder's name and dimension when it is created;
+// opening it with another embedder fails with InvalidArgument naming both.
+//
+// Thread-safety: safe for concurrent use. Many readers, one writer: readers
+// never observe a half-applied Upsert.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/pattern.h"
+#include "core/status.h"
+#include "core/window.h"
+
+namespace ohlcv {
+
+enum class VectorSpace : uint8_t { kText = 0, kShape = 1 };
+
+// A numeric metadata condition, e.g. {"rsi14_max", kGt, 70}. Fields: every
+// numeric field of Window (return_pct, volatility, max_drawdown_pct,
+// relative_volume, close, ...) and of WindowIndicators by their member names
+// (rsi14, rsi14_max, adx14, ...).
+struct NumericCondition {
+  enum class Op : uint8_t { kGt, kGe, kLt, kLe };
+  std::string field;
+  Op op = Op::kGt;
+  double value = 0;
+};
+
+// All given parts must hold (AND); lists are OR within themselves.
+struct WindowFilter {
+  std::vector<std::string> tickers;    // upper case; empty = any
+  std::vector<std::string> sectors;    // exact sector names; empty = any
+  std::optional<Interval> interval;
+  std::optional<int64_t> start_ts;     // window overlaps [start_ts, end_ts]:
+  std::optional<int64_t> end_ts;       //   window.end_ts >= start_ts && window.start_ts <= end_ts
+  std::vector<PatternKind> patterns;   // window has at least one event of these kinds
+  std::vector<NumericCondition> numeric;
+  std::vector<std::string> exclude_ids;
+
+  bool empty() const {
+    return tickers.empty() && sectors.empty() && !interval && !start_ts && !end_ts &&
+           patterns.empty() && numeric.empty() && exclude_ids.empty();
+  }
+};
+
+struct SearchHit {
+  Window window;
+  double score = 0;  // cosine similarity (vector), or normalised BM25 (lexical)
+};
+
+struct EmbedderIdentity {
+  std::string name;      // e.g. "sif-wink-sg-100d"
+  size_t dimension = 0;  // of kText vectors
+  size_t shape_dimension = 0;
+};
+
+// Counters a store keeps for the service's metrics (plain struct, no metrics lib).
+struct VectorStoreStats {
+  uint64_t upserts = 0, searches = 0, lexical_searches = 0, gets = 0, errors = 0;
+};
+
+class VectorStore {
+ public:
+  virtual ~VectorStore() = default;
+
+  virtual std::string_view type() const = 0;  // "local" or "chromadb"
+  virtual const EmbedderIdentity& embedder() const = 0;
+
+  // Inserts or replaces windows by id. `embeddings` holds windows.size() rows
+  // of embedder().dimension floats (row-major). Shape vectors come from
+  // Window::shape. Atomic per call for readers.
+  // REQUIRES: embeddings.size() == windows.size() * embedder().dimension.
+  virtual Status Upsert(std::span<const Window> windows, std::span<const float> embeddings) = 0;
+
+  // The k nearest windows to `query` in `space` that pass `filter`, best first.
+  virtual Result<std::vector<SearchHit>> Search(VectorSpace space, std::span<const float> query,
+                                                size_t k, const WindowFilter& filter) = 0;
+
+  // Full-text (BM25) search over summaries, best first. A store without a
+  // full-text index returns InvalidArgument("lexical search not supported").
+  virtual Result<std::vector<SearchHit>> LexicalSearch(const std::string& text, size_t k,
+                                                       const WindowFilter& filter) = 0;
+
+  // Windows that pass `filter` exactly, ordered by end_ts descending, at most
+  // `limit`. Score is 1.
+  virtual Result<std::vector<SearchHit>> Find(const WindowFilter& filter, size_t limit) = 0;
+
+  // Windows by id, in the order asked; ids not found are left out.
+  virtual Result<std::vector<Window>> Get(std::span<const std::string> ids) = 0;
+
+  virtual Result<uint64_t> DeleteTicker(const std::string& ticker) = 0;
+  virtual Result<uint64_t> Count() = 0;
+
+  // OK when the store can answer (Chroma: heartbeat); Unavailable otherwise.
+  virtual Status Health() = 0;
+
+  virtual VectorStoreStats stats() const = 0;
+};
+
+struct LocalVectorStoreOptions {
+  std::string dir;               // data directory; files: windows.db, text.hnsw, shape.hnsw
+  EmbedderIdentity embedder;     // REQUIRES: dimension > 0
+  bool read_only = false;
+  size_t hnsw_m = 16;            // graph degree (memory ~ m * 8 bytes per window per space)
+  size_t hnsw_ef_construction = 100;
+  size_t hnsw_ef_search = 64;    // raised to k when k is larger
+};
+
+struct ChromaVectorStoreOptions {
+  std::string host = "localhost";  // CHROMADB_HOST
+  int port = 8000;                 // CHROMADB_PORT
+  std::string tenant = "default_tenant";
+  std::string database = "default_database";
+  std::string collection_prefix = "ohlcv_windows";  // "<prefix>_text", "<prefix>_shape"
+  std::string auth_token;          // sent as "Authorization: Bearer ..." when non-empty
+  EmbedderIdentity embedder;
+  int timeout_ms = 10000;
+  int max_retries = 3;
+};
+
+Result<std::unique_ptr<VectorStore>> OpenLocalVectorStore(const LocalVectorStoreOptions& options);
+Result<std::unique_ptr<VectorStore>> OpenChromaVectorStore(const ChromaVectorStoreOptions& options);
+
+}  // namespace ohlcv
