@@ -1,0 +1,54 @@
+#include "cli/cli_common.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <iostream>
+
+namespace ohlcv::cli {
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kInvalidArgument: return kExitUsage;
+    case StatusCode::kNotFound: return 3;
+    case StatusCode::kUnavailable:
+    case StatusCode::kDeadlineExceeded: return 4;
+    case StatusCode::kUnauthenticated:
+    case StatusCode::kPermissionDenied: return 5;
+    case StatusCode::kResourceExhausted: return 6;
+    case StatusCode::kIOError:
+    case StatusCode::kCorruption:
+    case StatusCode::kInternal: return kExitFailure;
+  }
+  return kExitFailure;
+}
+
+int ReportError(const Status& status) {
+  std::cerr << "error: " << status.message() << "\n";
+  return ExitCodeFor(status);
+}
+
+void PrintJson(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+
+std::string BarStorePath(const GlobalOptions& global) { return global.data_dir + "/bars.db"; }
+
+Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool read_only) {
+  BarStoreOptions options;
+  options.path = BarStorePath(global);
+  options.read_only = read_only;
+  auto store = BarStore::Open(options);
+  if (!store.ok() && read_only && store.status().code() == StatusCode::kNotFound) {
+    return Status::NotFound("no data in " + global.data_dir +
+                            " yet; run `ohlcv-rag ingest` first (e.g. `ohlcv-rag ingest --source synthetic`)");
+  }
+  return store;
+}
+
+std::string NormalizeTicker(std::string ticker) {
+  std::transform(ticker.begin(), ticker.end(), ticker.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return ticker;
+}
+
+}  // namespace ohlcv::cli

@@ -1,0 +1,55 @@
+// What every subcommand shares: the data directory, output helpers, and the
+// one mapping from Status codes to process exit codes.
+//
+// Exit codes (documented in `ohlcv-rag --help`):
+//   0 success; 1 failure (internal, I/O, some units failed); 2 usage or bad
+//   input; 3 not found; 4 a remote service unavailable or timed out;
+//   5 authentication or permission; 6 rate limited / resource exhausted.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+#include "store/bar_store.h"
+
+namespace CLI {
+class App;
+}
+
+namespace ohlcv::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+struct GlobalOptions {
+  std::string data_dir;  // --data-dir, else OHLCV_DATA_DIR, else ./data
+  bool json = false;     // --json on commands that support it
+};
+
+int ExitCodeFor(const Status& status);
+
+// Prints "error: <message>" to stderr and returns ExitCodeFor(status).
+int ReportError(const Status& status);
+
+// Pretty JSON to stdout.
+void PrintJson(const nlohmann::json& j);
+
+// <data_dir>/bars.db
+std::string BarStorePath(const GlobalOptions& global);
+
+// Opens the bar store of the data directory (created when missing unless read_only).
+Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool read_only);
+
+// Upper-cases a ticker as stored.
+std::string NormalizeTicker(std::string ticker);
+
+// Registration of each command group; `exit_code` receives the result of the
+// command that ran.
+void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void RegisterInspectCommands(CLI::App& app, GlobalOptions& global, int& exit_code);
+
+}  // namespace ohlcv::cli

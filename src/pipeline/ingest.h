@@ -1,0 +1,81 @@
+// Ingest: source → bar store → indicators → patterns → windows → (sink).
+//
+// RunIngest plans the source's units (files or tickers), fetches them on a
+// small pool of threads, upserts each series into the bar store (one
+// transaction per ticker), analyses the full stored series and hands its
+// windows to an optional sink (the retrieval index). A unit that fails is
+// recorded in the stats and the others go on; only a failure of the store
+// itself, or any bad row under `strict`, stops the run.
+//
+// Incremental: for sources other than CSV, each ticker is fetched from just
+// after its newest stored bar, so a later ingest fetches only what is missing.
+//
+// Thread-safety: RunIngest is reentrant; the callbacks are called from worker
+// threads, one call at a time (serialized by the pipeline).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/window.h"
+#include "pipeline/series_analysis.h"
+#include "sources/source.h"
+#include "store/bar_store.h"
+#include "util/sector_map.h"
+
+namespace ohlcv {
+
+struct IngestOptions {
+  AnalysisOptions analysis;
+  // Worker threads fetching and analysing units. 0 = hardware concurrency.
+  size_t threads = 0;
+  // Fetch only bars newer than the newest stored one (non-CSV sources).
+  bool incremental = true;
+  // Ticker -> sector for window metadata; may be null (no sectors).
+  const SectorMap* sectors = nullptr;
+  // How many RowIssues to keep verbatim in the stats (all are counted).
+  size_t max_issues_kept = 50;
+  // Set to true from another thread to stop after the units in flight.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct UnitError {
+  std::string unit;
+  Status status;
+};
+
+struct IngestStats {
+  size_t units_total = 0;
+  size_t units_done = 0;
+  size_t tickers = 0;            // series ingested
+  uint64_t rows_read = 0;
+  uint64_t bars_inserted = 0;
+  uint64_t bars_updated = 0;
+  uint64_t bars_unchanged = 0;
+  uint64_t rows_skipped = 0;     // bad rows skipped (each also a RowIssue)
+  uint64_t rows_noted = 0;       // rows kept with a note (a RowIssue, see bar_check.h)
+  uint64_t windows = 0;
+  std::vector<RowIssue> issues;  // the first max_issues_kept
+  std::vector<UnitError> errors; // failed units
+  double seconds = 0;
+  bool cancelled = false;
+};
+
+// Called after each unit with the stats so far and the unit just finished.
+using IngestProgressFn = std::function<void(const IngestStats& so_far, const std::string& unit)>;
+// Receives the windows of one ingested series (already analysed); an error
+// fails the unit.
+using WindowSinkFn = std::function<Status(const BarSeries& bars, std::span<const Window> windows)>;
+
+// Runs an ingest. Returns the stats; a non-OK Result only when the run could
+// not proceed (planning failed, the store failed, or strict and a bad row).
+Result<IngestStats> RunIngest(Source& source, const FetchRequest& request, BarStore& store,
+                              const IngestOptions& options, const IngestProgressFn& progress = {},
+                              const WindowSinkFn& sink = {});
+
+}  // namespace ohlcv
