@@ -9,7 +9,7 @@
 #include <iostream>
 
 #include "cli/cli_common.h"
-#include "pipeline/series_analysis.h"
+#include "windows/series_analysis.h"
 #include "util/time.h"
 #include "util/window_json.h"
 

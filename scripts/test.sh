@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds, and runs every test:
+#   1. the test suite (ctest) on a RelWithDebInfo build, against real SQLite,
+#      a real ChromaDB server (npm) and loopback HTTP servers;
+#   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. each libFuzzer target for a bounded time.
+# Usage: scripts/test.sh [--quick]   (--quick: step 1 only)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+QUICK=0
+[[ "${1:-}" == "--quick" ]] && QUICK=1
+
+scripts/install-deps.sh
+export OHLCV_CACHE_DIR="$ROOT/.cache"
+mkdir -p "$OHLCV_CACHE_DIR"
+
+scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+tools/embeddings/fetch_wink.sh "$OHLCV_CACHE_DIR"
+[[ -x scripts/chroma-setup.sh ]] && scripts/chroma-setup.sh
+
+echo "==> tests"
+ctest --test-dir build --output-on-failure --timeout 900
+
+if [[ $QUICK == 1 ]]; then exit 0; fi
+
+echo "==> fuzz targets (clang, libFuzzer, bounded runs)"
+CXX=clang++ scripts/build.sh build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOHLCV_FUZZ=ON \
+  -DOHLCV_TESTS=OFF -DOHLCV_BENCH=OFF
+for target in build-fuzz/fuzz/*_fuzz; do
+  [[ -x "$target" ]] || continue
+  corpus="build-fuzz/corpus/$(basename "$target")"
+  mkdir -p "$corpus"
+  seeds=()
+  [[ -d "fuzz/seeds/$(basename "$target")" ]] && seeds=("fuzz/seeds/$(basename "$target")")
+  echo "--> $(basename "$target") for ${OHLCV_FUZZ_SECONDS:-30} s"
+  "$target" -max_total_time="${OHLCV_FUZZ_SECONDS:-30}" -rss_limit_mb=2048 -print_final_stats=1 \
+    "$corpus" "${seeds[@]}" 2>&1 | tail -n 3
+done
+
+echo "==> tests under ASan + UBSan"
+scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOHLCV_SANITIZE=ON -DOHLCV_BENCH=OFF
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  OHLCV_SANITIZED=1 ctest --test-dir build-asan --output-on-failure --timeout 1800

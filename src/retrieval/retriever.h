@@ -1,0 +1,93 @@
+// Retriever: from a question to ranked windows, and from a window to similar
+// periods.
+//
+// Retrieve(): the question is parsed (retrieval/question.h) into filters;
+// filters narrow the candidates; lexical (BM25 over summaries) and vector
+// (embedded question vs summary vectors) results are fused by reciprocal rank
+// fusion; windows that match the requested patterns and indicator conditions
+// exactly (VectorStore::Find) rank first. Every hit says why it matched.
+//
+// Similar(): the k nearest windows to one window by shape vector across all
+// tickers, excluding the query ticker's windows that overlap the query window.
+//
+// Ownership: the store and embedder are borrowed and must outlive the
+// Retriever. Thread-safety: safe for concurrent use once constructed
+// (Refresh() swaps the question context under a lock).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/window.h"
+#include "embed/embedder.h"
+#include "index/vector_store.h"
+#include "retrieval/question.h"
+
+namespace ohlcv {
+
+struct RetrievalRequest {
+  std::string question;
+  size_t k = 10;                      // hits wanted
+  std::optional<QueryType> type;      // overrides the inferred type
+  WindowFilter extra;                 // ANDed with the parsed filters (API "filters")
+};
+
+struct RetrievedWindow {
+  Window window;
+  double score = 0;                   // fused score, higher is better
+  bool exact = false;                 // matched every requested pattern/condition exactly
+  std::vector<std::string> why;       // "ticker AAPL", "breakout_20_high on 2019-03-05",
+                                      // "rsi14_max 72.1 > 70", "text rank 2", "vector 0.71"
+};
+
+struct RetrievalTimings {
+  double parse_ms = 0, embed_ms = 0, exact_ms = 0, lexical_ms = 0, vector_ms = 0, fuse_ms = 0;
+};
+
+struct RetrievalResult {
+  ParsedQuestion parsed;
+  WindowFilter filter;                // what was applied
+  std::vector<RetrievedWindow> hits;  // best first, at most k
+  RetrievalTimings timings;
+};
+
+struct SimilarRequest {
+  std::string ticker;
+  std::optional<int64_t> end_ts;      // the query window ends at or before this; default latest
+  size_t k = 10;
+  Interval interval = Interval::k1d;
+};
+
+struct SimilarResult {
+  Window query;                       // the window whose shape was searched
+  std::vector<RetrievedWindow> hits;  // best first
+};
+
+class Retriever {
+ public:
+  // REQUIRES: store and embedder outlive the Retriever; embedder matches the
+  // store's recorded embedder.
+  Retriever(VectorStore& store, Embedder& embedder, QuestionContext context);
+  ~Retriever();
+
+  Result<RetrievalResult> Retrieve(const RetrievalRequest& request) const;
+  Result<SimilarResult> Similar(const SimilarRequest& request) const;
+
+  // Replaces the question context (known tickers, sectors, latest date), e.g.
+  // after an ingest.
+  void Refresh(QuestionContext context);
+  QuestionContext context() const;
+
+ private:
+  VectorStore& store_;
+  Embedder& embedder_;
+  mutable std::mutex mu_;                          // guards parser_
+  std::shared_ptr<const QuestionParser> parser_;   // swapped by Refresh
+};
+
+}  // namespace ohlcv

@@ -1,0 +1,106 @@
+// Engine: one opened knowledge base — bar store, vector store, embedder,
+// retriever and answer engine of one data directory — and the operations the
+// CLI and the HTTP service offer on it. Both front ends call only this.
+//
+// Lifecycle: Open() opens the stores, loads (or rebuilds) the index and is
+// then "started". Ingest() runs one writer at a time (a second concurrent
+// call waits); queries keep answering from the last committed data while an
+// ingest runs, and see the new data once it has committed.
+//
+// Thread-safety: safe for concurrent use.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "embed/embedder.h"
+#include "index/vector_store.h"
+#include "pipeline/ingest.h"
+#include "retrieval/retriever.h"
+#include "sources/source_factory.h"
+#include "store/bar_store.h"
+#include "util/sector_map.h"
+
+namespace ohlcv {
+
+struct EngineOptions {
+  std::string data_dir = "./data";       // OHLCV_DATA_DIR
+  std::string cache_dir;                 // OHLCV_CACHE_DIR; word vectors live here; "" = <data_dir>/../.cache
+  std::string vector_store_type = "local";  // VECTOR_STORE_TYPE: local | chromadb
+  ChromaVectorStoreOptions chroma;       // CHROMADB_HOST / CHROMADB_PORT / token
+  std::string embedder = "sif";          // sif | openai | hashing (tests only)
+  std::string word_vectors_path;         // "" = DefaultWordVectorPath()
+  OpenAiEmbedderOptions openai_embedder;
+  std::string sectors_file;              // optional ticker,sector CSV merged into <data_dir>/sectors.csv
+  AnalysisOptions analysis;              // window length/stride, pattern thresholds
+  bool read_only = false;
+};
+
+// Health of one dependency, for /health.
+struct ComponentHealth {
+  std::string name;     // "bar_store", "vector_store", "llm"
+  bool ok = true;
+  bool critical = true; // a failing critical component makes the service unhealthy
+  std::string detail;
+};
+
+struct EngineStatus {
+  std::vector<TickerInfo> tickers;
+  uint64_t bars = 0;
+  uint64_t windows = 0;
+  uint64_t data_version = 0;
+  std::string vector_store_type;
+  std::string embedder;
+  std::string data_dir;
+};
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+  ~Engine();
+
+  // Ingests with the pipeline and indexes the windows. One at a time.
+  Result<IngestStats> Ingest(Source& source, const FetchRequest& request, IngestOptions options,
+                             const IngestProgressFn& progress = {});
+
+  Result<RetrievalResult> Retrieve(const RetrievalRequest& request) const;
+  Result<SimilarResult> Similar(const SimilarRequest& request) const;
+
+  Result<BarSeries> Bars(const std::string& ticker, Interval interval, std::optional<int64_t> start,
+                         std::optional<int64_t> end) const;
+  Result<EngineStatus> GetStatus() const;
+  std::vector<ComponentHealth> Health() const;
+
+  // Removes every bar and window of the data directory's stores.
+  Status Clear();
+  // Consistent snapshot of the data directory (bars.db, index) into dest_dir.
+  Status Backup(const std::string& dest_dir) const;
+
+  BarStore& bar_store() const { return *bar_store_; }
+  VectorStore& vector_store() const { return *vector_store_; }
+  Embedder& embedder() const { return *embedder_; }
+  const Retriever& retriever() const { return *retriever_; }
+  const SectorMap& sectors() const { return sectors_; }
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  Engine() = default;
+  Status RefreshContext();
+
+  EngineOptions options_;
+  std::unique_ptr<BarStore> bar_store_;
+  std::unique_ptr<Embedder> embedder_;
+  std::unique_ptr<VectorStore> vector_store_;
+  std::unique_ptr<Retriever> retriever_;
+  SectorMap sectors_;
+  std::mutex ingest_mu_;  // one writer at a time
+};
+
+}  // namespace ohlcv
