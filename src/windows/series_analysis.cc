@@ -7,9 +7,10 @@ void SeriesAnalysis::Analyze(const BarSeries& bars, std::string_view sector,
   indicators.Compute(bars);
   DetectPatterns(bars, indicators, options.patterns, &events);
   ComputeTrendStates(bars, indicators, options.patterns, &trend);
-  windows.clear();
   if (options.build_windows) {
-    BuildWindows(bars, indicators, events, trend, sector, options.windows, &windows);
+    BuildWindows(bars, indicators, events, trend, sector, options.windows, &windows);  // reuses memory
+  } else {
+    windows.clear();
   }
 }
 
