@@ -7,8 +7,26 @@
 // after its upsert. DataVersion() increases with every committed change so
 // caches can key on it.
 //
-// Thread-safety: safe for concurrent use. Writers are serialized internally;
-// readers run concurrently with a writer and see the last committed state.
+// Durability: WAL journal with synchronous=NORMAL. A committed Upsert survives
+// a crash of the process (SIGKILL, abort) because its WAL frames are already
+// in the OS page cache; after an OS crash or power loss the last transactions
+// committed since the previous checkpoint may be lost (rolled back as a whole,
+// never half applied). FULL would fsync every commit, several ms each, for a
+// guarantee an ingest that can simply be re-run does not need.
+//
+// Schema (schema version 1; persisted, bump kSchemaVersion on any change):
+//   schema_version(version)
+//   meta(key, value)             -- 'data_version'
+//   bars(ticker, interval, ts, open, high, low, close, volume, adj_close)
+//        PRIMARY KEY(ticker, interval, ts) WITHOUT ROWID; interval is the
+//        persisted Interval enum value; NaN prices are stored as NULL.
+//
+// Tickers are stored upper case; every call upper-cases the ticker it is given.
+//
+// Thread-safety: safe for concurrent use. Writers are serialized internally
+// (one writer connection behind a mutex; other processes wait up to
+// busy_timeout_ms); readers use a small pool of connections, run concurrently
+// with a writer and see the last committed state.
 #pragma once
 
 #include <cstdint>
@@ -24,9 +42,13 @@ namespace ohlcv {
 
 struct BarStoreOptions {
   std::string path;            // SQLite file; created with its folder when missing
-  bool read_only = false;
+  bool read_only = false;      // opens an existing file only; writes fail with PermissionDenied
   int busy_timeout_ms = 5000;  // how long a call waits for another writer's lock
+  int max_idle_readers = 4;    // reader connections kept open between calls
 };
+
+// Persisted in the file (schema_version table): bump on any schema change.
+inline constexpr int kBarStoreSchemaVersion = 1;
 
 struct UpsertStats {
   uint64_t inserted = 0;   // new (ticker, interval, ts) keys
@@ -47,15 +69,21 @@ class BarStore {
   static Result<std::unique_ptr<BarStore>> Open(const BarStoreOptions& options);
   virtual ~BarStore() = default;
 
-  // REQUIRES: series.ticker non-empty, timestamps strictly increasing.
+  // One transaction: all bars of the series or none. Bumps DataVersion() once
+  // when anything was inserted or updated, not at all otherwise.
+  // REQUIRES: series.ticker non-empty, timestamps strictly increasing, all
+  // columns of equal length (InvalidArgument otherwise, nothing written).
+  // Unavailable when another process held the write lock past busy_timeout_ms.
   virtual Result<UpsertStats> Upsert(const BarSeries& series) = 0;
 
   // Bars of one ticker in [start, end] (inclusive; nullopt = unbounded),
-  // oldest first. NotFound when the store has no bar of that ticker/interval.
+  // oldest first. NotFound when the store has no bar of that ticker/interval;
+  // an empty series when it has bars but none in the range.
   virtual Result<BarSeries> Load(const std::string& ticker, Interval interval,
                                  std::optional<int64_t> start = std::nullopt,
                                  std::optional<int64_t> end = std::nullopt) = 0;
 
+  // One entry per (ticker, interval), ordered by ticker then interval.
   virtual Result<std::vector<TickerInfo>> ListTickers() = 0;
 
   // Timestamp of the newest stored bar, nullopt when none.
@@ -68,8 +96,13 @@ class BarStore {
   // Monotonic counter bumped by every committed change.
   virtual Result<uint64_t> DataVersion() = 0;
 
-  // Writes a consistent copy of the database to `dest_path` (SQLite backup API).
+  // Writes a consistent copy of the database to `dest_path` (SQLite backup API),
+  // replacing any file there. The copy is written beside it and renamed into
+  // place, so `dest_path` never holds a partial copy. Writers are not blocked.
   virtual Status Backup(const std::string& dest_path) = 0;
+
+  // PRAGMA integrity_check: OK, or Corruption with SQLite's first findings.
+  virtual Status CheckIntegrity() = 0;
 };
 
 }  // namespace ohlcv

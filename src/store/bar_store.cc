@@ -1,0 +1,419 @@
+#include "store/bar_store.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "store/sqlite_db.h"
+
+namespace ohlcv {
+namespace {
+
+using store_internal::SqliteDb;
+using store_internal::Stmt;
+
+constexpr int64_t kMinTs = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMaxTs = std::numeric_limits<int64_t>::max();
+
+constexpr const char* kCreateSchema = R"sql(
+CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT OR IGNORE INTO meta(key, value) VALUES('data_version', 0);
+CREATE TABLE IF NOT EXISTS bars(
+  ticker TEXT NOT NULL,
+  interval INTEGER NOT NULL,
+  ts INTEGER NOT NULL,
+  open REAL, high REAL, low REAL, close REAL, volume REAL, adj_close REAL,
+  PRIMARY KEY(ticker, interval, ts)) WITHOUT ROWID;
+)sql";
+
+// The WHERE makes an identical re-upsert a no-op (sqlite3_changes() == 0), so
+// the caller can tell updated from unchanged rows; IS NOT treats NULLs
+// (NaN adj_close) as equal to each other.
+constexpr const char* kUpsertSql =
+    "INSERT INTO bars(ticker, interval, ts, open, high, low, close, volume, adj_close) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "ON CONFLICT(ticker, interval, ts) DO UPDATE SET open=excluded.open, high=excluded.high, "
+    "low=excluded.low, close=excluded.close, volume=excluded.volume, adj_close=excluded.adj_close "
+    "WHERE open IS NOT excluded.open OR high IS NOT excluded.high OR low IS NOT excluded.low OR "
+    "close IS NOT excluded.close OR volume IS NOT excluded.volume OR "
+    "adj_close IS NOT excluded.adj_close";
+constexpr const char* kExistingTsSql =
+    "SELECT ts FROM bars WHERE ticker=?1 AND interval=?2 AND ts>=?3 AND ts<=?4 ORDER BY ts";
+constexpr const char* kBumpVersionSql =
+    "UPDATE meta SET value = value + 1 WHERE key = 'data_version'";
+constexpr const char* kLoadSql =
+    "SELECT ts, open, high, low, close, volume, adj_close FROM bars "
+    "WHERE ticker=?1 AND interval=?2 AND ts>=?3 AND ts<=?4 ORDER BY ts";
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Status ValidateSeries(const BarSeries& s) {
+  if (s.ticker.empty()) return Status::InvalidArgument("upsert: empty ticker");
+  size_t n = s.ts.size();
+  if (s.open.size() != n || s.high.size() != n || s.low.size() != n || s.close.size() != n ||
+      s.volume.size() != n || s.adj_close.size() != n) {
+    return Status::InvalidArgument("upsert " + s.ticker + ": columns of unequal length");
+  }
+  for (size_t i = 1; i < n; ++i) {
+    if (s.ts[i] <= s.ts[i - 1]) {
+      return Status::InvalidArgument("upsert " + s.ticker + ": timestamps not strictly increasing at " +
+                                     std::to_string(i));
+    }
+  }
+  return Status::Ok();
+}
+
+// Rolls back an open transaction unless Commit() succeeded.
+class Transaction {
+ public:
+  explicit Transaction(SqliteDb& db) : db_(db) {}
+  ~Transaction() {
+    if (open_) (void)db_.Exec("ROLLBACK");
+  }
+  // IMMEDIATE takes the write lock now (waiting busy_timeout), so the
+  // transaction cannot fail later on a read-to-write lock upgrade.
+  Status BeginImmediate() {
+    OHLCV_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+    open_ = true;
+    return Status::Ok();
+  }
+  Status Commit() {
+    OHLCV_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+    open_ = false;
+    return Status::Ok();
+  }
+
+ private:
+  SqliteDb& db_;
+  bool open_ = false;
+};
+
+Status ConfigureConnection(SqliteDb& db, bool writer) {
+  // See the durability paragraph of bar_store.h for why NORMAL.
+  std::string pragmas = "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;";
+  if (writer) {
+    // 64 MB page cache so a whole-dataset ingest does not re-read B-tree pages;
+    // a larger auto-checkpoint keeps checkpoints (which fsync) rarer during ingest.
+    pragmas += "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;";
+  } else {
+    // mmap (256 MB of address space, not memory) lets a reader use the OS page
+    // cache directly instead of copying pages into its small private cache.
+    pragmas += "PRAGMA mmap_size=268435456;";
+  }
+  return db.Exec(pragmas);
+}
+
+Status CheckSchemaVersion(SqliteDb& db, bool may_create) {
+  OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw, db.Prepare("SELECT version FROM schema_version"));
+  Stmt st(raw);
+  int rc = sqlite3_step(st.get());
+  if (rc == SQLITE_ROW) {
+    int64_t v = st.ColumnInt(0);
+    if (v != kBarStoreSchemaVersion) {
+      return Status::InvalidArgument("bar store schema version " + std::to_string(v) +
+                                     ", this build reads version " +
+                                     std::to_string(kBarStoreSchemaVersion));
+    }
+    return Status::Ok();
+  }
+  if (rc != SQLITE_DONE) return db.Error("read schema_version");
+  if (!may_create) return Status::Corruption("bar store has no schema version row");
+  st.Reset();
+  return db.Exec("INSERT INTO schema_version(version) VALUES(" +
+                 std::to_string(kBarStoreSchemaVersion) + ")");
+}
+
+class BarStoreImpl final : public BarStore {
+ public:
+  explicit BarStoreImpl(BarStoreOptions options) : options_(std::move(options)) {}
+
+  Status Init() {
+    namespace fs = std::filesystem;
+    if (options_.path.empty()) return Status::InvalidArgument("bar store: empty path");
+    std::error_code ec;
+    if (options_.read_only) {
+      if (!fs::exists(options_.path, ec)) {
+        return Status::NotFound("bar store " + options_.path + " does not exist");
+      }
+      auto reader = AcquireReader();
+      if (!reader.ok()) return reader.status();
+      OHLCV_RETURN_IF_ERROR(CheckSchemaVersion(*reader->db, /*may_create=*/false));
+      return Status::Ok();
+    }
+    fs::path parent = fs::path(options_.path).parent_path();
+    if (!parent.empty()) fs::create_directories(parent, ec);
+    OHLCV_ASSIGN_OR_RETURN(writer_, SqliteDb::Open(options_.path, false, options_.busy_timeout_ms));
+    // journal_mode is persistent in the file; setting it needs no transaction.
+    OHLCV_RETURN_IF_ERROR(writer_->Exec("PRAGMA journal_mode=WAL"));
+    OHLCV_RETURN_IF_ERROR(ConfigureConnection(*writer_, /*writer=*/true));
+    Transaction txn(*writer_);
+    OHLCV_RETURN_IF_ERROR(txn.BeginImmediate());
+    OHLCV_RETURN_IF_ERROR(writer_->Exec(kCreateSchema));
+    OHLCV_RETURN_IF_ERROR(CheckSchemaVersion(*writer_, /*may_create=*/true));
+    return txn.Commit();
+  }
+
+  Result<UpsertStats> Upsert(const BarSeries& series) override {
+    OHLCV_RETURN_IF_ERROR(ValidateSeries(series));
+    if (!writer_) return Status::PermissionDenied("bar store opened read-only");
+    UpsertStats stats;
+    if (series.empty()) return stats;
+    const std::string ticker = Upper(series.ticker);
+    const auto interval = static_cast<int64_t>(series.interval);
+
+    std::lock_guard lock(write_mu_);
+    SqliteDb& db = *writer_;
+    Transaction txn(db);
+    OHLCV_RETURN_IF_ERROR(txn.BeginImmediate());
+
+    // Keys already stored in the series' span: a merge against them tells an
+    // insert (new key) from an update (changes() == 1 on an existing key).
+    std::vector<int64_t> existing;
+    {
+      OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw, db.Prepare(kExistingTsSql));
+      Stmt st(raw);
+      st.BindText(1, ticker);
+      st.BindInt(2, interval);
+      st.BindInt(3, series.ts.front());
+      st.BindInt(4, series.ts.back());
+      int rc;
+      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) existing.push_back(st.ColumnInt(0));
+      if (rc != SQLITE_DONE) return db.Error("upsert: read keys");
+    }
+
+    OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw, db.Prepare(kUpsertSql));
+    Stmt st(raw);
+    st.BindText(1, ticker);
+    st.BindInt(2, interval);
+    size_t e = 0;
+    for (size_t i = 0; i < series.size(); ++i) {
+      st.BindInt(3, series.ts[i]);
+      st.BindDouble(4, series.open[i]);
+      st.BindDouble(5, series.high[i]);
+      st.BindDouble(6, series.low[i]);
+      st.BindDouble(7, series.close[i]);
+      st.BindDouble(8, series.volume[i]);
+      st.BindDouble(9, series.adj_close[i]);
+      if (sqlite3_step(st.get()) != SQLITE_DONE) return db.Error("upsert " + ticker);
+      st.Reset();  // bindings stay; only ts and values change per row
+      while (e < existing.size() && existing[e] < series.ts[i]) ++e;
+      bool existed = e < existing.size() && existing[e] == series.ts[i];
+      if (!existed) {
+        ++stats.inserted;
+      } else if (sqlite3_changes(db.handle()) > 0) {
+        ++stats.updated;
+      } else {
+        ++stats.unchanged;
+      }
+    }
+    if (stats.inserted + stats.updated > 0) {
+      OHLCV_RETURN_IF_ERROR(db.Exec(kBumpVersionSql));
+    }
+    OHLCV_RETURN_IF_ERROR(txn.Commit());
+    return stats;
+  }
+
+  Result<BarSeries> Load(const std::string& ticker_in, Interval interval,
+                         std::optional<int64_t> start, std::optional<int64_t> end) override {
+    const std::string ticker = Upper(ticker_in);
+    OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
+    SqliteDb& db = *reader.db;
+    BarSeries out;
+    out.ticker = ticker;
+    out.interval = interval;
+    {
+      OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw, db.Prepare(kLoadSql));
+      Stmt st(raw);
+      st.BindText(1, ticker);
+      st.BindInt(2, static_cast<int64_t>(interval));
+      st.BindInt(3, start.value_or(kMinTs));
+      st.BindInt(4, end.value_or(kMaxTs));
+      int rc;
+      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+        out.push_back(Bar{st.ColumnInt(0), st.ColumnDouble(1), st.ColumnDouble(2),
+                          st.ColumnDouble(3), st.ColumnDouble(4), st.ColumnDouble(5),
+                          st.ColumnDouble(6)});
+      }
+      if (rc != SQLITE_DONE) return db.Error("load " + ticker);
+    }
+    if (out.empty()) {
+      OHLCV_ASSIGN_OR_RETURN(auto last, LastTs(db, ticker, interval));
+      if (!last) {
+        return Status::NotFound("no " + std::string(IntervalName(interval)) + " bars for " + ticker);
+      }
+    }
+    return out;
+  }
+
+  Result<std::vector<TickerInfo>> ListTickers() override {
+    OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
+    SqliteDb& db = *reader.db;
+    OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw,
+                           db.Prepare("SELECT ticker, interval, COUNT(*), MIN(ts), MAX(ts) FROM bars "
+                                      "GROUP BY ticker, interval ORDER BY ticker, interval"));
+    Stmt st(raw);
+    std::vector<TickerInfo> out;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      TickerInfo info;
+      info.ticker = st.ColumnText(0);
+      info.interval = static_cast<Interval>(st.ColumnInt(1));
+      info.bars = static_cast<uint64_t>(st.ColumnInt(2));
+      info.first_ts = st.ColumnInt(3);
+      info.last_ts = st.ColumnInt(4);
+      out.push_back(std::move(info));
+    }
+    if (rc != SQLITE_DONE) return db.Error("list tickers");
+    return out;
+  }
+
+  Result<std::optional<int64_t>> LastTimestamp(const std::string& ticker,
+                                               Interval interval) override {
+    OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
+    return LastTs(*reader.db, Upper(ticker), interval);
+  }
+
+  Result<uint64_t> DeleteTicker(const std::string& ticker_in) override {
+    if (!writer_) return Status::PermissionDenied("bar store opened read-only");
+    const std::string ticker = Upper(ticker_in);
+    std::lock_guard lock(write_mu_);
+    SqliteDb& db = *writer_;
+    Transaction txn(db);
+    OHLCV_RETURN_IF_ERROR(txn.BeginImmediate());
+    OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw, db.Prepare("DELETE FROM bars WHERE ticker=?1"));
+    Stmt st(raw);
+    st.BindText(1, ticker);
+    OHLCV_RETURN_IF_ERROR(db.StepDone(st));
+    auto deleted = static_cast<uint64_t>(sqlite3_changes(db.handle()));
+    if (deleted > 0) OHLCV_RETURN_IF_ERROR(db.Exec(kBumpVersionSql));
+    OHLCV_RETURN_IF_ERROR(txn.Commit());
+    return deleted;
+  }
+
+  Result<uint64_t> DataVersion() override {
+    OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
+    SqliteDb& db = *reader.db;
+    OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw,
+                           db.Prepare("SELECT value FROM meta WHERE key='data_version'"));
+    Stmt st(raw);
+    int rc = sqlite3_step(st.get());
+    if (rc == SQLITE_ROW) return static_cast<uint64_t>(st.ColumnInt(0));
+    if (rc == SQLITE_DONE) return Status::Corruption("bar store meta has no data_version");
+    return db.Error("data version");
+  }
+
+  Status Backup(const std::string& dest_path) override {
+    OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
+    const std::string tmp = dest_path + ".partial";
+    std::error_code ec;
+    std::filesystem::path parent = std::filesystem::path(dest_path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    std::filesystem::remove(tmp, ec);
+    OHLCV_ASSIGN_OR_RETURN(auto dest, SqliteDb::Open(tmp, false, options_.busy_timeout_ms));
+    sqlite3_backup* backup = sqlite3_backup_init(dest->handle(), "main", reader.db->handle(), "main");
+    if (!backup) return dest->Error("backup init");
+    // -1: copy every page in one step, inside one read transaction of the
+    // source, so the copy is a consistent snapshot even while a writer runs.
+    int rc = sqlite3_backup_step(backup, -1);
+    sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) {
+      Status st = store_internal::SqliteStatus(rc, std::string("backup: ") + sqlite3_errstr(rc));
+      dest.reset();
+      std::filesystem::remove(tmp, ec);
+      return st;
+    }
+    dest.reset();  // closes; the copy is complete on disk
+    std::filesystem::rename(tmp, dest_path, ec);
+    if (ec) return Status::IOError("backup: rename to " + dest_path + ": " + ec.message());
+    return Status::Ok();
+  }
+
+  Status CheckIntegrity() override {
+    OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
+    SqliteDb& db = *reader.db;
+    OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw, db.Prepare("PRAGMA integrity_check(10)"));
+    Stmt st(raw);
+    std::string findings;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      std::string line = st.ColumnText(0);
+      if (line == "ok") continue;
+      if (!findings.empty()) findings += "; ";
+      findings += line;
+    }
+    if (rc != SQLITE_DONE) return db.Error("integrity check");
+    if (!findings.empty()) return Status::Corruption("integrity_check: " + findings);
+    return Status::Ok();
+  }
+
+ private:
+  // A reader connection leased from the pool; returned to it on destruction.
+  struct Reader {
+    BarStoreImpl* owner = nullptr;
+    std::unique_ptr<SqliteDb> db;
+    Reader(BarStoreImpl* o, std::unique_ptr<SqliteDb> d) : owner(o), db(std::move(d)) {}
+    Reader(Reader&& other) noexcept : owner(std::exchange(other.owner, nullptr)), db(std::move(other.db)) {}
+    Reader& operator=(Reader&&) = delete;
+    ~Reader() {
+      if (owner && db) owner->Release(std::move(db));
+    }
+  };
+
+  Result<Reader> AcquireReader() {
+    {
+      std::lock_guard lock(pool_mu_);
+      if (!idle_.empty()) {
+        auto db = std::move(idle_.back());
+        idle_.pop_back();
+        return Reader(this, std::move(db));
+      }
+    }
+    OHLCV_ASSIGN_OR_RETURN(auto db, SqliteDb::Open(options_.path, /*read_only=*/true,
+                                                   options_.busy_timeout_ms));
+    OHLCV_RETURN_IF_ERROR(ConfigureConnection(*db, /*writer=*/false));
+    return Reader(this, std::move(db));
+  }
+
+  void Release(std::unique_ptr<SqliteDb> db) {
+    std::lock_guard lock(pool_mu_);
+    if (static_cast<int>(idle_.size()) < options_.max_idle_readers) idle_.push_back(std::move(db));
+  }
+
+  static Result<std::optional<int64_t>> LastTs(SqliteDb& db, const std::string& ticker,
+                                               Interval interval) {
+    OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw,
+                           db.Prepare("SELECT MAX(ts) FROM bars WHERE ticker=?1 AND interval=?2"));
+    Stmt st(raw);
+    st.BindText(1, ticker);
+    st.BindInt(2, static_cast<int64_t>(interval));
+    if (sqlite3_step(st.get()) != SQLITE_ROW) return db.Error("last timestamp");
+    if (sqlite3_column_type(st.get(), 0) == SQLITE_NULL) return std::optional<int64_t>();
+    return std::optional<int64_t>(st.ColumnInt(0));
+  }
+
+  const BarStoreOptions options_;
+  std::mutex write_mu_;              // serializes writes on writer_
+  std::unique_ptr<SqliteDb> writer_;  // null when read-only; used under write_mu_
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<SqliteDb>> idle_;  // guarded by pool_mu_
+};
+
+}  // namespace
+
+Result<std::unique_ptr<BarStore>> BarStore::Open(const BarStoreOptions& options) {
+  auto store = std::make_unique<BarStoreImpl>(options);
+  OHLCV_RETURN_IF_ERROR(store->Init().WithContext("open bar store " + options.path));
+  return std::unique_ptr<BarStore>(std::move(store));
+}
+
+}  // namespace ohlcv
