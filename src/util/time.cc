@@ -123,7 +123,8 @@ CivilDate CivilFromDays(int64_t z) {
 }
 
 CivilDate CivilFromTs(int64_t ts) {
-  int64_t days = ts >= 0 ? ts / kDay : -((-ts + kDay - 1) / kDay);
+  int64_t days = ts / kDay;  // floor division without negating (INT64_MIN safe)
+  if (ts % kDay < 0) --days;
   return CivilFromDays(days);
 }
 
@@ -131,16 +132,19 @@ std::optional<int64_t> ParseTimestamp(std::string_view text) {
   std::string_view s = Trim(text);
   if (s.size() > 1 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
   if (s.empty()) return std::nullopt;
-  // Epoch seconds (or milliseconds): all digits, not a YYYYMMDD date.
+  // Epoch seconds (or milliseconds): all digits, not a YYYYMMDD date. Values
+  // beyond about +-3000 years are rejected so date arithmetic cannot overflow.
+  constexpr int64_t kMaxEpoch = int64_t{100'000'000'000};
   if (AllDigits(s) && s.size() != 8) {
     int64_t v;
     if (!ParseInt(s, &v)) return std::nullopt;
     if (s.size() >= 13) v /= 1000;
+    if (v > kMaxEpoch) return std::nullopt;
     return v;
   }
   if (s.size() > 1 && s[0] == '-' && AllDigits(s.substr(1))) {
     int64_t v;
-    if (ParseInt(s, &v)) return v;
+    if (ParseInt(s, &v) && v >= -kMaxEpoch) return v;
     return std::nullopt;
   }
   int64_t days;

@@ -25,6 +25,11 @@ TEST(TimeTest, RejectsImpossibleOrMalformed) {
   EXPECT_FALSE(ParseTimestamp("abc"));
   EXPECT_FALSE(ParseTimestamp(""));
   EXPECT_FALSE(ParseTimestamp("2019-03-01 25:00"));
+  EXPECT_FALSE(ParseTimestamp("-9223372036854775808"));
+  EXPECT_FALSE(ParseTimestamp("9223372036854775807"));
+  EXPECT_EQ(ParseTimestamp("-86400"), -86400);
+  EXPECT_EQ(FormatDate(-1), "1969-12-31");
+  EXPECT_EQ(FormatDate(INT64_MIN / 2 - 1).size() > 0, true);
 }
 
 TEST(TimeTest, EndBoundCoversTheWholeDay) {

@@ -1,0 +1,215 @@
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "sources/bar_check.h"
+#include "sources/source.h"
+#include "util/time.h"
+
+namespace ohlcv {
+namespace {
+
+BarSeries FetchOne(Source& src, const std::string& ticker, const FetchRequest& req = {}) {
+  auto r = src.Fetch(ticker, req);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok() || r->series.empty()) return {};
+  EXPECT_EQ(r->series.size(), 1u);
+  EXPECT_TRUE(r->issues.empty());
+  return r->series[0];
+}
+
+int Weekday(int64_t ts) {  // 0 = Sunday
+  int64_t days = ts / 86400;
+  return static_cast<int>((days + 4) % 7);
+}
+
+void ExpectValid(const BarSeries& s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    Bar b = s.at(i);
+    ASSERT_EQ(CheckBar(b), std::nullopt) << i;
+    ASSERT_EQ(RangeNote(b), std::nullopt) << i;  // synthetic bars are always in range
+    ASSERT_LE(b.low, std::min(b.open, b.close)) << i;
+    ASSERT_GE(b.high, std::max(b.open, b.close)) << i;
+    ASSERT_GE(b.volume, 100) << i;
+    if (i > 0) {
+      ASSERT_GT(s.ts[i], s.ts[i - 1]) << i;
+    }
+  }
+}
+
+TEST(SyntheticSourceTest, PlanDefaultsToDemoTickersAndNormalizes) {
+  auto src = NewSyntheticSource({});
+  EXPECT_EQ(src->name(), "synthetic");
+  auto plan = src->Plan({});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(*plan, (std::vector<std::string>{"AAPL", "MSFT", "GOOGL", "AMZN"}));
+  FetchRequest req;
+  req.tickers = {" nvda", "NVDA", "spy"};
+  EXPECT_EQ(*src->Plan(req), (std::vector<std::string>{"NVDA", "SPY"}));
+  req.tickers = {" "};
+  EXPECT_EQ(src->Plan(req).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(SyntheticSourceTest, DeterministicPerSeedAndTicker) {
+  auto a = NewSyntheticSource({});
+  auto b = NewSyntheticSource({});
+  BarSeries x = FetchOne(*a, "AAPL");
+  BarSeries y = FetchOne(*b, "aapl");
+  ASSERT_EQ(x.size(), 1260u);
+  EXPECT_EQ(x.ticker, "AAPL");
+  EXPECT_EQ(x.ts, y.ts);
+  EXPECT_EQ(x.close, y.close);
+  EXPECT_EQ(x.volume, y.volume);
+
+  BarSeries other_ticker = FetchOne(*a, "MSFT");
+  EXPECT_NE(other_ticker.close, x.close);
+  SyntheticSourceOptions o;
+  o.seed = 7;
+  BarSeries other_seed = FetchOne(*NewSyntheticSource(o), "AAPL");
+  EXPECT_NE(other_seed.close, x.close);
+}
+
+// Golden values: the stream must be bit-identical on every platform and
+// build. If this fails after an intended model change, update the values.
+TEST(SyntheticSourceTest, GoldenValuesForSeed42) {
+  BarSeries s = FetchOne(*NewSyntheticSource({}), "AAPL");
+  ASSERT_EQ(s.size(), 1260u);
+  EXPECT_EQ(FormatDate(s.ts[0]), "2015-01-02");
+  double sum_close = 0, sum_volume = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    sum_close += s.close[i];
+    sum_volume += s.volume[i];
+  }
+  EXPECT_EQ(FormatDate(s.ts.back()), "2019-11-14");
+  EXPECT_EQ(s.close[0], 79.49);
+  EXPECT_EQ(s.close.back(), 62.17);
+  EXPECT_EQ(sum_close, 85535.669999999955);
+  EXPECT_EQ(sum_volume, 21392163750.0);
+}
+
+TEST(SyntheticSourceTest, DailyBarsAreValidTradingDays) {
+  auto src = NewSyntheticSource({});
+  for (const char* t : {"AAPL", "MSFT", "GOOGL", "AMZN", "XOM", "JPM"}) {
+    BarSeries s = FetchOne(*src, t);
+    ASSERT_EQ(s.size(), 1260u);
+    ExpectValid(s);
+    for (int64_t ts : s.ts) {
+      ASSERT_EQ(ts % 86400, 0);
+      int wd = Weekday(ts);
+      ASSERT_TRUE(wd >= 1 && wd <= 5) << FormatDate(ts);
+      CivilDate c = CivilFromTs(ts);
+      ASSERT_FALSE(c.month == 12 && c.day == 25) << FormatDate(ts);
+    }
+  }
+}
+
+TEST(SyntheticSourceTest, HasRegimesGapsAndVolumeLinkedToMoves) {
+  BarSeries s = FetchOne(*NewSyntheticSource({}), "AAPL");
+  size_t gaps = 0;
+  int up_runs = 0, down_runs = 0;
+  double abs_ret_hi_vol = 0, abs_ret_lo_vol = 0;
+  size_t n_hi = 0, n_lo = 0;
+  double vol_median_guess = 0;
+  for (double v : s.volume) vol_median_guess += v;
+  vol_median_guess /= static_cast<double>(s.size());
+  for (size_t i = 1; i < s.size(); ++i) {
+    if (std::fabs(s.open[i] / s.close[i - 1] - 1) > 0.02) ++gaps;
+    double r = std::fabs(s.close[i] / s.open[i] - 1);
+    if (s.volume[i] > vol_median_guess) {
+      abs_ret_hi_vol += r;
+      ++n_hi;
+    } else {
+      abs_ret_lo_vol += r;
+      ++n_lo;
+    }
+  }
+  // 60-bar returns: both rising and falling stretches exist.
+  for (size_t i = 60; i < s.size(); i += 60) {
+    double r = s.close[i] / s.close[i - 60] - 1;
+    up_runs += r > 0.05;
+    down_runs += r < -0.05;
+  }
+  EXPECT_GE(gaps, 5u);
+  EXPECT_LE(gaps, 120u);
+  EXPECT_GE(up_runs, 1);
+  EXPECT_GE(down_runs, 1);
+  ASSERT_GT(n_hi, 0u);
+  ASSERT_GT(n_lo, 0u);
+  EXPECT_GT(abs_ret_hi_vol / n_hi, abs_ret_lo_vol / n_lo);  // volume follows |return|
+}
+
+TEST(SyntheticSourceTest, StartEndSelectBarsOfTheSameStream) {
+  auto src = NewSyntheticSource({});
+  BarSeries full = FetchOne(*src, "AAPL");
+  FetchRequest req;
+  req.start = full.ts[100];
+  req.end = full.ts[199];
+  BarSeries part = FetchOne(*src, "AAPL", req);
+  ASSERT_EQ(part.size(), 100u);
+  EXPECT_EQ(part.ts.front(), full.ts[100]);
+  EXPECT_EQ(part.close.front(), full.close[100]);
+  EXPECT_EQ(part.close.back(), full.close[199]);
+
+  // A start alone gives `bars` bars from there on.
+  FetchRequest from;
+  from.start = full.ts[100];
+  BarSeries tail = FetchOne(*src, "AAPL", from);
+  ASSERT_EQ(tail.size(), 1260u);
+  EXPECT_EQ(tail.close[0], full.close[100]);
+  EXPECT_EQ(tail.close[1159], full.close[1259]);
+
+  // An end beyond the default length extends the same stream.
+  FetchRequest longer;
+  longer.end = full.ts.back() + 30 * 86400;
+  BarSeries ext = FetchOne(*src, "AAPL", longer);
+  ASSERT_GT(ext.size(), full.size());
+  EXPECT_EQ(ext.close[full.size() - 1], full.close.back());
+
+  FetchRequest before;
+  before.end = full.ts[0] - 1;
+  auto none = src->Fetch("AAPL", before);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->series.empty());
+}
+
+TEST(SyntheticSourceTest, IntradayBarsStayInsideTheSession) {
+  auto src = NewSyntheticSource({});
+  for (Interval iv : {Interval::k1m, Interval::k5m, Interval::k1h}) {
+    FetchRequest req;
+    req.interval = iv;
+    BarSeries s = FetchOne(*src, "MSFT", req);
+    ASSERT_EQ(s.size(), 1260u);
+    EXPECT_EQ(s.interval, iv);
+    ExpectValid(s);
+    for (size_t i = 0; i < s.size(); ++i) {
+      int64_t tod = s.ts[i] % 86400;
+      ASSERT_GE(tod, 14 * 3600 + 1800);
+      ASSERT_LT(tod, 21 * 3600);
+      int wd = Weekday(s.ts[i]);
+      ASSERT_TRUE(wd >= 1 && wd <= 5);
+      if (i > 0 && s.ts[i] / 86400 == s.ts[i - 1] / 86400) {
+        ASSERT_EQ(s.ts[i] - s.ts[i - 1], IntervalSeconds(iv));
+      }
+    }
+  }
+}
+
+TEST(SyntheticSourceTest, WeeklyAndMonthlyBars) {
+  auto src = NewSyntheticSource({});
+  FetchRequest wk;
+  wk.interval = Interval::k1wk;
+  BarSeries w = FetchOne(*src, "AAPL", wk);
+  ExpectValid(w);
+  for (int64_t ts : w.ts) ASSERT_EQ(Weekday(ts), 1);
+  FetchRequest mo;
+  mo.interval = Interval::k1mo;
+  BarSeries m = FetchOne(*src, "AAPL", mo);
+  ExpectValid(m);
+  for (int64_t ts : m.ts) ASSERT_EQ(CivilFromTs(ts).day, 1u);
+  EXPECT_EQ(FormatDate(m.ts[1]), "2015-02-01");
+}
+
+}  // namespace
+}  // namespace ohlcv
