@@ -4,11 +4,19 @@
 // Retrieve(): the question is parsed (retrieval/question.h) into filters;
 // filters narrow the candidates; lexical (BM25 over summaries) and vector
 // (embedded question vs summary vectors) results are fused by reciprocal rank
-// fusion; windows that match the requested patterns and indicator conditions
-// exactly (VectorStore::Find) rank first. Every hit says why it matched.
+// fusion (retrieval/rank_fusion.h, k = 60); windows that match the requested
+// patterns and indicator conditions exactly (VectorStore::Find) rank first,
+// those whose requested pattern is dated inside the asked period before those
+// that only overlap it, stronger matches (more events, larger margins) first,
+// then the most recent. Every hit says why it matched. A question that names
+// only unknown tickers returns no hits (parsed.unknown_tickers says which),
+// never other tickers' windows. A store without full-text search (Chroma)
+// simply contributes no lexical list.
 //
 // Similar(): the k nearest windows to one window by shape vector across all
-// tickers, excluding the query ticker's windows that overlap the query window.
+// tickers, excluding the query ticker's windows that overlap the query window,
+// and keeping at most one of several mutually overlapping windows of the same
+// ticker (the best), so the k hits are k distinct periods.
 //
 // Ownership: the store and embedder are borrowed and must outlive the
 // Retriever. Thread-safety: safe for concurrent use once constructed
@@ -29,6 +37,19 @@
 #include "retrieval/question.h"
 
 namespace ohlcv {
+
+struct RetrieverOptions {
+  // Depth of the lexical and vector lists fused: max(candidate_factor * k,
+  // min_candidates). Default 3 and 30.
+  size_t candidate_factor = 3;
+  size_t min_candidates = 30;
+  // At most this many exact matches are read (most recent first) and ranked.
+  // Default 2000.
+  size_t max_exact = 2000;
+  // Similar(): shape neighbours fetched per hit wanted, before dropping
+  // overlapping ones. Default 4.
+  size_t similar_overfetch = 4;
+};
 
 struct RetrievalRequest {
   std::string question;
@@ -72,10 +93,16 @@ class Retriever {
  public:
   // REQUIRES: store and embedder outlive the Retriever; embedder matches the
   // store's recorded embedder.
-  Retriever(VectorStore& store, Embedder& embedder, QuestionContext context);
+  Retriever(VectorStore& store, Embedder& embedder, QuestionContext context,
+            RetrieverOptions options = {});
   ~Retriever();
 
+  // Errors: those of the store (Unavailable for a Chroma server that is
+  // down, ...) and of the embedder; a question nothing matches is OK with no
+  // hits.
   Result<RetrievalResult> Retrieve(const RetrievalRequest& request) const;
+  // NotFound when the store has no window of request.ticker ending at or
+  // before request.end_ts.
   Result<SimilarResult> Similar(const SimilarRequest& request) const;
 
   // Replaces the question context (known tickers, sectors, latest date), e.g.
@@ -84,8 +111,11 @@ class Retriever {
   QuestionContext context() const;
 
  private:
+  std::shared_ptr<const QuestionParser> parser() const;
+
   VectorStore& store_;
   Embedder& embedder_;
+  const RetrieverOptions options_;
   mutable std::mutex mu_;                          // guards parser_
   std::shared_ptr<const QuestionParser> parser_;   // swapped by Refresh
 };

@@ -29,7 +29,6 @@ TEST(TimeTest, RejectsImpossibleOrMalformed) {
   EXPECT_FALSE(ParseTimestamp("9223372036854775807"));
   EXPECT_EQ(ParseTimestamp("-86400"), -86400);
   EXPECT_EQ(FormatDate(-1), "1969-12-31");
-  EXPECT_EQ(FormatDate(INT64_MIN / 2 - 1).size() > 0, true);
 }
 
 TEST(TimeTest, EndBoundCoversTheWholeDay) {
