@@ -15,7 +15,8 @@
 // Vectors are clustered (200 centres + noise), like real summary embeddings,
 // not uniform random. Each query pass runs --reps times; medians reported.
 //
-// Usage: index_bench [--n N] [--queries Q] [--reps R] [--dir DIR]
+// Usage: index_bench [--n N] [--queries Q] [--reps R] [--dir DIR] [--sweep 1]
+// (--sweep 1 runs only the HNSW parameter sweep; see Sweep().)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -108,12 +109,67 @@ uint64_t FileBytes(const std::string& path) {
   return ec ? 0 : n;
 }
 
+// --sweep 1: HNSW alone over the clustered text vectors for several
+// (M, ef_construction) pairs: build CPU seconds (2 threads), query p50 and
+// recall@10 against brute force. Chooses the defaults; no SQLite involved.
+int Sweep(size_t n, size_t queries) {
+  using index_internal::HnswIndex;
+  std::mt19937 rng(42);
+  auto text = Clustered(rng, n, kDim, 0.6f);
+  std::vector<uint64_t> labels(n);
+  for (size_t i = 0; i < n; ++i) labels[i] = i;
+  std::uniform_int_distribution<size_t> any(0, n - 1);
+  std::normal_distribution<float> g;
+  std::vector<std::vector<float>> qs(queries);
+  std::vector<std::set<uint64_t>> truth(queries);
+  for (size_t qi = 0; qi < queries; ++qi) {
+    size_t i = any(rng);
+    auto& q = qs[qi];
+    q.assign(text.begin() + i * kDim, text.begin() + (i + 1) * kDim);
+    for (auto& x : q) x += 0.05f * g(rng);
+    std::vector<std::pair<float, size_t>> sc(n);
+    for (size_t r = 0; r < n; ++r) {
+      float d = 0;
+      for (size_t j = 0; j < kDim; ++j) d += q[j] * text[r * kDim + j];
+      sc[r] = {-d, r};
+    }
+    std::partial_sort(sc.begin(), sc.begin() + 10, sc.end());
+    for (size_t r = 0; r < 10; ++r) truth[qi].insert(sc[r].second);
+  }
+  std::printf("sweep: n=%zu dim=%zu queries=%zu, load average %s\n", n, kDim, queries,
+              LoadAverage().c_str());
+  const size_t configs[][3] = {{16, 100, 64}, {16, 64, 64}, {16, 40, 64}, {12, 64, 64},
+                               {8, 64, 64},   {16, 64, 32}, {12, 40, 64}};
+  for (const auto& c : configs) {
+    index_internal::HnswParams p{kDim, c[0], c[1], c[2], n};
+    auto idx = HnswIndex::Create(p);
+    auto tb = Clock::now();
+    double c0 = CpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
+    (void)(*idx)->Add(text, labels, 2);
+    double wall = Seconds(tb), cpu = CpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    std::vector<double> lat;
+    size_t found = 0;
+    for (size_t qi = 0; qi < queries; ++qi) {
+      auto tq = Clock::now();
+      auto hits = (*idx)->Search(qs[qi], 10);
+      lat.push_back(Seconds(tq) * 1e3);
+      for (const auto& h : hits) found += truth[qi].count(h.label);
+    }
+    std::printf("M=%zu ef_construction=%zu ef_search=%zu: build %.2f s wall, %.2f s CPU = %.0f "
+                "vectors per CPU-second; query p50 %.3f ms p99 %.3f ms; recall@10 %.4f\n",
+                c[0], c[1], c[2], wall, cpu, n / cpu, Percentile(lat, 0.5), Percentile(lat, 0.99),
+                double(found) / (10.0 * queries));
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress visible when redirected
   size_t n = 130000, queries = 500;
   int reps = 3;
+  bool sweep = false;
   std::string dir;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
@@ -121,7 +177,9 @@ int main(int argc, char** argv) {
     else if (a == "--queries") queries = std::stoul(argv[i + 1]);
     else if (a == "--reps") reps = std::stoi(argv[i + 1]);
     else if (a == "--dir") dir = argv[i + 1];
+    else if (a == "--sweep") sweep = std::stoi(argv[i + 1]) != 0;
   }
+  if (sweep) return Sweep(n, queries);
   if (dir.empty()) dir = (std::filesystem::temp_directory_path() / "ohlcv-index-bench").string();
   std::filesystem::remove_all(dir);
 
@@ -197,17 +255,21 @@ int main(int argc, char** argv) {
     using index_internal::HnswIndex;
     std::vector<uint64_t> labels(n);
     for (size_t i = 0; i < n; ++i) labels[i] = i;
-    double build[2];
+    double build[2], cpu[2];
     for (int s = 0; s < 2; ++s) {
       index_internal::HnswParams p{s ? kShapeDim : kDim, options.hnsw_m,
                                    options.hnsw_ef_construction, options.hnsw_ef_search, n};
       auto idx = HnswIndex::Create(p);
       auto tb = Clock::now();
+      double c0 = CpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
       (void)(*idx)->Add(s ? std::span<const float>(shape) : std::span<const float>(text), labels, 2);
       build[s] = Seconds(tb);
+      cpu[s] = CpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
     }
-    std::printf("baseline hnsw-only build, same run: text %.2f s + shape %.2f s = %.0f windows/s\n",
-                build[0], build[1], n / (build[0] + build[1]));
+    std::printf("baseline hnsw-only build, same run: text %.2f s + shape %.2f s = %.0f windows/s; "
+                "CPU text %.2f s + shape %.2f s = %.0f windows per CPU-second\n",
+                build[0], build[1], n / (build[0] + build[1]), cpu[0], cpu[1],
+                n / (cpu[0] + cpu[1]));
   }
   auto tr = Clock::now();
   opened = OpenLocalVectorStore(options);

@@ -10,14 +10,14 @@
 #include <vector>
 
 #include "core/status.h"
-#include "index/sqlite_conn.h"
 #include "index/vector_store.h"
+#include "util/sqlite.h"
 
 namespace ohlcv::index_internal {
 
 struct SqlFilter {
   std::string where;               // e.g. "w.ticker IN (?,?) AND ..."; "1" when empty
-  std::vector<SqlValue> params;    // values for the `?` in `where`, in order
+  std::vector<sqlite::Value> params; // values for the `?` in `where`, in order
 };
 
 // `alias` names the windows table in the surrounding query ("w").

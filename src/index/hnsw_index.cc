@@ -277,4 +277,18 @@ size_t HnswIndex::MemoryBytes() const {
   return bytes;
 }
 
+const char* HnswIndex::SimdPath() {
+#if defined(USE_AVX512)
+  if (AVX512Capable()) return "avx512";
+#endif
+#if defined(USE_AVX)
+  if (AVXCapable()) return "avx";
+#endif
+#if defined(USE_SSE)
+  return "sse";
+#else
+  return "scalar";
+#endif
+}
+
 }  // namespace ohlcv::index_internal

@@ -100,7 +100,7 @@ int WindowSelectColumnCount() {
   return kLeadColumns + static_cast<int>(kFields.size()) + kTrailColumns;
 }
 
-Result<Window> DecodeWindow(const Stmt& s, int c) {
+Result<Window> DecodeWindow(const sqlite::Stmt& s, int c) {
   Window w;
   w.id = s.Text(c);
   w.ticker = s.Text(c + 1);
@@ -128,7 +128,7 @@ std::string WindowInsertSql() {
   return fmt::format("INSERT OR REPLACE INTO windows({}) VALUES({})", cols, params);
 }
 
-void BindWindowRow(Stmt& s, const Window& w, int64_t seq, int64_t label,
+void BindWindowRow(sqlite::Stmt& s, const Window& w, int64_t seq, int64_t label,
                    std::span<const float> text_vec) {
   s.BindInt(1, seq);
   s.BindText(2, w.id);

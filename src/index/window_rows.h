@@ -20,7 +20,7 @@
 
 #include "core/status.h"
 #include "core/window.h"
-#include "index/sqlite_conn.h"
+#include "util/sqlite.h"
 
 namespace ohlcv::index_internal {
 
@@ -48,13 +48,13 @@ std::string WindowSelectColumns(std::string_view alias);
 // Number of columns WindowSelectColumns yields.
 int WindowSelectColumnCount();
 // Rebuilds a Window from the columns starting at `first_col`.
-Result<Window> DecodeWindow(const Stmt& stmt, int first_col);
+Result<Window> DecodeWindow(const sqlite::Stmt& stmt, int first_col);
 
 // "INSERT OR REPLACE INTO windows(...) VALUES(?...)"; BindWindowRow fills it.
 std::string WindowInsertSql();
 // Binds seq, label, the window's columns and the (already normalised) text
 // vector. Shape is stored as given (Get returns it unchanged).
-void BindWindowRow(Stmt& stmt, const Window& w, int64_t seq, int64_t label,
+void BindWindowRow(sqlite::Stmt& stmt, const Window& w, int64_t seq, int64_t label,
                    std::span<const float> text_vec);
 
 // "kind:bar:ts:ref_ts:value;..." and back.

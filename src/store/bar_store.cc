@@ -9,13 +9,13 @@
 #include <string>
 #include <utility>
 
-#include "store/sqlite_db.h"
+#include "util/sqlite.h"
 
 namespace ohlcv {
 namespace {
 
-using store_internal::SqliteDb;
-using store_internal::Stmt;
+using SqliteDb = sqlite::Db;
+using sqlite::Stmt;
 
 constexpr int64_t kMinTs = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMaxTs = std::numeric_limits<int64_t>::max();
@@ -114,11 +114,11 @@ Status ConfigureConnection(SqliteDb& db, bool writer) {
 }
 
 Status CheckSchemaVersion(SqliteDb& db, bool may_create) {
-  OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw, db.Prepare("SELECT version FROM schema_version"));
-  Stmt st(raw);
-  int rc = sqlite3_step(st.get());
-  if (rc == SQLITE_ROW) {
-    int64_t v = st.ColumnInt(0);
+  OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached("SELECT version FROM schema_version"));
+  auto row = st.Step();
+  if (!row.ok()) return row.status().WithContext("read schema_version");
+  if (*row) {
+    int64_t v = st.Int(0);
     if (v != kBarStoreSchemaVersion) {
       return Status::InvalidArgument("bar store schema version " + std::to_string(v) +
                                      ", this build reads version " +
@@ -126,7 +126,6 @@ Status CheckSchemaVersion(SqliteDb& db, bool may_create) {
     }
     return Status::Ok();
   }
-  if (rc != SQLITE_DONE) return db.Error("read schema_version");
   if (!may_create) return Status::Corruption("bar store has no schema version row");
   st.Reset();
   return db.Exec("INSERT INTO schema_version(version) VALUES(" +
@@ -180,19 +179,20 @@ class BarStoreImpl final : public BarStore {
     // insert (new key) from an update (changes() == 1 on an existing key).
     std::vector<int64_t> existing;
     {
-      OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw, db.Prepare(kExistingTsSql));
-      Stmt st(raw);
+      OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(kExistingTsSql));
       st.BindText(1, ticker);
       st.BindInt(2, interval);
       st.BindInt(3, series.ts.front());
       st.BindInt(4, series.ts.back());
-      int rc;
-      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) existing.push_back(st.ColumnInt(0));
-      if (rc != SQLITE_DONE) return db.Error("upsert: read keys");
+      while (true) {
+        auto row = st.Step();
+        if (!row.ok()) return row.status().WithContext("upsert: read keys");
+        if (!*row) break;
+        existing.push_back(st.Int(0));
+      }
     }
 
-    OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw, db.Prepare(kUpsertSql));
-    Stmt st(raw);
+    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(kUpsertSql));
     st.BindText(1, ticker);
     st.BindInt(2, interval);
     size_t e = 0;
@@ -204,13 +204,13 @@ class BarStoreImpl final : public BarStore {
       st.BindDouble(7, series.close[i]);
       st.BindDouble(8, series.volume[i]);
       st.BindDouble(9, series.adj_close[i]);
-      if (sqlite3_step(st.get()) != SQLITE_DONE) return db.Error("upsert " + ticker);
-      st.Reset();  // bindings stay; only ts and values change per row
+      OHLCV_RETURN_IF_ERROR(st.Run().WithContext("upsert " + ticker));
+      st.Rewind();  // bindings stay; only ts and values change per row
       while (e < existing.size() && existing[e] < series.ts[i]) ++e;
       bool existed = e < existing.size() && existing[e] == series.ts[i];
       if (!existed) {
         ++stats.inserted;
-      } else if (sqlite3_changes(db.handle()) > 0) {
+      } else if (db.Changes() > 0) {
         ++stats.updated;
       } else {
         ++stats.unchanged;
@@ -232,19 +232,18 @@ class BarStoreImpl final : public BarStore {
     out.ticker = ticker;
     out.interval = interval;
     {
-      OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw, db.Prepare(kLoadSql));
-      Stmt st(raw);
+      OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(kLoadSql));
       st.BindText(1, ticker);
       st.BindInt(2, static_cast<int64_t>(interval));
       st.BindInt(3, start.value_or(kMinTs));
       st.BindInt(4, end.value_or(kMaxTs));
-      int rc;
-      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-        out.push_back(Bar{st.ColumnInt(0), st.ColumnDouble(1), st.ColumnDouble(2),
-                          st.ColumnDouble(3), st.ColumnDouble(4), st.ColumnDouble(5),
-                          st.ColumnDouble(6)});
+      while (true) {
+        auto row = st.Step();
+        if (!row.ok()) return row.status().WithContext("load " + ticker);
+        if (!*row) break;
+        out.push_back(Bar{st.Int(0), st.Double(1), st.Double(2), st.Double(3), st.Double(4),
+                          st.Double(5), st.Double(6)});
       }
-      if (rc != SQLITE_DONE) return db.Error("load " + ticker);
     }
     if (out.empty()) {
       OHLCV_ASSIGN_OR_RETURN(auto last, LastTs(db, ticker, interval));
@@ -258,22 +257,22 @@ class BarStoreImpl final : public BarStore {
   Result<std::vector<TickerInfo>> ListTickers() override {
     OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
     SqliteDb& db = *reader.db;
-    OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw,
-                           db.Prepare("SELECT ticker, interval, COUNT(*), MIN(ts), MAX(ts) FROM bars "
-                                      "GROUP BY ticker, interval ORDER BY ticker, interval"));
-    Stmt st(raw);
+    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(
+                                        "SELECT ticker, interval, COUNT(*), MIN(ts), MAX(ts) FROM bars "
+                                        "GROUP BY ticker, interval ORDER BY ticker, interval"));
     std::vector<TickerInfo> out;
-    int rc;
-    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    while (true) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status().WithContext("list tickers");
+      if (!*row) break;
       TickerInfo info;
-      info.ticker = st.ColumnText(0);
-      info.interval = static_cast<Interval>(st.ColumnInt(1));
-      info.bars = static_cast<uint64_t>(st.ColumnInt(2));
-      info.first_ts = st.ColumnInt(3);
-      info.last_ts = st.ColumnInt(4);
+      info.ticker = std::string(st.Text(0));
+      info.interval = static_cast<Interval>(st.Int(1));
+      info.bars = static_cast<uint64_t>(st.Int(2));
+      info.first_ts = st.Int(3);
+      info.last_ts = st.Int(4);
       out.push_back(std::move(info));
     }
-    if (rc != SQLITE_DONE) return db.Error("list tickers");
     return out;
   }
 
@@ -290,11 +289,10 @@ class BarStoreImpl final : public BarStore {
     SqliteDb& db = *writer_;
     Transaction txn(db);
     OHLCV_RETURN_IF_ERROR(txn.BeginImmediate());
-    OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw, db.Prepare("DELETE FROM bars WHERE ticker=?1"));
-    Stmt st(raw);
+    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached("DELETE FROM bars WHERE ticker=?1"));
     st.BindText(1, ticker);
-    OHLCV_RETURN_IF_ERROR(db.StepDone(st));
-    auto deleted = static_cast<uint64_t>(sqlite3_changes(db.handle()));
+    OHLCV_RETURN_IF_ERROR(st.Run());
+    auto deleted = static_cast<uint64_t>(db.Changes());
     if (deleted > 0) OHLCV_RETURN_IF_ERROR(db.Exec(kBumpVersionSql));
     OHLCV_RETURN_IF_ERROR(txn.Commit());
     return deleted;
@@ -303,13 +301,12 @@ class BarStoreImpl final : public BarStore {
   Result<uint64_t> DataVersion() override {
     OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
     SqliteDb& db = *reader.db;
-    OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw,
-                           db.Prepare("SELECT value FROM meta WHERE key='data_version'"));
-    Stmt st(raw);
-    int rc = sqlite3_step(st.get());
-    if (rc == SQLITE_ROW) return static_cast<uint64_t>(st.ColumnInt(0));
-    if (rc == SQLITE_DONE) return Status::Corruption("bar store meta has no data_version");
-    return db.Error("data version");
+    OHLCV_ASSIGN_OR_RETURN(Stmt st,
+                           db.PrepareCached("SELECT value FROM meta WHERE key='data_version'"));
+    auto row = st.Step();
+    if (!row.ok()) return row.status().WithContext("data version");
+    if (*row) return static_cast<uint64_t>(st.Int(0));
+    return Status::Corruption("bar store meta has no data_version");
   }
 
   Status Backup(const std::string& dest_path) override {
@@ -327,7 +324,7 @@ class BarStoreImpl final : public BarStore {
     int rc = sqlite3_backup_step(backup, -1);
     sqlite3_backup_finish(backup);
     if (rc != SQLITE_DONE) {
-      Status st = store_internal::SqliteStatus(rc, std::string("backup: ") + sqlite3_errstr(rc));
+      Status st = sqlite::StatusFrom(rc, std::string("backup: ") + sqlite3_errstr(rc));
       dest.reset();
       std::filesystem::remove(tmp, ec);
       return st;
@@ -341,17 +338,17 @@ class BarStoreImpl final : public BarStore {
   Status CheckIntegrity() override {
     OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
     SqliteDb& db = *reader.db;
-    OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw, db.Prepare("PRAGMA integrity_check(10)"));
-    Stmt st(raw);
+    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.Prepare("PRAGMA integrity_check(10)"));
     std::string findings;
-    int rc;
-    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-      std::string line = st.ColumnText(0);
+    while (true) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status().WithContext("integrity check");
+      if (!*row) break;
+      std::string line(st.Text(0));
       if (line == "ok") continue;
       if (!findings.empty()) findings += "; ";
       findings += line;
     }
-    if (rc != SQLITE_DONE) return db.Error("integrity check");
     if (!findings.empty()) return Status::Corruption("integrity_check: " + findings);
     return Status::Ok();
   }
@@ -391,14 +388,15 @@ class BarStoreImpl final : public BarStore {
 
   static Result<std::optional<int64_t>> LastTs(SqliteDb& db, const std::string& ticker,
                                                Interval interval) {
-    OHLCV_ASSIGN_OR_RETURN(sqlite3_stmt * raw,
-                           db.Prepare("SELECT MAX(ts) FROM bars WHERE ticker=?1 AND interval=?2"));
-    Stmt st(raw);
+    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(
+                                        "SELECT MAX(ts) FROM bars WHERE ticker=?1 AND interval=?2"));
     st.BindText(1, ticker);
     st.BindInt(2, static_cast<int64_t>(interval));
-    if (sqlite3_step(st.get()) != SQLITE_ROW) return db.Error("last timestamp");
-    if (sqlite3_column_type(st.get(), 0) == SQLITE_NULL) return std::optional<int64_t>();
-    return std::optional<int64_t>(st.ColumnInt(0));
+    auto row = st.Step();
+    if (!row.ok()) return row.status().WithContext("last timestamp");
+    if (!*row) return db.Error("last timestamp");
+    if (st.IsNull(0)) return std::optional<int64_t>();
+    return std::optional<int64_t>(st.Int(0));
   }
 
   const BarStoreOptions options_;

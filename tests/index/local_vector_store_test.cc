@@ -554,3 +554,16 @@ TEST(HnswIndexTest, SaveLoadRoundTripAndTornFileDetected) {
 
 }  // namespace
 }  // namespace ohlcv
+
+// hnsw_index.cc is built with -mavx2 -mfma; on a CPU with AVX hnswlib must
+// then pick its AVX kernel (an SSE fallback would silently cost build speed).
+TEST(HnswIndexTest, UsesAvxKernelWhenTheCpuHasIt) {
+  const std::string path = ohlcv::index_internal::HnswIndex::SimdPath();
+  if (__builtin_cpu_supports("avx512f")) {
+    EXPECT_TRUE(path == "avx" || path == "avx512") << path;
+  } else if (__builtin_cpu_supports("avx")) {
+    EXPECT_EQ(path, "avx");
+  } else {
+    EXPECT_NE(path, "avx");
+  }
+}

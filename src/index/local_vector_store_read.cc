@@ -1,0 +1,203 @@
+#include "index/local_vector_store_impl.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "index/fts_query.h"
+#include "index/window_rows.h"
+
+namespace ohlcv::index_internal {
+
+// FTS5's BM25 gives a term found in more than half of the documents an idf
+// of ~0 (clamped to 1e-6), so it cannot change the ranking, yet FTS5 would
+// score every document containing it: with summaries where "RSI" or
+// "uptrend" is everywhere that costs 100+ ms. Such terms are dropped when a
+// rarer term remains; terms found nowhere are dropped too.
+Result<std::vector<std::string>> LocalVectorStore::PruneCommonTokens(Conn& db,
+                                                                     std::vector<std::string> tokens) {
+  const int64_t docs = rows_.load();
+  OHLCV_ASSIGN_OR_RETURN(Stmt df, db.Prepare("SELECT doc FROM windows_fts_vocab WHERE term = ?"));
+  std::vector<std::pair<int64_t, std::string>> found;
+  for (auto& t : tokens) {
+    df.BindText(1, t);
+    OHLCV_ASSIGN_OR_RETURN(bool row, df.Step());
+    int64_t n = row ? df.Int(0) : 0;
+    df.Reset();
+    // Non-ASCII tokens may be folded differently by the tokenizer: keep them.
+    bool ascii = std::all_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (n > 0 || !ascii) found.emplace_back(ascii ? n : 0, std::move(t));
+  }
+  std::vector<std::string> out;
+  for (auto& [n, t] : found) {
+    if (2 * n <= docs) out.push_back(t);
+  }
+  if (out.empty() && !found.empty()) {  // all common: keep the rarest
+    auto rarest = std::min_element(found.begin(), found.end());
+    out.push_back(rarest->second);
+  }
+  return out;
+}
+
+// One FTS5 query: up to k rows matching `match` and the filter, best first,
+// with their raw BM25 scores (positive, higher is better).
+Result<std::vector<SearchHit>> LocalVectorStore::RunLexical(Conn& db, const std::string& match,
+                                                            size_t k, const WindowFilter& filter,
+                                                            const SqlFilter& f) {
+  // Ticker matches weigh more than a word in the summary. Without a filter,
+  // rank inside FTS5 first and join only the top k rows.
+  OHLCV_ASSIGN_OR_RETURN(
+      Stmt stmt,
+      db.Prepare(filter.empty()
+                     ? fmt::format("SELECT {}, t.r FROM (SELECT rowid AS l, bm25(windows_fts, 1.0, 3.0, 1.0) AS r "
+                                   "FROM windows_fts WHERE windows_fts MATCH ? ORDER BY r LIMIT ?2) t "
+                                   "JOIN windows w ON w.label = t.l ORDER BY t.r LIMIT ?2",
+                                   index_internal::WindowSelectColumns("w"))
+                     : fmt::format("SELECT {}, bm25(windows_fts, 1.0, 3.0, 1.0) AS r FROM windows_fts "
+                                   "JOIN windows w ON w.label = windows_fts.rowid "
+                                   "WHERE windows_fts MATCH ? AND {} ORDER BY r LIMIT ?",
+                                   index_internal::WindowSelectColumns("w"), f.where)));
+  stmt.BindText(1, match);
+  if (filter.empty()) {
+    stmt.BindInt(2, static_cast<int64_t>(k));
+  } else {
+    stmt.BindAll(f.params, 2);
+    stmt.BindInt(static_cast<int>(f.params.size()) + 2, static_cast<int64_t>(k));
+  }
+  std::vector<SearchHit> out;
+  const int rank_col = index_internal::WindowSelectColumnCount();
+  while (true) {
+    OHLCV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    OHLCV_ASSIGN_OR_RETURN(Window w, index_internal::DecodeWindow(stmt, 0));
+    out.push_back({std::move(w), -stmt.Double(rank_col)});  // bm25() is negative
+  }
+  return out;
+}
+
+// Windows holding every (useful) term rank first; when they are fewer than
+// k, windows holding any term fill the rest. The all-terms query is also the
+// cheap one (FTS5 intersects from the rarest term). Scores are relative to
+// the best hit, in (0, 1], non-increasing.
+Result<std::vector<SearchHit>> LocalVectorStore::LexicalSearch(const std::string& text, size_t k,
+                                                               const WindowFilter& filter) {
+  lexical_.fetch_add(1, std::memory_order_relaxed);
+  auto tokens = index_internal::FtsTokens(text);
+  if (tokens.empty() || k == 0) return std::vector<SearchHit>{};
+  auto f = index_internal::BuildSqlFilter(filter, "w");
+  if (!f.ok()) return Fail(f.status());
+  auto lease = AcquireReader();
+  if (!lease.ok()) return Fail(lease.status());
+  auto pruned = PruneCommonTokens(**lease, std::move(tokens));
+  if (!pruned.ok()) return Fail(pruned.status());
+  if (pruned->empty()) return std::vector<SearchHit>{};
+  auto normalise = [](std::vector<SearchHit>& hits, double cap) {
+    if (hits.empty()) return;
+    const double best = hits.front().score > 0 ? hits.front().score : 1;
+    for (auto& h : hits) h.score = std::clamp(h.score / best * cap, 1e-9, cap);
+  };
+  auto all = RunLexical(**lease, index_internal::FtsMatchExpression(*pruned, "AND"), k, filter, *f);
+  if (!all.ok()) return Fail(all.status());
+  std::vector<SearchHit> out = std::move(all).value();
+  normalise(out, 1.0);
+  if (out.size() < k && pruned->size() > 1) {
+    auto any = RunLexical(**lease, index_internal::FtsMatchExpression(*pruned, "OR"), k + out.size(),
+                          filter, *f);
+    if (!any.ok()) return Fail(any.status());
+    // Relative to the best any-term hit (often an all-terms one), scaled
+    // under the last all-terms hit so the order stays non-increasing.
+    normalise(*any, out.empty() ? 1.0 : out.back().score);
+    std::set<std::string> seen;
+    for (const auto& h : out) seen.insert(h.window.id);
+    std::vector<SearchHit> rest;
+    for (auto& h : *any) {
+      if (!seen.count(h.window.id)) rest.push_back(std::move(h));
+    }
+    for (auto& h : rest) {
+      if (out.size() == k) break;
+      out.push_back(std::move(h));
+    }
+  }
+  return out;
+}
+
+Result<std::vector<SearchHit>> LocalVectorStore::Find(const WindowFilter& filter, size_t limit) {
+  auto f = index_internal::BuildSqlFilter(filter, "w");
+  if (!f.ok()) return Fail(f.status());
+  if (limit == 0) return std::vector<SearchHit>{};
+  auto lease = AcquireReader();
+  if (!lease.ok()) return Fail(lease.status());
+  auto stmt = (*lease)->Prepare(fmt::format("SELECT {} FROM windows w WHERE {} ORDER BY w.end_ts DESC, w.id LIMIT ?",
+                                            index_internal::WindowSelectColumns("w"), f->where));
+  if (!stmt.ok()) return Fail(stmt.status());
+  stmt->BindAll(f->params);
+  stmt->BindInt(static_cast<int>(f->params.size()) + 1, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+  std::vector<SearchHit> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return Fail(row.status());
+    if (!*row) break;
+    auto w = index_internal::DecodeWindow(*stmt, 0);
+    if (!w.ok()) return Fail(w.status());
+    out.push_back({std::move(w).value(), 1.0});
+  }
+  return out;
+}
+
+Result<std::vector<Window>> LocalVectorStore::Get(std::span<const std::string> ids) {
+  gets_.fetch_add(1, std::memory_order_relaxed);
+  auto lease = AcquireReader();
+  if (!lease.ok()) return Fail(lease.status());
+  Conn& db = **lease;
+  auto stmt = db.Prepare("SELECT " + index_internal::WindowSelectColumns("w") + " FROM windows w WHERE w.id = ?");
+  if (!stmt.ok()) return Fail(stmt.status());
+  std::vector<Window> out;
+  OHLCV_RETURN_IF_ERROR(Fail(db.Exec("BEGIN")));  // one snapshot for all ids
+  for (const auto& id : ids) {
+    stmt->BindText(1, id);
+    auto row = stmt->Step();
+    if (row.ok() && *row) {
+      auto w = index_internal::DecodeWindow(*stmt, 0);
+      if (!w.ok()) row = w.status();
+      else out.push_back(std::move(w).value());
+    }
+    stmt->Reset();
+    if (!row.ok()) {
+      (void)db.Exec("COMMIT");
+      return Fail(row.status());
+    }
+  }
+  (void)db.Exec("COMMIT");
+  return out;
+}
+
+Result<uint64_t> LocalVectorStore::Count() {
+  auto lease = AcquireReader();
+  if (!lease.ok()) return Fail(lease.status());
+  auto stmt = (*lease)->Prepare("SELECT COUNT(*) FROM windows");
+  if (!stmt.ok()) return Fail(stmt.status());
+  auto row = stmt->Step();
+  if (!row.ok()) return Fail(row.status());
+  return static_cast<uint64_t>(stmt->Int(0));
+}
+
+Status LocalVectorStore::Health() {
+  auto n = Count();
+  if (!n.ok()) return Status::Unavailable("local vector store: " + n.status().message());
+  auto lock = ReadIndex();
+  if (!text_index_) return Status::Unavailable("local vector store: no text index");
+  return Status::Ok();
+}
+
+VectorStoreStats LocalVectorStore::stats() const {
+  VectorStoreStats s;
+  s.upserts = upserts_.load(std::memory_order_relaxed);
+  s.searches = searches_.load(std::memory_order_relaxed);
+  s.lexical_searches = lexical_.load(std::memory_order_relaxed);
+  s.gets = gets_.load(std::memory_order_relaxed);
+  s.errors = errors_.load(std::memory_order_relaxed);
+  return s;
+}
+
+}  // namespace ohlcv::index_internal

@@ -1,0 +1,198 @@
+#include "index/local_vector_store_impl.h"
+
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "index/vector_math.h"
+#include "index/window_rows.h"
+
+namespace ohlcv::index_internal {
+
+// --------------------------------------------------------------------- writes
+
+Status LocalVectorStore::Upsert(std::span<const Window> windows, std::span<const float> embeddings) {
+  if (options_.read_only) return Fail(Status::InvalidArgument("vector store opened read-only"));
+  const size_t dim = options_.embedder.dimension;
+  const size_t shape_dim = options_.embedder.shape_dimension;
+  if (embeddings.size() != windows.size() * dim) {
+    return Fail(Status::InvalidArgument(fmt::format(
+        "upsert: {} embedding floats for {} windows of dimension {}", embeddings.size(),
+        windows.size(), dim)));
+  }
+  for (const Window& w : windows) {
+    if (w.id.empty()) return Fail(Status::InvalidArgument("upsert: window without id"));
+    if (shape_dim && w.shape.size() != shape_dim) {
+      return Fail(Status::InvalidArgument(fmt::format("upsert: window {} has shape length {}, expected {}",
+                                                      w.id, w.shape.size(), shape_dim)));
+    }
+  }
+  if (windows.empty()) return Status::Ok();
+
+  std::lock_guard write_lock(write_mu_);
+  Conn& db = *writer_;
+  const int64_t seq0 = last_seq_, label0 = next_label_;
+  auto rollback = [&](Status st) {
+    (void)db.Exec("ROLLBACK");
+    last_seq_ = seq0;
+    next_label_ = label0;
+    return Fail(std::move(st));
+  };
+  OHLCV_RETURN_IF_ERROR(Fail(db.Exec("BEGIN IMMEDIATE")));
+  std::vector<float> text(embeddings.begin(), embeddings.end());
+  std::vector<int64_t> labels(windows.size());
+  {
+    auto prep = [&](std::string_view sql) { return db.Prepare(sql); };
+    auto find = prep("SELECT label FROM windows WHERE id = ?");
+    auto insert = prep(index_internal::WindowInsertSql());
+    auto fts_del = prep("DELETE FROM windows_fts WHERE rowid = ?");
+    auto fts_ins = prep("INSERT INTO windows_fts(rowid, summary, ticker, sector) VALUES(?, ?, ?, ?)");
+    auto pat_del = prep("DELETE FROM window_patterns WHERE window_id = ?");
+    auto pat_ins = prep("INSERT OR IGNORE INTO window_patterns(kind, window_id) VALUES(?, ?)");
+    for (auto* r : {&find, &insert, &fts_del, &fts_ins, &pat_del, &pat_ins}) {
+      if (!r->ok()) return rollback(r->status());
+    }
+    for (size_t i = 0; i < windows.size(); ++i) {
+      const Window& w = windows[i];
+      find->BindText(1, w.id);
+      auto found = find->Step();
+      if (!found.ok()) return rollback(found.status());
+      // An existing id keeps its label, so the HNSW entry is replaced in place.
+      const bool existed = *found;
+      labels[i] = existed ? find->Int(0) : next_label_++;
+      find->Reset();
+      std::span<float> vec(text.data() + i * dim, dim);
+      index_internal::NormalizeInPlace(vec);
+      index_internal::BindWindowRow(*insert, w, ++last_seq_, labels[i], vec);
+      fts_del->BindInt(1, labels[i]);
+      fts_ins->BindInt(1, labels[i]);
+      fts_ins->BindText(2, w.summary);
+      fts_ins->BindText(3, w.ticker);
+      fts_ins->BindText(4, w.sector);
+      pat_del->BindText(1, w.id);
+      // A new id has no FTS row or pattern rows to delete: skip two statements.
+      for (Stmt* s : {&*insert, existed ? &*fts_del : nullptr, &*fts_ins, existed ? &*pat_del : nullptr}) {
+        if (!s) continue;
+        Status st = s->Run();
+        s->Reset();
+        if (!st.ok()) return rollback(st.WithContext("upsert " + w.id));
+      }
+      for (const PatternEvent& e : w.patterns) {
+        pat_ins->BindInt(1, static_cast<int64_t>(e.kind));
+        pat_ins->BindText(2, w.id);
+        Status st = pat_ins->Run();
+        pat_ins->Reset();
+        if (!st.ok()) return rollback(st);
+      }
+    }
+    auto meta = prep("UPDATE meta SET value = ? WHERE key = ?");
+    if (!meta.ok()) return rollback(meta.status());
+    for (auto [key, value] : {std::pair{"last_seq", last_seq_}, {"next_label", next_label_}}) {
+      meta->BindText(1, std::to_string(value));
+      meta->BindText(2, key);
+      Status st = meta->Run();
+      meta->Reset();
+      if (!st.ok()) return rollback(st);
+    }
+  }
+  // A batch may name an id twice; the last copy wins, and HNSW parallel adds
+  // need distinct labels.
+  std::unordered_map<int64_t, size_t> last_of;
+  for (size_t i = 0; i < labels.size(); ++i) last_of[labels[i]] = i;
+  std::vector<size_t> rows;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (last_of[labels[i]] == i) rows.push_back(i);
+  }
+  std::vector<uint64_t> add_labels;
+  std::vector<int64_t> add_seqs;
+  std::vector<float> add_text, add_shape;
+  for (size_t i : rows) {
+    add_labels.push_back(static_cast<uint64_t>(labels[i]));
+    add_seqs.push_back(seq0 + static_cast<int64_t>(i) + 1);  // as assigned above
+    add_text.insert(add_text.end(), text.begin() + i * dim, text.begin() + (i + 1) * dim);
+    if (shape_dim) add_shape.insert(add_shape.end(), windows[i].shape.begin(), windows[i].shape.end());
+  }
+
+  // Commit and stage under the exclusive lock: a search sees the rows and
+  // their vectors together or not at all. Staging is a copy; the HNSW
+  // inserts happen on the indexer thread.
+  {
+    auto index_lock = WriteIndex();
+    Status committed = db.Exec("COMMIT");
+    if (!committed.ok()) return rollback(committed);
+    index_dirty_ = true;
+    text_index_->Stage(add_text, add_labels, add_seqs);
+    if (shape_index_) shape_index_->Stage(add_shape, add_labels, add_seqs);
+  }
+  {
+    std::lock_guard lk(indexer_mu_);
+    indexer_work_ = true;
+  }
+  indexer_cv_.notify_one();
+  upserts_.fetch_add(windows.size(), std::memory_order_relaxed);
+  rows_.fetch_add(next_label_ - label0);  // new ids got new labels
+  unsaved_rows_ += rows.size();
+  return Status::Ok();
+}
+
+Result<uint64_t> LocalVectorStore::DeleteTicker(const std::string& ticker) {
+  if (options_.read_only) return Fail(Status::InvalidArgument("vector store opened read-only"));
+  std::lock_guard write_lock(write_mu_);
+  Conn& db = *writer_;
+  const int64_t seq0 = last_seq_;
+  auto rollback = [&](Status st) {
+    (void)db.Exec("ROLLBACK");
+    last_seq_ = seq0;
+    return Fail(std::move(st));
+  };
+  OHLCV_RETURN_IF_ERROR(Fail(db.Exec("BEGIN IMMEDIATE")));
+  std::vector<uint64_t> labels;
+  {
+    auto sel = db.Prepare("SELECT label FROM windows WHERE ticker = ?");
+    auto log = db.Prepare("INSERT INTO deletions(seq, label) VALUES(?, ?)");
+    auto fts = db.Prepare("DELETE FROM windows_fts WHERE rowid = ?");
+    auto pats = db.Prepare(
+        "DELETE FROM window_patterns WHERE window_id IN (SELECT id FROM windows WHERE ticker = ?)");
+    auto rows = db.Prepare("DELETE FROM windows WHERE ticker = ?");
+    auto meta = db.Prepare("UPDATE meta SET value = ? WHERE key = 'last_seq'");
+    for (auto* r : {&sel, &log, &fts, &pats, &rows, &meta}) {
+      if (!r->ok()) return rollback(r->status());
+    }
+    sel->BindText(1, ticker);
+    while (true) {
+      auto row = sel->Step();
+      if (!row.ok()) return rollback(row.status());
+      if (!*row) break;
+      labels.push_back(static_cast<uint64_t>(sel->Int(0)));
+    }
+    for (uint64_t label : labels) {
+      log->BindInt(1, ++last_seq_);
+      log->BindInt(2, static_cast<int64_t>(label));
+      fts->BindInt(1, static_cast<int64_t>(label));
+      for (Stmt* s : {&*log, &*fts}) {
+        Status st = s->Run();
+        s->Reset();
+        if (!st.ok()) return rollback(st);
+      }
+    }
+    pats->BindText(1, ticker);
+    rows->BindText(1, ticker);
+    meta->BindText(1, std::to_string(last_seq_));
+    for (Stmt* s : {&*pats, &*rows, &*meta}) {
+      Status st = s->Run();
+      if (!st.ok()) return rollback(st);
+    }
+  }
+  auto index_lock = WriteIndex();
+  Status committed = db.Exec("COMMIT");
+  if (!committed.ok()) return rollback(committed);
+  index_dirty_ = !labels.empty() || index_dirty_;
+  for (uint64_t label : labels) {
+    text_index_->Remove(label);
+    if (shape_index_) shape_index_->Remove(label);
+  }
+  rows_.fetch_sub(static_cast<int64_t>(labels.size()));
+  return static_cast<uint64_t>(labels.size());
+}
+
+}  // namespace ohlcv::index_internal

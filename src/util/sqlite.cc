@@ -1,0 +1,167 @@
+#include "util/sqlite.h"
+
+#include <cmath>
+#include <utility>
+
+namespace ohlcv::sqlite {
+
+Status StatusFrom(int rc, std::string message) {
+  switch (rc & 0xff) {  // extended codes keep the primary code in the low byte
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable(std::move(message));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Status::Corruption(std::move(message));
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      return Status::PermissionDenied(std::move(message));
+    default:
+      return Status::IOError(std::move(message));
+  }
+}
+
+// ---------------------------------------------------------------------- Stmt
+
+Stmt::Stmt(Stmt&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      owned_(other.owned_) {}
+
+Stmt& Stmt::operator=(Stmt&& other) noexcept {
+  if (this != &other) {
+    Release();
+    db_ = std::exchange(other.db_, nullptr);
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    owned_ = other.owned_;
+  }
+  return *this;
+}
+
+Stmt::~Stmt() { Release(); }
+
+void Stmt::Release() {
+  if (!stmt_) return;
+  if (owned_) {
+    sqlite3_finalize(stmt_);
+  } else {
+    Reset();  // back to the cache, ready for the next borrower
+  }
+  stmt_ = nullptr;
+}
+
+void Stmt::BindDouble(int i, double v) {
+  if (std::isnan(v)) {
+    sqlite3_bind_null(stmt_, i);
+  } else {
+    sqlite3_bind_double(stmt_, i, v);
+  }
+}
+
+void Stmt::Bind(int i, const Value& v) {
+  if (auto* p = std::get_if<int64_t>(&v)) {
+    BindInt(i, *p);
+  } else if (auto* d = std::get_if<double>(&v)) {
+    BindDouble(i, *d);
+  } else {
+    BindText(i, std::get<std::string>(v));
+  }
+}
+
+void Stmt::BindAll(std::span<const Value> values, int first) {
+  for (size_t i = 0; i < values.size(); ++i) Bind(first + static_cast<int>(i), values[i]);
+}
+
+Result<bool> Stmt::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return StatusFrom(rc, std::string("sqlite: ") + sqlite3_errmsg(db_));
+}
+
+Status Stmt::Run() {
+  while (true) {
+    OHLCV_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status::Ok();
+  }
+}
+
+void Stmt::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+double Stmt::Double(int col) const {
+  if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nan("");
+  return sqlite3_column_double(stmt_, col);
+}
+
+std::string_view Stmt::Text(int col) const {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  if (!p) return {};
+  return {p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+}
+
+std::span<const std::byte> Stmt::Blob(int col) const {
+  auto* p = static_cast<const std::byte*>(sqlite3_column_blob(stmt_, col));
+  if (!p) return {};
+  return {p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+}
+
+// ------------------------------------------------------------------------ Db
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool read_only,
+                                     int busy_timeout_ms) {
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = "cannot open " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close(db);  // a handle is returned even on most failures
+    return StatusFrom(rc, std::move(msg));
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, busy_timeout_ms);
+  return std::make_unique<Db>(db);
+}
+
+Db::~Db() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Status Db::Exec(const std::string& sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) return Status::Ok();
+  std::string msg = err ? err : sqlite3_errmsg(db_);
+  sqlite3_free(err);
+  return StatusFrom(rc, "sqlite: " + msg + " (in: " + sql.substr(0, 60) + ")");
+}
+
+Result<Stmt> Db::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return Error("prepare");
+  return Stmt(db_, stmt, /*owned=*/true);
+}
+
+Result<Stmt> Db::PrepareCached(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) return Stmt(db_, it->second, /*owned=*/false);
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return Error("prepare");
+  cache_.emplace(sql, stmt);
+  return Stmt(db_, stmt, /*owned=*/false);
+}
+
+Status Db::Error(std::string_view what) const {
+  return StatusFrom(sqlite3_extended_errcode(db_),
+                    "sqlite " + std::string(what) + ": " + sqlite3_errmsg(db_));
+}
+
+}  // namespace ohlcv::sqlite
