@@ -119,7 +119,10 @@ struct LocalVectorStoreOptions {
   EmbedderIdentity embedder;     // REQUIRES: dimension > 0
   bool read_only = false;
   size_t hnsw_m = 16;            // graph degree (memory ~ m * 8 bytes per window per space)
-  size_t hnsw_ef_construction = 100;
+  // Candidate list while building the graph. 64 builds ~1.5x faster than 100
+  // with the same recall@10 (0.9995 at 30k clustered vectors, M=16); 40 is
+  // ~2.6x faster at 0.993 (bench/index_bench.cc --sweep 1).
+  size_t hnsw_ef_construction = 64;
   size_t hnsw_ef_search = 64;    // raised to k when k is larger
 };
 
