@@ -14,8 +14,8 @@ PACKAGES=(
   libcli11-dev libboost-dev libhnswlib-dev
   # tests, benchmarks, fuzzing
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev clang libclang-rt-14-dev
-  # tools used by tests: promtool (prometheus), wrk
-  prometheus wrk
+  # tools used by tests: promtool (prometheus), wrk; deployment checks: yamllint
+  prometheus wrk yamllint
 )
 # node/npm fetch the word vectors and run the ChromaDB test server. Many machines
 # carry a newer Node.js than Debian's; install Debian's only when there is none.

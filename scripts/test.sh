@@ -22,6 +22,9 @@ tools/embeddings/fetch_wink.sh "$OHLCV_CACHE_DIR"
 echo "==> tests"
 ctest --test-dir build --output-on-failure --timeout 900
 
+echo "==> deployment checks (yamllint, kustomize renders, API types, cross-file consistency)"
+scripts/deploy-checks.sh
+
 if [[ $QUICK == 1 ]]; then exit 0; fi
 
 echo "==> fuzz targets (clang, libFuzzer, bounded runs)"

@@ -1,0 +1,307 @@
+#!/usr/bin/env bash
+# The Docker proof of issue 6, on a machine with no image registry:
+#
+#   1. start dockerd (if none is running; stopped again at the end)
+#   2. base image: debootstrap Debian 12 (minbase) + `docker import` as
+#      debian:12-local (cached: skipped when the image exists)
+#   3. build the app image from deploy/docker/Dockerfile, the npm ChromaDB
+#      image and the nginx load balancer image, all FROM debian:12-local
+#   4. Compose: docker-compose.yml + docker-compose.ci.yml up until every
+#      health check passes; ingest (synthetic source) and ask a question
+#   5. Swarm: `docker swarm init`, deploy the stack (+ docker-stack.ci.yml),
+#      rolling update of the app under wrk load through the load balancer with
+#      zero failed requests, then an update to a deliberately failing image
+#      that Swarm rolls back by itself
+#   6. clean up: stack, swarm, compose project, dockerd we started
+#
+#   scripts/deploy-proof.sh [all|base|build|compose|swarm]
+#
+# Prints how long each step took and "N passed, N failed". Needs root,
+# network access to the Debian mirror and the npm registry (image builds).
+# Not wired into .ci/run: it takes minutes (the image build compiles the
+# project). State: $OHLCV_PROOF_DIR (default /var/tmp/ohlcv-proof).
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PROOF_DIR=${OHLCV_PROOF_DIR:-/var/tmp/ohlcv-proof}
+BASE=debian:12-local
+WHAT=${1:-all}
+LB_PORT=${OHLCV_LB_PORT:-8088}
+mkdir -p "$PROOF_DIR"
+export OHLCV_BASE_IMAGE=$BASE OHLCV_LB_PORT=$LB_PORT COMPOSE_PROJECT_NAME=ohlcvproof
+
+passed=0
+failed=0
+timings=()
+DOCKERD_PID=""
+
+log() { echo "[$(date -u +%H:%M:%S)] $*"; }
+result() {  # NAME RC SECONDS
+  if [[ $2 -eq 0 ]]; then passed=$((passed + 1)); log "PASS $1 (${3}s)"; else failed=$((failed + 1)); log "FAIL $1 (${3}s)"; fi
+  timings+=("$(printf '%-52s %5ss  %s' "$1" "$3" "$([[ $2 -eq 0 ]] && echo ok || echo FAILED)")")
+}
+timed() {  # NAME CMD...
+  local name=$1
+  shift
+  local t0=$SECONDS
+  log "---- $name"
+  "$@"
+  local rc=$?
+  result "$name" "$rc" $((SECONDS - t0))
+  return $rc
+}
+
+cleanup() {
+  log "cleanup"
+  if docker info > /dev/null 2>&1; then
+    docker stack rm ohlcv > /dev/null 2>&1
+    for _ in $(seq 1 30); do
+      [[ -z "$(docker ps -q --filter label=com.docker.stack.namespace=ohlcv)" ]] && break
+      sleep 1
+    done
+    docker swarm leave --force > /dev/null 2>&1
+    (cd "$ROOT" && docker-compose -f docker-compose.yml -f docker-compose.ci.yml down -v --remove-orphans > /dev/null 2>&1)
+  fi
+  if [[ -n "$DOCKERD_PID" ]]; then
+    kill "$DOCKERD_PID" 2> /dev/null
+    for _ in $(seq 1 30); do kill -0 "$DOCKERD_PID" 2> /dev/null || break; sleep 1; done
+    kill -9 "$DOCKERD_PID" 2> /dev/null
+    log "dockerd stopped"
+  fi
+  echo
+  echo "step timings:"
+  printf '  %s\n' "${timings[@]}"
+  echo "${passed} passed, ${failed} failed"
+}
+trap cleanup EXIT
+
+packages() {
+  local need=()
+  for p in docker.io docker-compose debootstrap wrk curl; do
+    dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "install ok installed" || need+=("$p")
+  done
+  [[ ${#need[@]} -eq 0 ]] && return 0
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+}
+
+start_dockerd() {
+  if docker info > /dev/null 2>&1; then
+    log "dockerd already running"
+    return 0
+  fi
+  dockerd > "$PROOF_DIR/dockerd.log" 2>&1 &
+  DOCKERD_PID=$!
+  for _ in $(seq 1 60); do
+    docker info > /dev/null 2>&1 && return 0
+    sleep 1
+  done
+  tail -20 "$PROOF_DIR/dockerd.log"
+  return 1
+}
+
+base_image() {
+  if docker image inspect "$BASE" > /dev/null 2>&1; then
+    log "$BASE present"
+    return 0
+  fi
+  local rootfs="$PROOF_DIR/rootfs"
+  rm -rf "$rootfs"
+  debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian > "$PROOF_DIR/debootstrap.log" 2>&1 ||
+    { tail -20 "$PROOF_DIR/debootstrap.log"; return 1; }
+  cat > "$rootfs/etc/apt/sources.list" << 'EOF'
+deb http://deb.debian.org/debian bookworm main
+deb http://deb.debian.org/debian bookworm-updates main
+deb http://deb.debian.org/debian-security bookworm-security main
+EOF
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  tar -C "$rootfs" -c . | docker import - "$BASE" && rm -rf "$rootfs"
+}
+
+build_app() {
+  # Word vectors made on the host (npm works there; the image build then needs
+  # no registry access beyond Debian's mirror).
+  local vec="$ROOT/deploy/docker/vectors"
+  mkdir -p "$vec"
+  [[ -f "$vec/wink-sg-100d.bin" || ! -f "$ROOT/.cache/wink-sg-100d.bin" ]] || cp "$ROOT/.cache/wink-sg-100d.bin" "$vec/"
+  "$ROOT/tools/embeddings/fetch_wink.sh" "$vec" || return 1
+  docker build -f "$ROOT/deploy/docker/Dockerfile" \
+    --build-arg BASE_IMAGE="$BASE" --build-arg RUNTIME_IMAGE="$BASE" --build-arg BUILD_JOBS=2 \
+    --build-arg VERSION="$(cd "$ROOT" && git describe --tags --always 2> /dev/null || echo dev)" \
+    --build-arg COMMIT="$(cd "$ROOT" && git rev-parse --short=12 HEAD 2> /dev/null || echo unknown)" \
+    -t ohlcv-rag:ci -t ohlcv-rag:dev "$ROOT" > "$PROOF_DIR/build-app.log" 2>&1 ||
+    { tail -30 "$PROOF_DIR/build-app.log"; return 1; }
+  docker image inspect -f 'labels {{json .Config.Labels}} user {{.Config.User}} size {{.Size}}' ohlcv-rag:ci
+}
+
+build_chroma() {
+  # The npm packages are installed on the host (scripts/chroma-setup.sh) into
+  # the build context, so the image build needs no npm registry access.
+  local ctx="$PROOF_DIR/chroma-ctx"
+  mkdir -p "$ctx"
+  cp "$ROOT/deploy/docker/chroma-npm.Dockerfile" "$ctx/Dockerfile"
+  if [[ ! -d "$ctx/chroma/node_modules" && -d "$ROOT/.cache/chroma/node_modules" ]]; then
+    cp -a "$ROOT/.cache/chroma" "$ctx/chroma"
+    rm -rf "$ctx/chroma/data"
+  fi
+  OHLCV_CHROMA_DIR="$ctx/chroma" "$ROOT/scripts/chroma-setup.sh" || return 1
+  docker build -f "$ctx/Dockerfile" --build-arg BASE_IMAGE="$BASE" \
+    -t ohlcv-chroma-npm:3.0.14 "$ctx" > "$PROOF_DIR/build-chroma.log" 2>&1 ||
+    { tail -30 "$PROOF_DIR/build-chroma.log"; return 1; }
+}
+
+build_lb() {
+  docker build -f "$ROOT/deploy/docker/lb-nginx.Dockerfile" --build-arg BASE_IMAGE="$BASE" \
+    -t ohlcv-lb-nginx:ci "$ROOT/deploy/docker" > "$PROOF_DIR/build-lb.log" 2>&1 ||
+    { tail -30 "$PROOF_DIR/build-lb.log"; return 1; }
+  # A deliberately failing release: the binary rejects the flag and exits 2.
+  printf 'FROM ohlcv-rag:ci\nCMD ["serve", "--no-such-flag"]\n' |
+    docker build -t ohlcv-rag:broken - > "$PROOF_DIR/build-broken.log" 2>&1
+}
+
+health_of() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$1" 2> /dev/null; }
+
+KEY=""
+ask_question() {  # BASE_URL
+  local base=$1 job state answer
+  job=$(curl -s -m 10 -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+    -X POST "$base/api/v1/ingest" -d '{"source": "synthetic", "tickers": ["AAPL", "MSFT"]}')
+  echo "ingest: $job"
+  local id
+  id=$(sed -n 's/.*"job_id":"\([^"]*\)".*/\1/p' <<< "$job")
+  [[ -n "$id" ]] || return 1
+  for _ in $(seq 1 120); do
+    state=$(curl -s -m 5 -H "Authorization: Bearer $KEY" "$base/api/v1/jobs/$id")
+    grep -q '"state":"succeeded"' <<< "$state" && break
+    grep -q '"state":"\(failed\|cancelled\)"' <<< "$state" && { echo "job: $state"; return 1; }
+    sleep 1
+  done
+  echo "job: $state"
+  answer=$(curl -s -m 30 -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+    -X POST "$base/api/v1/query" -d '{"question": "What patterns did AAPL show recently?"}')
+  echo "answer: ${answer:0:400}"
+  grep -q '"answer"' <<< "$answer"
+}
+
+compose_proof() {
+  cd "$ROOT" || return 1
+  KEY=$(tr -d '\n' < deploy/docker/dev-api-key)
+  local dc=(docker-compose -f docker-compose.yml -f docker-compose.ci.yml)
+  "${dc[@]}" up -d --no-build || return 1
+  local app chroma t0=$SECONDS
+  app=$("${dc[@]}" ps -q app)
+  chroma=$("${dc[@]}" ps -q chromadb)
+  while true; do
+    local a c
+    a=$(health_of "$app")
+    c=$(health_of "$chroma")
+    [[ "$a" == healthy && "$c" == healthy ]] && break
+    if ((SECONDS - t0 > 300)); then
+      echo "not healthy after 300 s: app=$a chromadb=$c"
+      "${dc[@]}" logs --tail 30
+      return 1
+    fi
+    sleep 2
+  done
+  log "compose: app and chromadb healthy after $((SECONDS - t0)) s"
+  curl -s -m 5 localhost:8000/ready && echo
+  ask_question http://127.0.0.1:8000 || { "${dc[@]}" logs --tail 30 app; return 1; }
+  "${dc[@]}" down -v
+}
+
+swarm_wait_replicas() {  # WANT TIMEOUT
+  local t0=$SECONDS
+  while ((SECONDS - t0 < $2)); do
+    local healthy
+    healthy=$(docker ps --filter label=com.docker.swarm.service.name=ohlcv_app --filter health=healthy -q | wc -l)
+    [[ $healthy -ge $1 ]] && return 0
+    sleep 2
+  done
+  docker service ps --no-trunc ohlcv_app | head -20
+  return 1
+}
+
+swarm_deploy() {
+  docker swarm init --advertise-addr 127.0.0.1 > /dev/null || return 1
+  local node
+  node=$(docker node ls -q | head -1)
+  docker node update --label-add ohlcv.app=true --label-add zone=a --label-add storage=true "$node" > /dev/null
+  printf '%s' "proof-$(date +%s%N)" > "$PROOF_DIR/api_key"
+  docker secret create api_key "$PROOF_DIR/api_key" > /dev/null || return 1
+  printf '%s' "unused-chroma-token" | docker secret create db_password - > /dev/null || return 1
+  mkdir -p "$PROOF_DIR/swarm" && cp "$ROOT/deploy/swarm/app_config.json" "$PROOF_DIR/swarm/"
+  (cd "$ROOT/deploy/validate" && { [[ -d out/js ]] || node_modules/.bin/tsc -p .; } &&
+    node out/js/merge_stack.js "$ROOT/deploy/swarm/docker-stack.yml" "$ROOT/deploy/swarm/docker-stack.ci.yml") \
+    > "$PROOF_DIR/swarm/stack.yml" || return 1
+  docker stack deploy -c "$PROOF_DIR/swarm/stack.yml" ohlcv || return 1
+  swarm_wait_replicas 3 300 || return 1
+  for _ in $(seq 1 60); do
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "http://127.0.0.1:$LB_PORT/ready")" == 200 ]] && return 0
+    sleep 1
+  done
+  echo "load balancer never answered /ready"
+  return 1
+}
+
+swarm_rolling_update() {
+  local out="$PROOF_DIR/wrk-rolling.txt"
+  wrk -t2 -c16 -d90s --latency "http://127.0.0.1:$LB_PORT/health" > "$out" 2>&1 &
+  local wrk_pid=$!
+  sleep 5
+  local t0=$SECONDS
+  docker service update --force --detach=false ohlcv_app > "$PROOF_DIR/update.log" 2>&1
+  local rc=$?
+  log "rolling update of 3 replicas took $((SECONDS - t0)) s (exit $rc)"
+  wait "$wrk_pid"
+  cat "$out"
+  [[ $rc -eq 0 ]] || return 1
+  grep -q "Non-2xx or 3xx responses" "$out" && return 1
+  grep -q "Socket errors" "$out" && return 1
+  grep -q "requests in" "$out"
+}
+
+swarm_failed_update_rolls_back() {
+  local t0=$SECONDS state
+  docker service update --image ohlcv-rag:broken --detach=true ohlcv_app > /dev/null || return 1
+  while ((SECONDS - t0 < 300)); do
+    state=$(docker service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' ohlcv_app)
+    [[ "$state" == rollback_completed ]] && break
+    sleep 2
+  done
+  log "update state: $state after $((SECONDS - t0)) s"
+  local image
+  image=$(docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' ohlcv_app)
+  echo "service image after rollback: $image"
+  [[ "$state" == rollback_completed && "$image" == ohlcv-rag:ci* ]] && swarm_wait_replicas 3 120
+}
+
+if [[ $(id -u) != 0 ]]; then
+  echo "deploy-proof: run as root" >&2
+  exit 2
+fi
+timed "packages (docker.io docker-compose debootstrap wrk)" packages || exit 1
+timed "start dockerd" start_dockerd || exit 1
+[[ $WHAT == all || $WHAT == base || $WHAT == build || $WHAT == compose || $WHAT == swarm ]] &&
+  { timed "base image: debootstrap + docker import" base_image || exit 1; }
+if [[ $WHAT == all || $WHAT == build ]]; then
+  timed "build app image (deploy/docker/Dockerfile)" build_app || exit 1
+  timed "build ChromaDB image (npm server)" build_chroma || exit 1
+  timed "build load balancer + failing image" build_lb || exit 1
+fi
+# The Compose and Swarm proofs need the service (`ohlcv-rag serve`, issue 5).
+if [[ $WHAT == all || $WHAT == compose || $WHAT == swarm ]] &&
+  ! docker run --rm --entrypoint ohlcv-rag ohlcv-rag:ci --help 2> /dev/null | grep -qE '^\s+serve\b'; then
+  log "ohlcv-rag:ci has no 'serve' command yet: Compose and Swarm proofs not run"
+  timings+=("$(printf '%-52s %6s  %s' "compose + swarm proofs" "-" "BLOCKED (binary has no serve)")")
+  failed=$((failed + 1))
+  exit 1
+fi
+if [[ $WHAT == all || $WHAT == compose ]]; then
+  timed "compose: healthy, ingest, question answered" compose_proof
+fi
+if [[ $WHAT == all || $WHAT == swarm ]]; then
+  if timed "swarm: init + stack deploy, 3 healthy replicas" swarm_deploy; then
+    KEY=$(cat "$PROOF_DIR/api_key")
+    timed "swarm: rolling update under wrk, zero failures" swarm_rolling_update
+    timed "swarm: failing image rolled back by Swarm" swarm_failed_update_rolls_back
+  fi
+fi
+[[ $failed -eq 0 ]]

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The consistency check must notice drift: each case copies the files it reads
+# into a scratch tree, changes one thing the way a careless edit would, and
+# expects `consistency.js --root COPY` to fail naming the right check. The
+# unmodified copy must pass (control).
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$VALIDATE_DIR"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+make_copy() {  # fresh copy of everything consistency.js reads, in $scratch/r
+  rm -rf "$scratch/r"
+  mkdir -p "$scratch/r/src" "$scratch/r/deploy"
+  cp -r "$ROOT/src/config" "$ROOT/src/service" "$scratch/r/src/"
+  cp -r "$ROOT/deploy/docker" "$ROOT/deploy/swarm" "$ROOT/deploy/k8s" "$scratch/r/deploy/"
+  cp "$ROOT"/docker-compose*.yml "$scratch/r/"
+}
+render() {  # rendered production overlay of the copy
+  kubectl kustomize "$scratch/r/deploy/k8s/overlays/production" 2>/dev/null > "$scratch/prod.yaml"
+}
+run_case() {  # NAME EXPECTED_FAILING_CHECK_SUBSTRING
+  render
+  local out
+  out=$(node out/js/consistency.js --root "$scratch/r" --k8s "$scratch/prod.yaml" 2>&1)
+  local rc=$?
+  if [[ $rc -eq 0 ]]; then
+    t_fail "$1: drift not detected"
+  elif ! grep "FAIL" <<<"$out" | grep -qF -- "$2"; then
+    t_fail "$1: failed, but not on \"$2\": $(grep FAIL <<<"$out" | head -3)"
+  else
+    t_ok "$1 detected ($2)"
+  fi
+}
+
+make_copy
+render
+if node out/js/consistency.js --root "$scratch/r" --k8s "$scratch/prod.yaml" > /dev/null 2>&1; then
+  t_ok "unmodified copy passes (control)"
+else
+  t_fail "unmodified copy should pass"
+fi
+
+make_copy; sed -i 's/  CHROMADB_HOST: chromadb/  CHROMADB_HSOT: chromadb/' "$scratch/r/deploy/k8s/base/configmap.yaml"
+run_case "misspelled env name in the ConfigMap" "ConfigMap: env names are settings"
+
+make_copy; sed -i 's|path: /ready|path: /readyz|' "$scratch/r/deploy/k8s/base/deployment.yaml"
+run_case "readiness probe path the service does not serve" "readinessProbe GET /ready"
+
+make_copy; sed -i 's|prometheus.io/port: "9090"|prometheus.io/port: "9091"|' "$scratch/r/deploy/k8s/base/deployment.yaml"
+run_case "scrape annotation on the wrong port" "prometheus.io/port"
+
+make_copy; sed -i 's|"8000:8000"|"8000:8080"|' "$scratch/r/docker-compose.yml"
+run_case "compose publishes the wrong container port" "compose: app publishes http and metrics ports"
+
+make_copy; sed -i 's|target: /app/config.json|target: /etc/ohlcv/config.json|' "$scratch/r/deploy/swarm/docker-stack.yml"
+run_case "swarm config mounted where the service does not look" "app_config mounted at the service's config path"
+
+make_copy; sed -i 's|"chromadb_port": 8000,|"chromadb_port": 8000,\n  "chroma_prot": 1,|' "$scratch/r/deploy/swarm/app_config.json"
+run_case "unknown key in the swarm app_config" "app_config.json keys are settings"
+
+make_copy; sed -i 's|        target: api_key|        target: apikey|' "$scratch/r/deploy/swarm/docker-stack.yml"
+run_case "swarm secret at a path the service does not read" "secret api_key"
+
+make_copy; sed -i 's|VECTOR_STORE_TYPE: chromadb|VECTOR_STORE_TYPE: chroma|' "$scratch/r/docker-compose.yml"
+run_case "invalid VECTOR_STORE_TYPE value" "docker-compose.yml app: env values valid"
+
+make_copy; sed -i 's|terminationGracePeriodSeconds: 30|terminationGracePeriodSeconds: 12|' "$scratch/r/deploy/k8s/base/deployment.yaml"
+run_case "grace period shorter than preStop + drain" "terminationGracePeriodSeconds"
+
+make_copy; sed -i 's|{"http_port", "http_port", "OHLCV_HTTP_PORT"|{"http_port", "http_port", "OHLCV_PORT"|' "$scratch/r/src/config/settings_table.cc"
+run_case "service renames an env var the deploy files set" "env names are settings"
+
+make_copy; sed -i 's|router.Add("GET", "/startup"|router.Add("GET", "/started"|' "$scratch/r/src/service/probes.cc"
+run_case "service moves a probe route" "startupProbe GET /startup"
+
+make_copy; sed -i 's|as: "http_requests_per_second"|as: "http_requests_rate"|' "$scratch/r/deploy/k8s/base/prometheus-adapter-rules.yaml"
+run_case "HPA metric the adapter does not provide" "HPA pods metric"
+t_done
