@@ -51,5 +51,6 @@ std::string NormalizeTicker(std::string ticker);
 // command that ran.
 void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterInspectCommands(CLI::App& app, GlobalOptions& global, int& exit_code);
+void RegisterServiceCommands(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 }  // namespace ohlcv::cli

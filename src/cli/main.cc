@@ -6,11 +6,12 @@
 #include <iostream>
 
 #include "cli/cli_common.h"
+#include "util/build_info.h"
 
 int main(int argc, char** argv) {
   using namespace ohlcv::cli;
   CLI::App app{"ohlcv-rag: ask questions of OHLCV market data"};
-  app.set_version_flag("--version", std::string("ohlcv-rag ") + OHLCV_VERSION + " (" + OHLCV_GIT_COMMIT + ")");
+  app.set_version_flag("--version", "ohlcv-rag " + std::string(ohlcv::BuildVersion()) + " (" + std::string(ohlcv::BuildCommit()) + ")");
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand
   app.footer(
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   RegisterIngestCommand(app, global, exit_code);
   RegisterInspectCommands(app, global, exit_code);
+  RegisterServiceCommands(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,3 @@
+-- wrk script: GET /health on keep-alive connections.
+wrk.method = "GET"
+wrk.headers["Connection"] = "keep-alive"

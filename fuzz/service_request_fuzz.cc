@@ -1,0 +1,79 @@
+// Fuzzes the layer outside input reaches first: request targets, query
+// strings and the JSON bodies of every API route (service/request_parse.h),
+// plus the auth header parsing. Nothing may crash, hang or throw; every
+// rejection must be an InvalidArgument (a 400 for the client).
+//
+// Input layout: first byte picks the parser, the rest is the payload.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "service/api_error.h"
+#include "service/auth.h"
+#include "service/http_types.h"
+#include "service/request_parse.h"
+
+namespace {
+
+void CheckRejection(const ohlcv::Status& st) {
+  if (!st.ok() && st.code() != ohlcv::StatusCode::kInvalidArgument) std::abort();
+  if (!st.ok()) {
+    // The error reply must be producible from any message (invalid UTF-8 included).
+    auto r = ohlcv::StatusResponse(st);
+    if (r.status != 400 || r.body.empty()) std::abort();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const uint8_t selector = data[0];
+  std::string_view payload(reinterpret_cast<const char*>(data + 1), size - 1);
+  switch (selector % 8) {
+    case 0:
+      CheckRejection(ohlcv::ParseQueryBody(payload, false).status());
+      break;
+    case 1:
+      CheckRejection(ohlcv::ParseQueryBody(payload, true).status());
+      break;
+    case 2:
+      CheckRejection(ohlcv::ParseSimilarBody(payload).status());
+      break;
+    case 3:
+      CheckRejection(ohlcv::ParseIngestBody(payload).status());
+      break;
+    case 4:
+      CheckRejection(ohlcv::ParseAnalyzeBody(payload).status());
+      break;
+    case 5: {
+      ohlcv::ServerRequest req;
+      if (ohlcv::SplitTarget(payload, &req.path, &req.query)) {
+        if (req.path.empty() || req.path[0] != '/') std::abort();
+        auto q = ohlcv::ParseBarsQuery("AAPL", req);
+        CheckRejection(q.status());
+        if (q.ok() && q->start && q->end && *q->start > *q->end) std::abort();
+        (void)req.QueryParam("start");
+      }
+      break;
+    }
+    case 6: {
+      ohlcv::ServerRequest req;
+      req.headers.emplace_back(selector & 8 ? "authorization" : "x-api-key", std::string(payload));
+      ohlcv::ApiKeyAuth auth({"k1", "another-key"});
+      int idx = -1;
+      ohlcv::Status st = auth.Check(req, &idx);
+      if (st.ok() != (idx >= 0)) std::abort();
+      break;
+    }
+    case 7: {
+      auto t = ohlcv::NormalizeTicker(payload);
+      CheckRejection(t.status());
+      if (t.ok() && (t->empty() || t->size() > 16)) std::abort();
+      break;
+    }
+  }
+  return 0;
+}

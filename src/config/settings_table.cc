@@ -1,0 +1,134 @@
+// The one settings table (see app_config.h). Env names are fixed by the
+// deployment contract (issue 5/6): Compose, Swarm and Kubernetes files set
+// exactly these names, so never rename one without the deploy files.
+#include <fmt/format.h>
+
+#include "config/app_config.h"
+
+// Rows leave trailing fields (secret, choices, bounds) at their defaults.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace ohlcv {
+namespace {
+
+using T = SettingType;
+using A = AppConfig;
+
+const std::vector<SettingSpec>& Table() {
+  static const std::vector<SettingSpec> kTable = {
+      {"log_level", "log_level", "LOG_LEVEL", "--log-level", T::kString, &A::log_level,
+       "Log level", false, "", {"trace", "debug", "info", "warn", "error", "critical", "off"}},
+      {"log_format", "log_format", "OHLCV_LOG_FORMAT", "--log-format", T::kString, &A::log_format,
+       "Log line format: json (one object per line on stdout) or text", false, "", {"json", "text"}},
+      {"data_source", "data_source", "DATA_SOURCE", "--data-source", T::kString, &A::data_source,
+       "Default source for ingest", false, "", {"csv", "yahoo", "alphavantage", "polygon", "synthetic"}},
+      {"csv_path", "csv_path", "OHLCV_CSV_PATH", "--csv-path", T::kString, &A::csv_path,
+       "CSV file or folder when data_source is csv"},
+      {"data_dir", "data_dir", "OHLCV_DATA_DIR", "--data-dir", T::kString, &A::data_dir,
+       "Data directory (bar store, local index); /data in containers"},
+      {"cache_dir", "cache_dir", "OHLCV_CACHE_DIR", "--cache-dir", T::kString, &A::cache_dir,
+       "Cache directory for word vectors; empty = <data_dir>/../.cache"},
+      {"sectors_file", "sectors_file", "OHLCV_SECTORS_FILE", "--sectors-file", T::kString, &A::sectors_file,
+       "Optional ticker,sector CSV merged into the data directory"},
+      {"vector_store_type", "vector_store_type", "VECTOR_STORE_TYPE", "--vector-store", T::kString,
+       &A::vector_store_type, "Vector store: local (embedded) or chromadb (server)", false, "",
+       {"local", "chromadb"}},
+      {"chromadb_host", "chromadb_host", "CHROMADB_HOST", "--chromadb-host", T::kString, &A::chromadb_host,
+       "ChromaDB host"},
+      {"chromadb_port", "chromadb_port", "CHROMADB_PORT", "--chromadb-port", T::kInt, &A::chromadb_port,
+       "ChromaDB port", false, "", {}, 1, 65535},
+      {"chromadb_token", "chromadb_token", "CHROMADB_TOKEN", "--chromadb-token", T::kString, &A::chromadb_token,
+       "ChromaDB auth token (secret)", true, "db_password"},
+      {"embedder", "embedder", "OHLCV_EMBEDDER", "--embedder", T::kString, &A::embedder,
+       "Text embedder: sif (offline word vectors), openai, hashing (tests)", false, "",
+       {"sif", "openai", "hashing"}},
+      {"llm_provider", "llm_provider", "LLM_PROVIDER", "--llm-provider", T::kString, &A::llm_provider,
+       "LLM that phrases grounded answers: none or openai (any OpenAI-compatible server)", false, "",
+       {"none", "openai"}},
+      {"openai_base_url", "openai_base_url", "OPENAI_BASE_URL", "--openai-base-url", T::kString,
+       &A::openai_base_url, "OpenAI-compatible API root including /v1"},
+      {"openai_api_key", "openai_api_key", "OPENAI_API_KEY", "--openai-api-key", T::kString, &A::openai_api_key,
+       "OpenAI-compatible API key (secret)", true, "openai_api_key"},
+      {"openai_model", "openai_model", "OPENAI_MODEL", "--openai-model", T::kString, &A::openai_model,
+       "Chat model id"},
+      {"llm_timeout_seconds", "llm_timeout_seconds", "OHLCV_LLM_TIMEOUT_SECONDS", "--llm-timeout", T::kDouble,
+       &A::llm_timeout_seconds, "LLM request timeout in seconds", false, "", {}, 0.1, 600},
+      {"bind", "bind", "OHLCV_BIND", "--bind", T::kString, &A::bind,
+       "Address the HTTP and metrics listeners bind; 0.0.0.0 in containers"},
+      {"http_port", "http_port", "OHLCV_HTTP_PORT", "--port", T::kInt, &A::http_port,
+       "HTTP port for the API and the probes (0 = ephemeral)", false, "", {}, 0, 65535},
+      {"metrics_port", "metrics_port", "OHLCV_METRICS_PORT", "--metrics-port", T::kInt, &A::metrics_port,
+       "Port for /metrics (0 = ephemeral, -1 = off)", false, "", {}, -1, 65535},
+      {"api_keys", "api_keys", "API_KEY", "--api-key", T::kList, &A::api_keys,
+       "API keys for /api/ routes, comma-separated (secret)", true, "api_key"},
+      {"insecure", "insecure", "OHLCV_INSECURE", "--insecure", T::kBool, &A::insecure,
+       "Allow serving without an API key on a non-loopback address"},
+      {"rate_limit_rps", "rate_limit_rps", "OHLCV_RATE_LIMIT_RPS", "--rate-limit-rps", T::kDouble,
+       &A::rate_limit_rps, "Per-key token refill rate in requests per second (0 = no limit)", false, "", {}, 0,
+       1e9},
+      {"rate_limit_burst", "rate_limit_burst", "OHLCV_RATE_LIMIT_BURST", "--rate-limit-burst", T::kInt,
+       &A::rate_limit_burst, "Per-key token bucket size", false, "", {}, 1, 1e9},
+      {"max_body_bytes", "max_body_bytes", "OHLCV_MAX_BODY_BYTES", "--max-body-bytes", T::kInt,
+       &A::max_body_bytes, "Largest request body; larger gets 413", false, "", {}, 1, 1 << 30},
+      {"max_header_bytes", "max_header_bytes", "OHLCV_MAX_HEADER_BYTES", "--max-header-bytes", T::kInt,
+       &A::max_header_bytes, "Largest request header block; larger gets 431", false, "", {}, 512, 1 << 20},
+      {"header_timeout_seconds", "header_timeout_seconds", "OHLCV_HEADER_TIMEOUT_SECONDS", "--header-timeout",
+       T::kDouble, &A::header_timeout_seconds, "Time allowed for the whole request header to arrive", false, "",
+       {}, 0.05, 3600},
+      {"body_timeout_seconds", "body_timeout_seconds", "OHLCV_BODY_TIMEOUT_SECONDS", "--body-timeout",
+       T::kDouble, &A::body_timeout_seconds, "Time allowed for the whole request body to arrive", false, "", {},
+       0.05, 3600},
+      {"idle_timeout_seconds", "idle_timeout_seconds", "OHLCV_IDLE_TIMEOUT_SECONDS", "--idle-timeout",
+       T::kDouble, &A::idle_timeout_seconds, "Keep-alive connection idle limit", false, "", {}, 0.05, 86400},
+      {"io_threads", "io_threads", "OHLCV_IO_THREADS", "--io-threads", T::kInt, &A::io_threads,
+       "Threads doing socket I/O", false, "", {}, 1, 256},
+      {"worker_threads", "worker_threads", "OHLCV_WORKER_THREADS", "--worker-threads", T::kInt,
+       &A::worker_threads, "Handler threads (0 = hardware concurrency, at least 2)", false, "", {}, 0, 1024},
+      {"max_queued_requests", "max_queued_requests", "OHLCV_MAX_QUEUED_REQUESTS", "--max-queued-requests",
+       T::kInt, &A::max_queued_requests, "Handler queue bound; beyond it requests get 503", false, "", {}, 1,
+       1e7},
+      {"max_connections", "max_connections", "OHLCV_MAX_CONNECTIONS", "--max-connections", T::kInt,
+       &A::max_connections, "Open connections beyond this are closed at accept", false, "", {}, 1, 1e7},
+      {"drain_seconds", "drain_seconds", "OHLCV_DRAIN_SECONDS", "--drain-seconds", T::kDouble, &A::drain_seconds,
+       "After SIGTERM, seconds to keep serving with /ready 503 before closing the listener", false, "", {}, 0,
+       3600},
+      {"shutdown_timeout_seconds", "shutdown_timeout_seconds", "OHLCV_SHUTDOWN_TIMEOUT_SECONDS",
+       "--shutdown-timeout", T::kDouble, &A::shutdown_timeout_seconds,
+       "After the drain, seconds to wait for in-flight requests", false, "", {}, 0, 3600},
+  };
+  return kTable;
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + v[i];
+  return out;
+}
+
+std::string FieldText(const AppConfig& c, const SettingField& field) {
+  return std::visit(
+      [&c](auto member) -> std::string {
+        const auto& v = c.*member;
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, std::string>) return v;
+        else if constexpr (std::is_same_v<V, int64_t>) return std::to_string(v);
+        else if constexpr (std::is_same_v<V, double>) return fmt::format("{}", v);
+        else if constexpr (std::is_same_v<V, bool>) return v ? "true" : "false";
+        else return Join(v);
+      },
+      field);
+}
+
+}  // namespace
+
+std::span<const SettingSpec> SettingsTable() { return Table(); }
+
+std::string DefaultText(const SettingSpec& spec) { return FieldText(AppConfig{}, spec.field); }
+
+std::string ValueText(const AppConfig& config, const SettingSpec& spec, bool show_secrets) {
+  std::string v = FieldText(config, spec.field);
+  if (spec.secret && !show_secrets && !v.empty()) return "<redacted>";
+  return v;
+}
+
+}  // namespace ohlcv
