@@ -1,17 +1,20 @@
 // Retriever: from a question to ranked windows, and from a window to similar
 // periods.
 //
-// Retrieve(): the question is parsed (retrieval/question.h) into filters;
-// filters narrow the candidates; lexical (BM25 over summaries) and vector
-// (embedded question vs summary vectors) results are fused by reciprocal rank
-// fusion (retrieval/rank_fusion.h, k = 60); windows that match the requested
-// patterns and indicator conditions exactly (VectorStore::Find) rank first,
-// those whose requested pattern is dated inside the asked period before those
-// that only overlap it, stronger matches (more events, larger margins) first,
-// then the most recent. Every hit says why it matched. A question that names
-// only unknown tickers returns no hits (parsed.unknown_tickers says which),
-// never other tickers' windows. A store without full-text search (Chroma)
-// simply contributes no lexical list.
+// Retrieve(): the question is parsed (retrieval/question.h) into filters,
+// ANDed with request.extra; filters narrow the candidates; lexical (BM25 over
+// the question's leftover words) and vector (embedded question vs summary
+// vectors) results are fused by reciprocal rank fusion (rank_fusion.h,
+// k = 60). Windows matching the requested patterns and conditions exactly
+// (VectorStore::Find) rank first: those whose requested pattern is dated
+// inside the asked period before those that only overlap it, then stronger
+// matches (more events, larger margins), then the most recent. When at least
+// k windows match everything asked, the lexical and vector searches are
+// skipped (they could only reorder ties). A question naming several tickers
+// and no pattern/condition gets hits alternating between the tickers. Every
+// hit says why it matched. A question that names only unknown tickers gets
+// no hits (parsed.unknown_tickers says which), never other tickers' windows.
+// A store without full-text search (Chroma) contributes no lexical list.
 //
 // Similar(): the k nearest windows to one window by shape vector across all
 // tickers, excluding the query ticker's windows that overlap the query window,
@@ -43,9 +46,11 @@ struct RetrieverOptions {
   // min_candidates). Default 3 and 30.
   size_t candidate_factor = 3;
   size_t min_candidates = 30;
-  // At most this many exact matches are read (most recent first) and ranked.
-  // Default 2000.
-  size_t max_exact = 2000;
+  // Exact matches read (most recent first) and ranked by strength:
+  // max(exact_factor * k, min_exact). Each is a full row read; 1,000 cost
+  // ~150 ms on the shared dataset, 100 ~15 ms. Defaults 10 and 100.
+  size_t exact_factor = 10;
+  size_t min_exact = 100;
   // Similar(): shape neighbours fetched per hit wanted, before dropping
   // overlapping ones. Default 4.
   size_t similar_overfetch = 4;
