@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the embedded defaults, offline: installs what is needed,
 # builds, ingests the seeded synthetic demo data (AAPL MSFT GOOGL AMZN, five
-# years of daily bars) into ./data and shows what the knowledge base holds.
+# years of daily bars) into ./data, shows what the knowledge base holds and
+# answers a question from it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -19,3 +20,9 @@ $BIN windows AAPL --last 2
 echo
 echo "==> latest patterns of MSFT"
 $BIN patterns MSFT --last 8
+echo
+echo "==> status"
+$BIN status
+echo
+echo "==> question: How did AAPL perform in 2018?"
+$BIN query "How did AAPL perform in 2018?"

@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include "config/config_loader.h"
+#include "service/server_main.h"
+
 namespace ohlcv::cli {
 
 int ExitCodeFor(const Status& status) {
@@ -43,6 +46,15 @@ Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool
                             " yet; run `ohlcv-rag ingest` first (e.g. `ohlcv-rag ingest --source synthetic`)");
   }
   return store;
+}
+
+Result<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, const std::string& sectors_file) {
+  ConfigInputs inputs;
+  inputs.flags.emplace_back("--data-dir", global.data_dir);
+  OHLCV_ASSIGN_OR_RETURN(AppConfig config, LoadConfig(inputs));
+  EngineOptions options = EngineOptionsFromConfig(config);
+  if (!sectors_file.empty()) options.sectors_file = sectors_file;
+  return Engine::Open(options);
 }
 
 std::string NormalizeTicker(std::string ticker) {

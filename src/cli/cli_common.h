@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
+#include "service/engine.h"
 #include "store/bar_store.h"
 
 namespace CLI {
@@ -44,6 +45,11 @@ std::string BarStorePath(const GlobalOptions& global);
 // Opens the bar store of the data directory (created when missing unless read_only).
 Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool read_only);
 
+// The engine of the data directory, configured like `serve` (environment,
+// optional /app/config.json); --data-dir wins. `sectors_file` ("" = none) is
+// merged into the data directory's sector map.
+Result<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, const std::string& sectors_file = "");
+
 // Upper-cases a ticker as stored.
 std::string NormalizeTicker(std::string ticker);
 
@@ -52,5 +58,6 @@ std::string NormalizeTicker(std::string ticker);
 void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterInspectCommands(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterServiceCommands(CLI::App& app, GlobalOptions& global, int& exit_code);
+void RegisterQueryCommands(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 }  // namespace ohlcv::cli

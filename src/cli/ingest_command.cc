@@ -25,8 +25,6 @@ struct IngestArgs {
   std::string interval = "1d";
   std::string start, end;
   bool strict = false;
-  size_t window_length = 30;
-  size_t stride = 5;
   std::string sectors_file;
   size_t threads = 0;
   std::string base_url;
@@ -128,29 +126,20 @@ int RunIngestCommand(const IngestArgs& args, const GlobalOptions& global) {
   auto source = NewSourceByName(args.source, config);
   if (!source.ok()) return ReportError(source.status());
 
-  SectorMap sectors;
-  std::string sectors_file = FindSectorsFile(args);
-  if (!sectors_file.empty()) {
-    auto loaded = SectorMap::Load(sectors_file);
-    if (!loaded.ok()) return ReportError(loaded.status());
-    sectors = std::move(*loaded);
-  }
+  auto engine = OpenEngine(global, FindSectorsFile(args));
+  if (!engine.ok()) return ReportError(engine.status());
 
-  auto store = OpenBarStore(global, /*read_only=*/false);
-  if (!store.ok()) return ReportError(store.status());
-
+  // Window length and stride are the engine's, the same for every ingest, so
+  // window ids stay stable across re-ingests.
   IngestOptions options;
   options.threads = args.threads;
-  options.sectors = &sectors;
-  options.analysis.windows.length = args.window_length;
-  options.analysis.windows.stride = args.stride;
 
   ProgressBar bar("ingest");
-  auto stats = RunIngest(**source, *request, **store, options,
-                         [&bar](const IngestStats& s, const std::string& unit) {
-                           bar.Update(s.units_done, s.units_total,
-                                      fmt::format("{}  {} bars", unit, s.rows_read));
-                         });
+  auto stats = (*engine)->Ingest(**source, *request, options,
+                                 [&bar](const IngestStats& s, const std::string& unit) {
+                                   bar.Update(s.units_done, s.units_total,
+                                              fmt::format("{}  {} bars", unit, s.rows_read));
+                                 });
   bar.Finish();
   if (!stats.ok()) return ReportError(stats.status());
   if (global.json) {
@@ -180,8 +169,6 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int& exit_code)
   cmd->add_option("--start", args->start, "First date (YYYY-MM-DD), inclusive");
   cmd->add_option("--end", args->end, "Last date (YYYY-MM-DD), inclusive");
   cmd->add_flag("--strict", args->strict, "Fail on the first bad row instead of skipping it");
-  cmd->add_option("--window-length", args->window_length, "Bars per window")->capture_default_str();
-  cmd->add_option("--stride", args->stride, "Bars between window starts")->capture_default_str();
   cmd->add_option("--sectors", args->sectors_file,
                   "ticker,sector CSV (default: sectors.csv or sp500_sectors.csv beside --path)");
   cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores)")->capture_default_str();

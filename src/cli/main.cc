@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   RegisterIngestCommand(app, global, exit_code);
   RegisterInspectCommands(app, global, exit_code);
   RegisterServiceCommands(app, global, exit_code);
+  RegisterQueryCommands(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -23,7 +23,8 @@ struct Run {
 
   std::atomic<size_t> next{0};
   std::atomic<bool> abort{false};
-  std::mutex mu;       // guards stats, fatal, and serializes callbacks
+  std::mutex mu;       // guards stats, fatal, and serializes the progress callback
+  std::mutex sink_mu;  // serializes sink calls (sinks need not be thread-safe)
   IngestStats stats;
   Status fatal;        // first error that stops the run
 };
@@ -113,6 +114,7 @@ void Worker(Run& run) {
         delta.bars_unchanged += up.unchanged;
         // An index failure fails the unit; the bars are stored either way.
         if (run.sink && !analysis.windows.empty()) {
+          std::lock_guard sink_lock(run.sink_mu);
           unit_status = run.sink(**full, analysis.windows);
           if (!unit_status.ok()) {
             unit_status = unit_status.WithContext("indexing " + series.ticker);

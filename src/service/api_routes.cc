@@ -46,57 +46,24 @@ json SourceJson(const RetrievedWindow& h) {
           {"summary", w.summary}};
 }
 
-// The answer composed from retrieval alone: the grounded summaries of the
-// best windows. Replaced by Engine::Ask (answer/) once it exists.
-json QueryReply(const RetrievalResult& r, double total_ms) {
-  json sources = json::array();
-  for (const auto& h : r.hits) sources.push_back(SourceJson(h));
-  std::string answer;
-  if (r.hits.empty()) {
-    answer = "No stored data matches this question.";
-    for (size_t i = 0; i < r.parsed.unknown_tickers.size(); ++i) {
-      answer += fmt::format(" {} is not in the store", r.parsed.unknown_tickers[i]);
-      if (i < r.parsed.suggestions.size() && !r.parsed.suggestions[i].empty()) {
-        answer += fmt::format(" (did you mean {}?)", r.parsed.suggestions[i]);
-      }
-      answer += ".";
-    }
-  } else {
-    answer = r.hits.front().window.summary;
-    if (r.hits.size() > 1) answer += fmt::format(" ({} more matching periods in the sources.)", r.hits.size() - 1);
-  }
-  double confidence = 0;
-  if (!r.hits.empty()) {
-    confidence = std::clamp(r.hits.front().score, 0.0, 1.0);
-    if (r.hits.front().exact) confidence = std::max(confidence, 0.9);
-  }
-  const auto& t = r.timings;
-  return {{"answer", answer},
-          {"query_type", QueryTypeName(r.parsed.type)},
-          {"sources", sources},
-          {"confidence", confidence},
-          {"notes", r.parsed.notes},
-          {"timings",
-           {{"parse_ms", t.parse_ms},
-            {"embed_ms", t.embed_ms},
-            {"exact_ms", t.exact_ms},
-            {"lexical_ms", t.lexical_ms},
-            {"vector_ms", t.vector_ms},
-            {"fuse_ms", t.fuse_ms},
-            {"total_ms", total_ms}}}};
-}
-
+// The grounded answer (answer/): figures computed from the bars, sources
+// cited; see AnswerToJson for the reply's fields.
 ServerResponse Query(Service& s, const ServerRequest& req, bool legacy) {
   auto start = Clock::now();
   auto parsed = ParseQueryBody(req.body, legacy);
   if (!parsed.ok()) return StatusResponse(parsed.status());
   Engine& e = *s.engine();
-  auto result = e.Retrieve(*parsed);
-  if (!result.ok()) return StatusResponse(result.status());
-  s.metrics()
-      .model_inference.WithLabels({std::string(e.embedder().name()), "embed_query"})
-      .Observe(result->timings.embed_ms / 1000.0);
-  return Json(200, QueryReply(*result, Ms(start)));
+  AskRequest ask;
+  ask.question = parsed->question;
+  ask.type = parsed->type;
+  ask.n_results = parsed->k;
+  ask.filters = parsed->extra;
+  auto answer = e.Ask(ask);
+  if (!answer.ok()) return StatusResponse(answer.status());
+  (answer->cached ? s.metrics().cache_hits : s.metrics().cache_misses).WithLabels({"answer"}).Inc();
+  json reply = AnswerToJson(*answer);
+  reply["timings"]["total_ms"] = Ms(start);
+  return Json(200, reply);
 }
 
 ServerResponse Similar(Service& s, const ServerRequest& req) {
@@ -110,41 +77,24 @@ ServerResponse Similar(Service& s, const ServerRequest& req) {
   return Json(200, {{"query", SourceJson(q)}, {"similar", hits}});
 }
 
-// Analysis through retrieval: the windows of the tickers and period that
-// match the requested pattern/indicator/condition, best first. Replaced by
-// Engine::Analyze (answer/) once it exists.
+// Analyses (answer/): findings, risk factors, confidence and period covered,
+// deterministic for the same data.
 ServerResponse Analyze(Service& s, const ServerRequest& req) {
   auto parsed = ParseAnalyzeBody(req.body);
   if (!parsed.ok()) return StatusResponse(parsed.status());
   const AnalyzeBody& a = *parsed;
-  RetrievalRequest rr;
-  rr.question = fmt::format("{} {} {} {}", a.type, a.pattern, a.indicator, a.condition);
-  for (const auto& t : a.tickers) rr.question += " " + t;
-  rr.k = 10;
-  rr.extra.tickers = a.tickers;
-  rr.extra.start_ts = a.start;
-  rr.extra.end_ts = a.end;
-  if (!a.pattern.empty()) {
-    auto kind = ParsePatternKind(a.pattern);
-    if (!kind.ok()) return StatusResponse(Status::InvalidArgument("field 'pattern': " + kind.status().message()));
-    rr.extra.patterns.push_back(*kind);
-  }
-  auto result = s.engine()->Retrieve(rr);
-  if (!result.ok()) return StatusResponse(result.status());
-  json findings = json::array();
-  int64_t first = 0, last = 0;
-  for (const auto& h : result->hits) {
-    findings.push_back(SourceJson(h));
-    if (!first || h.window.start_ts < first) first = h.window.start_ts;
-    last = std::max(last, h.window.end_ts);
-  }
-  std::string confidence = result->hits.empty() ? "low" : (result->hits.front().exact ? "high" : "medium");
-  return Json(200, {{"type", a.type},
-                    {"tickers", a.tickers},
-                    {"findings", findings},
-                    {"risk_factors", json::array({"Past patterns do not guarantee future results."})},
-                    {"confidence", confidence},
-                    {"period", {{"start", first ? FormatDate(first) : ""}, {"end", last ? FormatDate(last) : ""}}}});
+  auto kind = ParseAnalysisKind(a.type);
+  if (!kind.ok()) return StatusResponse(Status::InvalidArgument("field 'type': " + kind.status().message()));
+  AnalyzeRequest ar;
+  ar.kind = *kind;
+  ar.tickers = a.tickers;
+  ar.pattern = a.pattern;
+  ar.condition = !a.condition.empty() ? a.condition : a.indicator;
+  ar.start_ts = a.start;
+  ar.end_ts = a.end;
+  auto report = s.engine()->Analyze(ar);
+  if (!report.ok()) return StatusResponse(report.status());
+  return Json(200, AnalysisReportToJson(*report));
 }
 
 ServerResponse Tickers(Service& s) {

@@ -93,6 +93,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   OHLCV_ASSIGN_OR_RETURN(e->embedder_, OpenEmbedder(options));
   OHLCV_ASSIGN_OR_RETURN(e->vector_store_, OpenVectorStore(options, *e->embedder_));
   e->retriever_ = std::make_unique<Retriever>(*e->vector_store_, *e->embedder_, QuestionContext{});
+  AnswerOptions answers = options.answers;
+  answers.series.analysis = options.analysis;  // events must match the indexed windows
+  e->answers_ = std::make_unique<AnswerEngine>(*e->bar_store_, *e->retriever_, e->sectors_, answers);
   OHLCV_RETURN_IF_ERROR(e->RefreshContext());
   return e;
 }
@@ -136,6 +139,12 @@ Result<IngestStats> Engine::Ingest(Source& source, const FetchRequest& request, 
   OHLCV_RETURN_IF_ERROR(flushed.WithContext("indexing the last windows"));
   OHLCV_RETURN_IF_ERROR(refreshed);
   return stats;
+}
+
+Result<Answer> Engine::Ask(const AskRequest& request) const { return answers_->Ask(request); }
+
+Result<AnalysisReport> Engine::Analyze(const AnalyzeRequest& request) const {
+  return answers_->Analyze(request);
 }
 
 Result<RetrievalResult> Engine::Retrieve(const RetrievalRequest& request) const {

@@ -19,6 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "answer/analysis.h"
+#include "answer/answer.h"
+#include "answer/answer_engine.h"
 #include "core/status.h"
 #include "embed/embedder.h"
 #include "index/vector_store.h"
@@ -40,6 +43,8 @@ struct EngineOptions {
   OpenAiEmbedderOptions openai_embedder;
   std::string sectors_file;              // optional ticker,sector CSV merged into <data_dir>/sectors.csv
   AnalysisOptions analysis;              // window length/stride, pattern thresholds
+  AnswerOptions answers;                 // answer cache, LLM (LLM_PROVIDER=openai); series.analysis
+                                         // is set from `analysis` by Open
   bool read_only = false;
 };
 
@@ -70,6 +75,11 @@ class Engine {
   Result<IngestStats> Ingest(Source& source, const FetchRequest& request, IngestOptions options,
                              const IngestProgressFn& progress = {});
 
+  // Grounded answer to a question (answer/): retrieval + exact figures.
+  Result<Answer> Ask(const AskRequest& request) const;
+  Result<AnalysisReport> Analyze(const AnalyzeRequest& request) const;
+  AnswerCacheStats answer_cache_stats() const { return answers_->cache_stats(); }
+
   Result<RetrievalResult> Retrieve(const RetrievalRequest& request) const;
   Result<SimilarResult> Similar(const SimilarRequest& request) const;
 
@@ -99,6 +109,7 @@ class Engine {
   std::unique_ptr<Embedder> embedder_;
   std::unique_ptr<VectorStore> vector_store_;
   std::unique_ptr<Retriever> retriever_;
+  std::unique_ptr<AnswerEngine> answers_;  // safe for concurrent use
   SectorMap sectors_;
   std::mutex ingest_mu_;  // one writer at a time
 };

@@ -181,6 +181,14 @@ EngineOptions EngineOptionsFromConfig(const AppConfig& c) {
   o.openai_embedder.base_url = c.openai_base_url;
   o.openai_embedder.api_key = c.openai_api_key;
   o.sectors_file = c.sectors_file;
+  if (c.llm_provider == "openai") {
+    LlmOptions llm;
+    llm.base_url = c.openai_base_url;
+    llm.api_key = c.openai_api_key;
+    llm.model = c.openai_model;
+    llm.timeout = std::chrono::milliseconds(static_cast<int64_t>(c.llm_timeout_seconds * 1000));
+    o.answers.llm = llm;
+  }
   return o;
 }
 

@@ -1,0 +1,130 @@
+// `ohlcv-rag query | similar | status`: ask the knowledge base of the data
+// directory, through the same Engine the HTTP service uses.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/cli_common.h"
+#include "service/engine.h"
+#include "util/time.h"
+#include "util/window_json.h"
+
+namespace ohlcv::cli {
+namespace {
+
+struct QueryArgs {
+  std::string question;
+  std::string type;
+  size_t n_results = 5;
+};
+
+int RunQuery(const QueryArgs& args, const GlobalOptions& global) {
+  AskRequest ask;
+  ask.question = args.question;
+  ask.n_results = args.n_results;
+  if (!args.type.empty()) {
+    auto type = ParseQueryType(args.type);
+    if (!type.ok()) return ReportError(type.status());
+    ask.type = *type;
+  }
+  auto engine = OpenEngine(global);
+  if (!engine.ok()) return ReportError(engine.status());
+  auto answer = (*engine)->Ask(ask);
+  if (!answer.ok()) return ReportError(answer.status());
+  if (global.json) {
+    PrintJson(AnswerToJson(*answer));
+    return kExitOk;
+  }
+  std::cout << answer->text << "\n";
+  if (!answer->sources.empty()) {
+    std::cout << "\nSources (" << QueryTypeName(answer->type) << ", confidence "
+              << fmt::format("{:.2f}", answer->confidence) << "):\n";
+    for (const auto& src : answer->sources) {
+      std::cout << fmt::format("  {}  {} {} to {}  score {:.3f}\n", src.window_id, src.ticker, src.start_date,
+                               src.end_date, src.score);
+    }
+  }
+  for (const auto& note : answer->notes) std::cout << "note: " << note << "\n";
+  return answer->no_data ? 3 : kExitOk;
+}
+
+struct SimilarArgs {
+  std::string ticker;
+  std::string end;
+  size_t k = 5;
+};
+
+int RunSimilar(const SimilarArgs& args, const GlobalOptions& global) {
+  SimilarRequest req;
+  req.ticker = NormalizeTicker(args.ticker);
+  req.k = args.k;
+  if (!args.end.empty() && !(req.end_ts = ParseEndTimestamp(args.end))) {
+    return ReportError(Status::InvalidArgument("bad --end '" + args.end + "' (use YYYY-MM-DD)"));
+  }
+  auto engine = OpenEngine(global);
+  if (!engine.ok()) return ReportError(engine.status());
+  auto result = (*engine)->Similar(req);
+  if (!result.ok()) return ReportError(result.status());
+  if (global.json) {
+    nlohmann::json hits = nlohmann::json::array();
+    for (const auto& h : result->hits) {
+      hits.push_back({{"score", h.score}, {"why", h.why}, {"window", WindowToJson(h.window)}});
+    }
+    PrintJson({{"query", WindowToJson(result->query)}, {"similar", hits}});
+    return kExitOk;
+  }
+  std::cout << "Periods shaped like " << result->query.id << ":\n";
+  for (const auto& h : result->hits) {
+    std::cout << fmt::format("  {:.3f}  {}\n         {}\n", h.score, h.window.id, h.window.summary);
+  }
+  return kExitOk;
+}
+
+int RunStatus(const GlobalOptions& global) {
+  auto engine = OpenEngine(global);
+  if (!engine.ok()) return ReportError(engine.status());
+  auto status = (*engine)->GetStatus();
+  if (!status.ok()) return ReportError(status.status());
+  if (global.json) {
+    nlohmann::json tickers = nlohmann::json::array();
+    for (const auto& t : status->tickers) {
+      tickers.push_back({{"ticker", t.ticker}, {"bars", t.bars}, {"first", FormatDate(t.first_ts)},
+                         {"last", FormatDate(t.last_ts)}});
+    }
+    PrintJson({{"data_dir", status->data_dir}, {"tickers", tickers}, {"bars", status->bars},
+               {"windows", status->windows}, {"vector_store", status->vector_store_type},
+               {"embedder", status->embedder}, {"data_version", status->data_version}});
+    return kExitOk;
+  }
+  std::cout << fmt::format("{}: {} tickers, {} bars, {} windows ({} store, {} embedder)\n", status->data_dir,
+                           status->tickers.size(), status->bars, status->windows, status->vector_store_type,
+                           status->embedder);
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterQueryCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
+  auto q = std::make_shared<QueryArgs>();
+  CLI::App* query = app.add_subcommand("query", "Ask a question; the answer cites its windows");
+  query->add_option("question", q->question, "The question, in quotes")->required();
+  query->add_option("--type", q->type, "general | pattern | comparison | prediction | technical");
+  query->add_option("--n-results,-n", q->n_results, "Sources to cite")->capture_default_str();
+  query->add_flag("--json", global.json, "Print JSON");
+  query->callback([q, &global, &exit_code] { exit_code = RunQuery(*q, global); });
+
+  auto s = std::make_shared<SimilarArgs>();
+  CLI::App* similar = app.add_subcommand("similar", "Find the periods most similar in shape to a ticker's window");
+  similar->add_option("ticker", s->ticker, "Ticker")->required();
+  similar->add_option("--end", s->end, "The window ends at or before this date (default: latest)");
+  similar->add_option("-k", s->k, "How many")->capture_default_str();
+  similar->add_flag("--json", global.json, "Print JSON");
+  similar->callback([s, &global, &exit_code] { exit_code = RunSimilar(*s, global); });
+
+  CLI::App* status = app.add_subcommand("status", "What the data directory holds");
+  status->add_flag("--json", global.json, "Print JSON");
+  status->callback([&global, &exit_code] { exit_code = RunStatus(global); });
+}
+
+}  // namespace ohlcv::cli
