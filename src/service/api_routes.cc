@@ -61,6 +61,15 @@ ServerResponse Query(Service& s, const ServerRequest& req, bool legacy) {
   auto answer = e.Ask(ask);
   if (!answer.ok()) return StatusResponse(answer.status());
   (answer->cached ? s.metrics().cache_hits : s.metrics().cache_misses).WithLabels({"answer"}).Inc();
+  if (!answer->cached) {
+    // The question's embedding happens inside retrieval; an LLM, when set, in generation.
+    s.metrics()
+        .model_inference.WithLabels({std::string(e.embedder().name()), "embed_and_retrieve"})
+        .Observe(answer->timings.retrieve_ms / 1000.0);
+    if (answer->generator != "template") {
+      s.metrics().model_inference.WithLabels({answer->generator, "generate"}).Observe(answer->timings.generate_ms / 1000.0);
+    }
+  }
   json reply = AnswerToJson(*answer);
   reply["timings"]["total_ms"] = Ms(start);
   return Json(200, reply);

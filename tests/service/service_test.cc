@@ -334,9 +334,10 @@ TEST(ServiceTest, ApiRoutes) {
   ASSERT_TRUE(an);
   ASSERT_EQ(an->status, 200) << an->body;
   json anj = Body(an);
-  EXPECT_EQ(anj["type"], "trend");
+  EXPECT_EQ(anj["kind"], "trend");
   EXPECT_TRUE(anj["findings"].is_array());
-  EXPECT_TRUE(anj["confidence"].is_string());
+  EXPECT_FALSE(anj["findings"].empty());
+  EXPECT_TRUE(anj["confidence_level"].is_string());
   ExpectError(c.Post("/api/v1/analyze", R"({"type": "vibes", "tickers": ["MSFT"]})", "application/json"), 400,
               "bad_request");
 }
