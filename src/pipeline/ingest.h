@@ -7,8 +7,10 @@
 // recorded in the stats and the others go on; only a failure of the store
 // itself, or any bad row under `strict`, stops the run.
 //
-// Incremental: for sources other than CSV, each ticker is fetched from just
-// after its newest stored bar, so a later ingest fetches only what is missing.
+// Incremental: for remote sources (Yahoo, Alpha Vantage, Polygon), each ticker
+// is fetched from just after its newest stored bar, so a later ingest fetches
+// only what is missing. CSV files and the synthetic generator are re-read
+// whole (upserts make that idempotent).
 //
 // Thread-safety: RunIngest is reentrant; the callbacks are called from worker
 // threads, one call at a time (serialized by the pipeline).
@@ -34,7 +36,7 @@ struct IngestOptions {
   AnalysisOptions analysis;
   // Worker threads fetching and analysing units. 0 = hardware concurrency.
   size_t threads = 0;
-  // Fetch only bars newer than the newest stored one (non-CSV sources).
+  // Fetch only bars newer than the newest stored one (remote sources).
   bool incremental = true;
   // Ticker -> sector for window metadata; may be null (no sectors).
   const SectorMap* sectors = nullptr;
