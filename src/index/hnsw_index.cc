@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <filesystem>
@@ -60,8 +61,36 @@ Status FsyncPath(const std::string& path, bool directory) {
 struct HnswIndex::Impl {
   std::unique_ptr<hnswlib::InnerProductSpace> space;  // must outlive index
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> index;
+  // padded[id] != 0 once element id's upper-level link lists have their
+  // tail slot (see PadUpperLinks). Sized to index->max_elements_.
+  std::vector<uint8_t> padded;
   ~Impl() {
     index.reset();  // before space
+  }
+
+  // hnswlib's searchBaseLayer prefetches the neighbour AFTER the last one
+  // (`*(datal + j + 1)`), so scanning a full upper-level list reads one id
+  // past it. On layer 0 that lands in the element's own vector; on upper
+  // layers it runs 3 bytes past the `size_links_per_element_ * level + 1`
+  // bytes addPoint mallocs (the value only feeds a prefetch hint, but the
+  // read is out of bounds and ASan rightly reports it). Growing each upper
+  // list by one slot makes that read land in owned memory. Takes the
+  // element's link lock, which every hnswlib reader of an upper list holds
+  // while inserting; searchKnn readers are excluded by our contract.
+  void PadUpperLinks(hnswlib::tableint id) {
+    auto& ix = *index;
+    if (padded[id] || ix.element_levels_[id] <= 0) {
+      padded[id] = 1;
+      return;
+    }
+    std::unique_lock<std::mutex> lock(ix.link_list_locks_[id]);
+    const size_t used = ix.size_links_per_element_ * static_cast<size_t>(ix.element_levels_[id]);
+    const size_t want = used + sizeof(hnswlib::tableint);
+    char* grown = static_cast<char*>(std::realloc(ix.linkLists_[id], want));
+    if (grown == nullptr) return;  // keep the old list; only the hint read is affected
+    std::memset(grown + used, 0, want - used);
+    ix.linkLists_[id] = grown;
+    padded[id] = 1;
   }
 };
 
@@ -77,6 +106,7 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Create(const HnswParams& params) {
         out->impl_->space.get(), std::max<size_t>(params.initial_capacity, 16), params.m,
         params.ef_construction);
     out->impl_->index->setEf(params.ef_search);
+    out->impl_->padded.assign(out->impl_->index->max_elements_, 0);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("hnsw create: ") + e.what());
   }
@@ -138,6 +168,10 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::string& path,
   }
   index->setEf(params.ef_search);
   out->impl_->index = std::move(index);
+  out->impl_->padded.assign(out->impl_->index->max_elements_, 0);
+  for (size_t id = 0; id < out->impl_->index->cur_element_count; ++id) {
+    out->impl_->PadUpperLinks(static_cast<hnswlib::tableint>(id));
+  }
   *covered_seq = seq;
   return out;
 }
@@ -182,12 +216,20 @@ Status HnswIndex::Add(std::span<const float> vectors, std::span<const uint64_t> 
     if (needed > index.max_elements_) {
       index.resizeIndex(std::max(needed, index.max_elements_ * 2));
     }
+    impl_->padded.resize(index.max_elements_, 0);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("hnsw resize: ") + e.what());
   }
   // Parallel adds of distinct labels are safe in hnswlib; small batches are
-  // not worth a thread start.
+  // not worth a thread start. Under AddressSanitizer inserts run on one
+  // thread: between addPoint's return and PadUpperLinks another inserter may
+  // scan the new element's unpadded list (harmless hint read, but a report).
+#if defined(__SANITIZE_ADDRESS__)
+  (void)threads;
+  const size_t nthreads = 1;
+#else
   const size_t nthreads = n < 512 ? 1 : static_cast<size_t>(std::max(1, threads));
+#endif
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::string error;  // written once, by the first thread that fails
@@ -203,7 +245,8 @@ Status HnswIndex::Add(std::span<const float> vectors, std::span<const uint64_t> 
         std::copy_n(vectors.data() + i * dim, dim, buf.data());
         NormalizeInPlace(buf);
         try {
-          index.addPoint(buf.data(), static_cast<hnswlib::labeltype>(labels[i]));
+          impl_->PadUpperLinks(
+              index.addPoint(buf.data(), static_cast<hnswlib::labeltype>(labels[i]), -1));
         } catch (const std::exception& e) {
           if (!error_set.test_and_set()) error = e.what();
           failed = true;
@@ -218,7 +261,8 @@ Status HnswIndex::Add(std::span<const float> vectors, std::span<const uint64_t> 
     std::vector<float> first(vectors.begin(), vectors.begin() + static_cast<ptrdiff_t>(dim));
     NormalizeInPlace(first);
     try {
-      index.addPoint(first.data(), static_cast<hnswlib::labeltype>(labels[0]));
+      impl_->PadUpperLinks(
+          index.addPoint(first.data(), static_cast<hnswlib::labeltype>(labels[0]), -1));
     } catch (const std::exception& e) {
       return Status::Internal(std::string("hnsw add: ") + e.what());
     }

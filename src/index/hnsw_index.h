@@ -23,7 +23,9 @@
 //
 // hnswlib reports errors by throwing; every throw stops here and becomes a
 // Status. hnswlib 0.6.2 leaves num_deleted_ uninitialised when loading a file;
-// Load works around it.
+// Load works around it. Its searchBaseLayer also reads one id past a full
+// upper-level link list (a prefetch hint); Add and Load pad those lists by one
+// slot so the read stays in owned memory (found by ASan).
 #pragma once
 
 #include <cstdint>

@@ -40,7 +40,7 @@ bool HasPattern(const Window& w, PatternKind k) {
 }  // namespace
 
 std::vector<float> ConformanceVector(int i, size_t dim) {
-  std::mt19937 rng(static_cast<uint32_t>(1000 + i * 7919 + dim));
+  std::mt19937 rng(1000u + static_cast<uint32_t>(i) * 7919u + static_cast<uint32_t>(dim));
   std::normal_distribution<float> g;
   std::vector<float> v(dim);
   for (auto& x : v) x = g(rng);
