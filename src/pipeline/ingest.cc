@@ -23,10 +23,10 @@ struct Run {
 
   std::atomic<size_t> next{0};
   std::atomic<bool> abort{false};
-  std::mutex mu;       // guards stats, fatal, and serializes the progress callback
-  std::mutex sink_mu;  // serializes sink calls (sinks need not be thread-safe)
-  IngestStats stats;
-  Status fatal;        // first error that stops the run
+  std::mutex mu{};      // guards stats, fatal, and serializes the progress callback
+  std::mutex sink_mu{}; // serializes sink calls (sinks need not be thread-safe)
+  IngestStats stats{};
+  Status fatal{};       // first error that stops the run
 };
 
 bool Cancelled(const Run& run) {
