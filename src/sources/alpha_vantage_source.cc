@@ -130,22 +130,13 @@ Result<FetchResult> Decode(const Json& series, bool eastern, const std::string& 
   return std::move(builder).Finish();
 }
 
-class AlphaVantageSource final : public Source {
+class AlphaVantageSource final : public remote::KeyedRestSource {
  public:
   explicit AlphaVantageSource(RemoteSourceOptions options)
-      : base_(remote::BaseUrl(options.base_url, kDefaultBase)),
-        api_key_(std::move(options.api_key)),
-        adjusted_(options.adjusted),
-        http_(options.http) {}
-
-  std::string_view name() const override { return kName; }
-
-  Result<std::vector<std::string>> Plan(const FetchRequest& request) override {
-    return remote::PlanTickers(request, kName);
-  }
+      : KeyedRestSource(std::move(options), kName, kDefaultBase, kKeyEnv) {}
 
   Result<FetchResult> Fetch(const std::string& unit, const FetchRequest& request) override {
-    OHLCV_ASSIGN_OR_RETURN(const std::string key, remote::ResolveApiKey(api_key_, kKeyEnv, kName));
+    OHLCV_ASSIGN_OR_RETURN(const std::string key, Key());
     const Endpoint ep = EndpointFor(request.interval, adjusted_);
     if (ep.function.empty()) return Status::InvalidArgument(fmt::format("{}: unsupported interval", kName));
     std::string url = fmt::format("{}/query?function={}&symbol={}&outputsize=full&datatype=json", base_,
@@ -182,12 +173,6 @@ class AlphaVantageSource final : public Source {
       return Status::InvalidArgument(fmt::format("{}:{}: malformed reply: {}", kName, unit, e.what()));
     }
   }
-
- private:
-  const std::string base_;
-  const std::string api_key_;  // empty: read ALPHA_VANTAGE_API_KEY at each Fetch
-  const bool adjusted_;
-  HttpClient http_;  // safe for concurrent use
 };
 
 }  // namespace

@@ -133,22 +133,13 @@ void DecodePage(const nlohmann::json& results, bool daily, size_t* row,
   }
 }
 
-class PolygonSource final : public Source {
+class PolygonSource final : public remote::KeyedRestSource {
  public:
   explicit PolygonSource(RemoteSourceOptions options)
-      : base_(remote::BaseUrl(options.base_url, kDefaultBase)),
-        api_key_(std::move(options.api_key)),
-        adjusted_(options.adjusted),
-        http_(options.http) {}
-
-  std::string_view name() const override { return kName; }
-
-  Result<std::vector<std::string>> Plan(const FetchRequest& request) override {
-    return remote::PlanTickers(request, kName);
-  }
+      : KeyedRestSource(std::move(options), kName, kDefaultBase, kKeyEnv) {}
 
   Result<FetchResult> Fetch(const std::string& unit, const FetchRequest& request) override {
-    OHLCV_ASSIGN_OR_RETURN(const std::string key, remote::ResolveApiKey(api_key_, kKeyEnv, kName));
+    OHLCV_ASSIGN_OR_RETURN(const std::string key, Key());
     const Span span = SpanFor(request.interval);
     if (span.multiplier == 0) return Status::InvalidArgument(fmt::format("{}: unsupported interval", kName));
     const bool daily = !IsIntraday(request.interval);
@@ -200,12 +191,6 @@ class PolygonSource final : public Source {
     }
     return std::move(builder).Finish();
   }
-
- private:
-  const std::string base_;
-  const std::string api_key_;  // empty: read POLYGON_API_KEY at each Fetch
-  const bool adjusted_;
-  HttpClient http_;  // safe for concurrent use
 };
 
 }  // namespace

@@ -107,4 +107,35 @@ class SeriesBuilder {
   uint64_t rows_read_ = 0;
 };
 
+// The shared frame of the keyed REST sources (Alpha Vantage, Polygon): one
+// unit per ticker, a base URL, an API key from the options or else from the
+// environment at each Fetch, the adjusted flag, and one HTTP client that is
+// safe for concurrent Fetch calls.
+class KeyedRestSource : public Source {
+ public:
+  std::string_view name() const final { return name_; }
+  Result<std::vector<std::string>> Plan(const FetchRequest& request) final {
+    return PlanTickers(request, name_);
+  }
+
+ protected:
+  KeyedRestSource(RemoteSourceOptions options, std::string_view name, std::string_view default_base,
+                  const char* key_env)
+      : name_(name),
+        key_env_(key_env),
+        base_(BaseUrl(options.base_url, default_base)),
+        api_key_(std::move(options.api_key)),
+        adjusted_(options.adjusted),
+        http_(options.http) {}
+
+  Result<std::string> Key() const { return ResolveApiKey(api_key_, key_env_, name_); }
+
+  const std::string_view name_;
+  const char* const key_env_;
+  const std::string base_;
+  const std::string api_key_;  // empty: read key_env_ at each Fetch
+  const bool adjusted_;
+  HttpClient http_;
+};
+
 }  // namespace ohlcv::remote
