@@ -8,7 +8,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 scripts/install-deps.sh
 export OHLCV_CACHE_DIR="$ROOT/.cache"
-scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+web/build.sh "$ROOT/build/web-dist"   # the page `serve` shows at http://127.0.0.1:8000/
+scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DOHLCV_WEB_DIST="$ROOT/build/web-dist"
 tools/embeddings/fetch_wink.sh "$OHLCV_CACHE_DIR"
 
 BIN=build/ohlcv-rag

@@ -12,7 +12,8 @@
 # the consistency check of every file against the service's settings table,
 # probe routes and metric names; and tests/deploy/*_test.sh (a broken
 # manifest the validator must reject, drift the consistency check must catch,
-# and the real binary started with the ConfigMap's environment).
+# the real binary started with the ConfigMap's environment, and the backup
+# CronJob's command run against the real binary plus the documented restore).
 #
 # Tools: node/npm, yamllint and promtool (Debian yamllint, prometheus) and
 # kubectl. Missing ones are installed from Debian when running as root:
@@ -161,6 +162,8 @@ step "test: validator rejects broken manifests" bash "$ROOT/tests/deploy/validat
 step "test: consistency check catches drift" bash "$ROOT/tests/deploy/consistency_mutation_test.sh"
 step "test: binary with the ConfigMap env answers the probes" \
   bash "$ROOT/tests/deploy/probes_test.sh" "$OUT/production.yaml"
+step "test: backup CronJob command + documented restore" \
+  bash "$ROOT/tests/deploy/backup_restore_test.sh" "$OUT/production.yaml"
 
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [[ $failed -ne 0 ]]; then

@@ -16,6 +16,10 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev clang libclang-rt-14-dev
   # tools used by tests: promtool (prometheus), wrk; deployment checks: yamllint
   prometheus wrk yamllint
+  # web UI end-to-end tests (headless, driven by playwright-core from npm)
+  chromium
+  # the Kubernetes rollout rehearsal's load balancer (scripts/rollout-rehearsal.sh)
+  nginx
 )
 # node/npm fetch the word vectors and run the ChromaDB test server. Many machines
 # carry a newer Node.js than Debian's; install Debian's only when there is none.

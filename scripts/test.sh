@@ -15,8 +15,11 @@ scripts/install-deps.sh
 export OHLCV_CACHE_DIR="$ROOT/.cache"
 mkdir -p "$OHLCV_CACHE_DIR"
 
+# Web UI (issue 7): bundle the page (pinned npm packages into .cache/web-node)
+# and embed it in the binary.
+web/build.sh "$ROOT/build/web-dist"
 # Release here (-O2, no debug info): what users run, and the quickest build.
-scripts/build.sh build -DCMAKE_BUILD_TYPE=Release
+scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DOHLCV_WEB_DIST="$ROOT/build/web-dist"
 tools/embeddings/fetch_wink.sh "$OHLCV_CACHE_DIR"
 [[ -x scripts/chroma-setup.sh ]] && scripts/chroma-setup.sh
 
@@ -25,6 +28,9 @@ ctest --test-dir build --output-on-failure --timeout 900
 
 echo "==> deployment checks (yamllint, kustomize renders, API types, cross-file consistency)"
 scripts/deploy-checks.sh
+
+echo "==> Kubernetes rollout rehearsal (3 replicas, nginx, ChromaDB, wrk: zero failed requests)"
+OHLCV_BIN="$ROOT/build/ohlcv-rag" scripts/rollout-rehearsal.sh
 
 if [[ $QUICK == 1 ]]; then exit 0; fi
 

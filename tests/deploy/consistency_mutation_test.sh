@@ -12,7 +12,7 @@ trap 'rm -rf "$scratch"' EXIT
 make_copy() {  # fresh copy of everything consistency.js reads, in $scratch/r
   rm -rf "$scratch/r"
   mkdir -p "$scratch/r/src" "$scratch/r/deploy"
-  cp -r "$ROOT/src/config" "$ROOT/src/service" "$scratch/r/src/"
+  cp -r "$ROOT/src/config" "$ROOT/src/service" "$ROOT/src/cli" "$scratch/r/src/"
   cp -r "$ROOT/deploy/docker" "$ROOT/deploy/swarm" "$ROOT/deploy/k8s" "$scratch/r/deploy/"
   cp "$ROOT"/docker-compose*.yml "$scratch/r/"
 }
@@ -76,4 +76,10 @@ run_case "service moves a probe route" "startupProbe GET /startup"
 
 make_copy; sed -i 's|as: "http_requests_per_second"|as: "http_requests_rate"|' "$scratch/r/deploy/k8s/base/prometheus-adapter-rules.yaml"
 run_case "HPA metric the adapter does not provide" "HPA pods metric"
+
+make_copy; sed -i 's|claimName: ohlcv-rag-data|claimName: ohlcv-rag-data-old|' "$scratch/r/deploy/k8s/base/backup-cronjob.yaml"
+run_case "backup job on another volume than the app's data" "backup mounts the Deployment's data claim"
+
+make_copy; sed -i 's|persistentVolumeClaimName: data-chromadb-0|persistentVolumeClaimName: chromadb-data|' "$scratch/r/deploy/k8s/base/backup-cronjob.yaml"
+run_case "ChromaDB snapshot of a claim that does not exist" "backup snapshots ChromaDB's claim"
 t_done

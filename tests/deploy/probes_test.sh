@@ -15,12 +15,8 @@
 # has no `serve` command yet.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-BIN=${OHLCV_BIN:-$ROOT/build/ohlcv-rag}
+t_binary serve
 RENDERED=${1:?usage: probes_test.sh RENDERED_PRODUCTION.yaml}
-if [[ ! -x "$BIN" ]] || ! "$BIN" --help 2> /dev/null | grep -qE '^\s+serve\b'; then
-  echo "probes_test.sh: SKIP: $BIN has no 'serve' command (build it with scripts/build.sh)"
-  exit 77
-fi
 
 scratch=$(mktemp -d)
 pid=""

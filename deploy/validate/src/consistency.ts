@@ -122,6 +122,9 @@ function Main(): number {
   const serviceSources = fs.readdirSync(path.join(root, "src/service"))
     .filter((f) => f.endsWith(".cc")).map((f) => fs.readFileSync(path.join(root, "src/service", f), "utf8")).join("\n");
 
+  const cliSources = fs.readdirSync(path.join(root, "src/cli"))
+    .filter((f) => f.endsWith(".cc")).map((f) => fs.readFileSync(path.join(root, "src/cli", f), "utf8")).join("\n");
+
   // ---- Dockerfile
   const dockerfile = fs.readFileSync(path.join(root, "deploy/docker/Dockerfile"), "utf8");
   const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
@@ -321,6 +324,31 @@ function Main(): number {
       return !new RegExp(`\\b${base}\\b`).test(serviceSources);
     });
     Check(`${label}: alerting/recording rules use exported metric names`, used.length > 0 && missing.length === 0, missing.join(","));
+    // Backup CronJob: the binary's `backup` command on the Deployment's data
+    // volume with the ConfigMap's settings, finished backups checked by their
+    // manifest, and ChromaDB's volume snapshotted by its real PVC name.
+    const cron = find("CronJob", "ohlcv-rag-backup")[0];
+    const jobPod = cron?.spec?.jobTemplate?.spec?.template?.spec ?? {};
+    const bCtr = (jobPod.containers ?? []).find((x: Obj) => JSON.stringify(x.command ?? []).includes("ohlcv-rag backup")) ?? {};
+    const bScript = (bCtr.command ?? []).join(" ");
+    Check(`${label}: backup CronJob runs \`ohlcv-rag backup\`, a command of the binary`,
+      bScript !== "" && /Command::kBackup,\s*"backup"/.test(cliSources), bScript.slice(0, 80));
+    Check(`${label}: backup checks the snapshot's manifest.json`, bScript.includes("manifest.json"));
+    Check(`${label}: backup takes its settings from the ConfigMap`,
+      (bCtr.envFrom ?? []).some((e: Obj) => e.configMapRef?.name === cm?.metadata?.name));
+    const volClaim = (p: Obj, mountPath: string, c2: Obj) => {
+      const name = (c2.volumeMounts ?? []).find((m: Obj) => m.mountPath === mountPath)?.name;
+      return (p.volumes ?? []).find((v: Obj) => v.name === name)?.persistentVolumeClaim?.claimName;
+    };
+    const dataDir = env.get("OHLCV_DATA_DIR") ?? "/data";
+    const depClaim = volClaim(pod, dataDir, ctr);
+    Check(`${label}: backup mounts the Deployment's data claim at ${dataDir}`,
+      depClaim !== undefined && volClaim(jobPod, dataDir, bCtr) === depClaim, `${volClaim(jobPod, dataDir, bCtr)} vs ${depClaim}`);
+    ExpectEq(`${label}: backup runs as the image user`, jobPod.securityContext?.runAsUser, user);
+    const vct = sts?.spec?.volumeClaimTemplates?.[0]?.metadata?.name;
+    const chromaPvc = `${vct}-${sts?.metadata?.name}-0`;
+    Check(`${label}: backup snapshots ChromaDB's claim ${chromaPvc}`,
+      vct !== undefined && (jobPod.containers ?? []).some((x: Obj) => JSON.stringify(x.command ?? []).includes(`persistentVolumeClaimName: ${chromaPvc}`)));
     const pdb = find("PodDisruptionBudget")[0];
     Check(`${label}: PDB minAvailable below replicas`, Number(pdb?.spec?.minAvailable) < Number(dep?.spec?.replicas ?? 1),
       `${pdb?.spec?.minAvailable} vs ${dep?.spec?.replicas}`);
