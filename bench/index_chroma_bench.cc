@@ -8,7 +8,8 @@
 //      (committed to SQLite and searchable; HNSW drains in the background).
 //   2. the full --n set is loaded once per store (load rate printed), then
 //      one-thread query latency p50/p99 over --queries queries, k = 10, for:
-//      text unfiltered, text with a ticker + date filter, shape unfiltered;
+//      text unfiltered, text with a ticker + date filter, with one sector,
+//      with one pattern kind, shape unfiltered;
 //      median over --reps passes. Recall@10 of unfiltered text queries against
 //      exact brute force over the same vectors is printed for both stores.
 // A main() with its own timing (percentiles and throughput are the figures
@@ -155,10 +156,13 @@ bool StartServer(Server& s, const std::string& data_dir) {
   return true;
 }
 
+// Which filter a query case applies: none, ticker + date range (selective),
+// one sector of 11 (broad equality), one pattern kind in 1/9 of windows.
+enum class FilterKind { kNone, kTickerDates, kSector, kPattern };
 struct QueryCase {
   const char* name;
   VectorSpace space;
-  bool filtered;
+  FilterKind filter;
 };
 
 struct Report {
@@ -227,12 +231,15 @@ int main(int argc, char** argv) {
   std::normal_distribution<float> g;
   std::uniform_int_distribution<size_t> pick(0, n - 1);
   std::vector<std::vector<float>> qtext(queries), qshape(queries);
-  std::vector<WindowFilter> qfilter(queries);
+  std::vector<WindowFilter> qfilter(queries), qsector(queries);
+  WindowFilter qpattern;
+  qpattern.patterns = {PatternKind::kGoldenCross};
   for (size_t q = 0; q < queries; ++q) {
     size_t i = pick(rng);
     for (size_t j = 0; j < kDim; ++j) qtext[q].push_back(text[i * kDim + j] + 0.05f * g(rng));
     for (size_t j = 0; j < kShapeDim; ++j)
       qshape[q].push_back(shape[i * kShapeDim + j] + 0.05f * g(rng));
+    qsector[q].sectors = {windows[i].sector};
     qfilter[q].tickers = {windows[i].ticker};
     qfilter[q].start_ts = windows[i].start_ts - 200 * 86400;
     qfilter[q].end_ts = windows[i].end_ts + 200 * 86400;
@@ -296,9 +303,20 @@ int main(int argc, char** argv) {
     return count / Seconds(t0);
   };
 
-  const QueryCase cases[] = {{"text", VectorSpace::kText, false},
-                             {"text+filter", VectorSpace::kText, true},
-                             {"shape", VectorSpace::kShape, false}};
+  const QueryCase cases[] = {{"text", VectorSpace::kText, FilterKind::kNone},
+                             {"text+filter", VectorSpace::kText, FilterKind::kTickerDates},
+                             {"text+sector", VectorSpace::kText, FilterKind::kSector},
+                             {"text+pattern", VectorSpace::kText, FilterKind::kPattern},
+                             {"shape", VectorSpace::kShape, FilterKind::kNone}};
+  auto filter_for = [&](FilterKind f, size_t q) {
+    switch (f) {
+      case FilterKind::kTickerDates: return qfilter[q];
+      case FilterKind::kSector: return qsector[q];
+      case FilterKind::kPattern: return qpattern;
+      case FilterKind::kNone: break;
+    }
+    return WindowFilter{};
+  };
   auto run = [&](const char* name, auto& open) {
     Report rep;
     std::vector<double> wps;
@@ -332,7 +350,7 @@ int main(int argc, char** argv) {
         for (size_t q = 0; q < queries; ++q) {
           auto t0 = Clock::now();
           auto hits = store.Search(c.space, c.space == VectorSpace::kText ? qtext[q] : qshape[q],
-                                   kK, c.filtered ? qfilter[q] : WindowFilter{});
+                                   kK, filter_for(c.filter, q));
           ms.push_back(Seconds(t0) * 1e3);
           if (!hits.ok() || hits->empty()) {
             std::fprintf(stderr, "%s %s: no hits\n", name, c.name);

@@ -58,6 +58,7 @@ Result<Answer> AnswerEngine::Ask(const AskRequest& request) {
   rr.k = request.n_results;
   rr.type = request.type;
   rr.extra = request.filters;
+  rr.sectors = &sectors_;
   OHLCV_ASSIGN_OR_RETURN(RetrievalResult retrieval, retriever_.Retrieve(rr));
   const double retrieve_total = MsSince(t);
   a.timings.parse_ms = retrieval.timings.parse_ms;

@@ -63,6 +63,9 @@ class AnswerEngine {
   Result<AnalysisReport> Analyze(const AnalyzeRequest& request);
 
   AnswerCacheStats cache_stats() const { return cache_.stats(); }
+  // Drops every cached answer: for when what the answers depend on changed
+  // without the bar store's data version (e.g. the question context).
+  void ClearCache() { cache_.Clear(); }
   const std::string generator_name() const { return generator_->name(); }
 
  private:

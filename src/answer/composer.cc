@@ -64,11 +64,12 @@ size_t ParseHorizon(const std::string& lower) {
 }
 
 void SayNoData(DraftBuilder& b, const std::string& what, const std::vector<std::string>& tickers,
-               const ComposeOptions& o) {
+               const ComposeOptions& o, bool suggested = false) {
   b.draft().no_data = true;
   std::string cmd = fmt::format(fmt::runtime(o.ingest_command),
                                 tickers.empty() ? std::string("<TICKER>") : fmt::format("{}", fmt::join(tickers, ",")));
-  b.Say(what + " To add it, run: " + cmd);
+  // After "did you mean", the command is for the case the symbol was meant.
+  b.Say(what + (suggested ? " If you did mean " + JoinAnd(tickers) + ", add it with: " : " To add it, run: ") + cmd);
 }
 
 // Fills c.scope; returns false (after saying why in the draft) when the store
@@ -77,7 +78,8 @@ bool ResolveScope(Ctx& c, DraftBuilder& b) {
   Scope& s = c.scope;
   const std::string lower = Lower(c.request.question);
   s.rank_words = HasRankWords(lower);
-  static const std::regex kWorst(R"(\b(worst|bottom|lowest|least|underperform\w*|losers?|laggards?|weakest)\b)");
+  static const std::regex kWorst(
+      R"(\b(worst|bottom|lowest|least|underperform\w*|losers?|laggards?|weakest)\b|\b(fell|dropped|declined|lost|fallen|sank|slumped)\s+(the\s+)?most\b)");
   s.rank_worst_first = std::regex_search(lower, kWorst);
   s.horizon = ParseHorizon(lower);
   if (s.horizon == 0) s.horizon = c.options.default_horizon;
@@ -98,12 +100,14 @@ bool ResolveScope(Ctx& c, DraftBuilder& b) {
   }
   if (!missing.empty()) {
     std::string what = fmt::format("The store has no data for {}.", JoinAnd(missing));
+    bool suggested = false;
     for (size_t i = 0; i < c.q.unknown_tickers.size() && i < c.q.suggestions.size(); ++i) {
-      if (!c.q.suggestions[i].empty())
-        what += fmt::format(" (Did you mean {} instead of {}?)", c.q.suggestions[i], c.q.unknown_tickers[i]);
+      if (c.q.suggestions[i].empty()) continue;
+      what += fmt::format(" (Did you mean {} instead of {}?)", c.q.suggestions[i], c.q.unknown_tickers[i]);
+      suggested = true;
     }
     if (s.tickers.empty()) {
-      SayNoData(b, what, missing, c.options);
+      SayNoData(b, what, missing, c.options, suggested);
       return false;
     }
     b.Note(what);

@@ -13,7 +13,11 @@
 //               and the correlation of daily log returns between tickers.
 //   prediction  base rates: forward returns after past events (pattern or
 //               indicator crossing), against the unconditional baseline,
-//               with a disclaimer. No forecast is made.
+//               with n, the period, median, share positive and a
+//               disclaimer. No forecast is made. Without a ticker the
+//               events of the asked sector (or of every stored stock) are
+//               pooled; a ticker with fewer than 10 measured events also
+//               gets its sector's stocks pooled over the same dates.
 //   technical   the indicator state at the end of the period and what the
 //               usual rules say, or the episodes of an asked condition.
 // When the store lacks the tickers, sector or period asked about, the draft

@@ -153,6 +153,14 @@ struct BaseRateFigure {
 // Forward returns close[t+h]/close[t]-1 after each event bar (sorted or not).
 BaseRateFigure ComputeBaseRate(const BarSeries& bars, std::span<const size_t> event_bars,
                                size_t horizon);
+// Events of one series, for pooling.
+struct SeriesEvents {
+  const BarSeries* bars = nullptr;  // borrowed
+  std::vector<size_t> event_bars;
+};
+// Forward returns after the events of several series pooled into one
+// sample (each measured as ComputeBaseRate does, inside its own series).
+BaseRateFigure ComputePooledBaseRate(std::span<const SeriesEvents> series, size_t horizon);
 // The same over every bar of r: the unconditional baseline.
 BaseRateFigure ComputeBaselineRate(const BarSeries& bars, BarRange r, size_t horizon);
 

@@ -25,19 +25,28 @@ void Summarise(std::vector<double>& fwd, BaseRateFigure* f) {
 
 BaseRateFigure ComputeBaseRate(const BarSeries& bars, std::span<const size_t> event_bars,
                                size_t horizon) {
+  const SeriesEvents one{&bars, std::vector<size_t>(event_bars.begin(), event_bars.end())};
+  return ComputePooledBaseRate({&one, 1}, horizon);
+}
+
+BaseRateFigure ComputePooledBaseRate(std::span<const SeriesEvents> series, size_t horizon) {
   BaseRateFigure f;
   f.horizon = horizon;
-  f.events = event_bars.size();
   std::vector<double> fwd;
   bool first = true;
-  for (size_t t : event_bars) {
-    if (t >= bars.size()) continue;
-    if (first || bars.ts[t] < f.first_event_ts) f.first_event_ts = bars.ts[t];
-    if (first || bars.ts[t] > f.last_event_ts) f.last_event_ts = bars.ts[t];
-    first = false;
-    // The forward return starts at the event's own close: the event was
-    // decided on bar t, so nothing after t went into choosing it.
-    if (t + horizon < bars.size()) fwd.push_back((bars.close[t + horizon] / bars.close[t] - 1.0) * 100.0);
+  for (const SeriesEvents& s : series) {
+    if (s.bars == nullptr) continue;
+    const BarSeries& bars = *s.bars;
+    for (size_t t : s.event_bars) {
+      if (t >= bars.size()) continue;
+      ++f.events;
+      if (first || bars.ts[t] < f.first_event_ts) f.first_event_ts = bars.ts[t];
+      if (first || bars.ts[t] > f.last_event_ts) f.last_event_ts = bars.ts[t];
+      first = false;
+      // The forward return starts at the event's own close: the event was
+      // decided on bar t, so nothing after t went into choosing it.
+      if (t + horizon < bars.size()) fwd.push_back((bars.close[t + horizon] / bars.close[t] - 1.0) * 100.0);
+    }
   }
   Summarise(fwd, &f);
   return f;

@@ -90,9 +90,13 @@ double ComputeVolatility(const BarSeries& bars, BarRange r) {
 
 double Median(std::vector<double> values) {
   if (values.empty()) return kNaN;
-  std::sort(values.begin(), values.end());
+  // Selection, not a sort: pooled base rates take the median of ~100k values.
   const size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+  auto mid = values.begin() + static_cast<ptrdiff_t>(n / 2);
+  std::nth_element(values.begin(), mid, values.end());
+  if (n % 2) return *mid;
+  const double below = *std::max_element(values.begin(), mid);
+  return (below + *mid) / 2.0;
 }
 
 }  // namespace ohlcv

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+
+#include <unistd.h>
 
 #include "config/config_loader.h"
 #include "service/server_main.h"
@@ -61,6 +64,29 @@ std::string NormalizeTicker(std::string ticker) {
   std::transform(ticker.begin(), ticker.end(), ticker.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return ticker;
+}
+
+std::vector<std::string> SplitTickers(const std::vector<std::string>& raw) {
+  std::vector<std::string> out;
+  for (const auto& item : raw) {
+    std::string cur;
+    for (char c : item + ",") {
+      if (c == ',' || c == ' ') {
+        if (!cur.empty()) out.push_back(NormalizeTicker(cur));
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+  }
+  return out;
+}
+
+bool StdinIsTerminal() { return ::isatty(STDIN_FILENO) == 1; }
+
+std::string DefaultSourceName() {
+  const char* env = std::getenv("DATA_SOURCE");
+  return env && *env ? env : "synthetic";
 }
 
 }  // namespace ohlcv::cli

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -53,11 +54,50 @@ Result<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, const st
 // Upper-cases a ticker as stored.
 std::string NormalizeTicker(std::string ticker);
 
+// Splits "AAPL,MSFT GOOGL" style lists and upper-cases.
+std::vector<std::string> SplitTickers(const std::vector<std::string>& raw);
+
+// True when stdin is a terminal (prompts, confirmations).
+bool StdinIsTerminal();
+
+// What `ingest` takes; `setup` fills it with the original system's defaults.
+struct IngestArgs {
+  std::string source;  // csv | yahoo | alphavantage | polygon | synthetic
+  std::string path;
+  std::vector<std::string> tickers;
+  std::string period;
+  std::string interval = "1d";
+  std::string start, end;
+  bool strict = false;
+  std::string sectors_file;
+  size_t threads = 0;
+  std::string base_url;
+  uint64_t seed = 42;
+};
+
+// The source named by DATA_SOURCE, else "synthetic" (offline).
+std::string DefaultSourceName();
+
+// Runs an ingest into the data directory with a progress bar and a summary
+// (JSON with global.json); returns the exit code.
+int RunIngest(const IngestArgs& args, const GlobalOptions& global);
+
+// Prints what the data directory holds; returns the exit code.
+int RunStatus(const GlobalOptions& global);
+int PrintStatus(const Engine& engine, bool json);  // the same, on an open engine
+
+// Prints an answer (text, sources, notes; or JSON); returns the exit code
+// (3 when the store lacks the data asked about).
+int PrintAnswer(const Answer& answer, bool json);
+
 // Registration of each command group; `exit_code` receives the result of the
 // command that ran.
 void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterInspectCommands(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterServiceCommands(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterQueryCommands(CLI::App& app, GlobalOptions& global, int& exit_code);
+void RegisterSetupCommands(CLI::App& app, GlobalOptions& global, int& exit_code);     // setup, clear
+void RegisterAnalyzeCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void RegisterInteractiveCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 }  // namespace ohlcv::cli

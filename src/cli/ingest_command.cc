@@ -3,7 +3,6 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -16,37 +15,6 @@
 namespace ohlcv::cli {
 namespace {
 namespace fs = std::filesystem;
-
-struct IngestArgs {
-  std::string source;
-  std::string path;
-  std::vector<std::string> tickers;
-  std::string period;
-  std::string interval = "1d";
-  std::string start, end;
-  bool strict = false;
-  std::string sectors_file;
-  size_t threads = 0;
-  std::string base_url;
-  uint64_t seed = 42;
-};
-
-// Splits "AAPL,MSFT GOOGL" style lists and upper-cases.
-std::vector<std::string> SplitTickers(const std::vector<std::string>& raw) {
-  std::vector<std::string> out;
-  for (const auto& item : raw) {
-    std::string cur;
-    for (char c : item + ",") {
-      if (c == ',' || c == ' ') {
-        if (!cur.empty()) out.push_back(NormalizeTicker(cur));
-        cur.clear();
-      } else {
-        cur += c;
-      }
-    }
-  }
-  return out;
-}
 
 // --sectors, else a sectors file next to (or one folder above) a CSV path.
 std::string FindSectorsFile(const IngestArgs& args) {
@@ -115,7 +83,9 @@ void PrintSummary(const IngestStats& s, std::string_view source, const std::stri
   for (const auto& e : s.errors) std::cout << "  FAILED " << e.unit << ": " << e.status.ToString() << "\n";
 }
 
-int RunIngestCommand(const IngestArgs& args, const GlobalOptions& global) {
+}  // namespace
+
+int RunIngest(const IngestArgs& args, const GlobalOptions& global) {
   auto request = BuildRequest(args);
   if (!request.ok()) return ReportError(request.status());
 
@@ -150,12 +120,9 @@ int RunIngestCommand(const IngestArgs& args, const GlobalOptions& global) {
   return stats->errors.empty() ? kExitOk : kExitFailure;
 }
 
-}  // namespace
-
 void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto args = std::make_shared<IngestArgs>();
-  const char* env_source = std::getenv("DATA_SOURCE");
-  args->source = env_source && *env_source ? env_source : "synthetic";
+  args->source = DefaultSourceName();
 
   CLI::App* cmd = app.add_subcommand("ingest", "Fetch bars from a source into the data directory");
   cmd->add_option("--source", args->source,
@@ -175,7 +142,7 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int& exit_code)
   cmd->add_option("--base-url", args->base_url, "Override the remote API's base URL");
   cmd->add_option("--seed", args->seed, "Seed of the synthetic source")->capture_default_str();
   cmd->add_flag("--json", global.json, "Print the summary as JSON");
-  cmd->callback([args, &global, &exit_code] { exit_code = RunIngestCommand(*args, global); });
+  cmd->callback([args, &global, &exit_code] { exit_code = RunIngest(*args, global); });
 }
 
 }  // namespace ohlcv::cli

@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
   RegisterInspectCommands(app, global, exit_code);
   RegisterServiceCommands(app, global, exit_code);
   RegisterQueryCommands(app, global, exit_code);
+  RegisterSetupCommands(app, global, exit_code);
+  RegisterAnalyzeCommand(app, global, exit_code);
+  RegisterInteractiveCommand(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

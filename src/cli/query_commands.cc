@@ -32,21 +32,7 @@ int RunQuery(const QueryArgs& args, const GlobalOptions& global) {
   if (!engine.ok()) return ReportError(engine.status());
   auto answer = (*engine)->Ask(ask);
   if (!answer.ok()) return ReportError(answer.status());
-  if (global.json) {
-    PrintJson(AnswerToJson(*answer));
-    return kExitOk;
-  }
-  std::cout << answer->text << "\n";
-  if (!answer->sources.empty()) {
-    std::cout << "\nSources (" << QueryTypeName(answer->type) << ", confidence "
-              << fmt::format("{:.2f}", answer->confidence) << "):\n";
-    for (const auto& src : answer->sources) {
-      std::cout << fmt::format("  {}  {} {} to {}  score {:.3f}\n", src.window_id, src.ticker, src.start_date,
-                               src.end_date, src.score);
-    }
-  }
-  for (const auto& note : answer->notes) std::cout << "note: " << note << "\n";
-  return answer->no_data ? 3 : kExitOk;
+  return PrintAnswer(*answer, global.json);
 }
 
 struct SimilarArgs {
@@ -81,12 +67,36 @@ int RunSimilar(const SimilarArgs& args, const GlobalOptions& global) {
   return kExitOk;
 }
 
+}  // namespace
+
+int PrintAnswer(const Answer& answer, bool json) {
+  if (json) {
+    PrintJson(AnswerToJson(answer));
+    return kExitOk;  // the JSON says no_data itself
+  }
+  std::cout << answer.text << "\n";
+  if (!answer.sources.empty()) {
+    std::cout << "\nSources (" << QueryTypeName(answer.type) << ", confidence "
+              << fmt::format("{:.2f}", answer.confidence) << "):\n";
+    for (const auto& src : answer.sources) {
+      std::cout << fmt::format("  {}  {} {} to {}  score {:.3f}\n", src.window_id, src.ticker, src.start_date,
+                               src.end_date, src.score);
+    }
+  }
+  for (const auto& note : answer.notes) std::cout << "note: " << note << "\n";
+  return answer.no_data ? 3 : kExitOk;
+}
+
 int RunStatus(const GlobalOptions& global) {
   auto engine = OpenEngine(global);
   if (!engine.ok()) return ReportError(engine.status());
-  auto status = (*engine)->GetStatus();
+  return PrintStatus(**engine, global.json);
+}
+
+int PrintStatus(const Engine& engine, bool json) {
+  auto status = engine.GetStatus();
   if (!status.ok()) return ReportError(status.status());
-  if (global.json) {
+  if (json) {
     nlohmann::json tickers = nlohmann::json::array();
     for (const auto& t : status->tickers) {
       tickers.push_back({{"ticker", t.ticker}, {"bars", t.bars}, {"first", FormatDate(t.first_ts)},
@@ -102,8 +112,6 @@ int RunStatus(const GlobalOptions& global) {
                            status->embedder);
   return kExitOk;
 }
-
-}  // namespace
 
 void RegisterQueryCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto q = std::make_shared<QueryArgs>();

@@ -89,6 +89,8 @@ Result<json> ChromaWhere(const WindowFilter& filter) {
   if (filter.interval) {
     clauses.push_back(json{{"interval", json{{"$eq", static_cast<int>(*filter.interval)}}}});
   }
+  // n_bars is stored as a float like every numeric field (see above).
+  if (filter.n_bars) clauses.push_back(json{{"n_bars", json{{"$eq", static_cast<double>(*filter.n_bars)}}}});
   // Overlap of [window.start_ts, window.end_ts] with the requested range.
   if (filter.start_ts) clauses.push_back(json{{kChromaEndTsKey, json{{"$gte", *filter.start_ts}}}});
   if (filter.end_ts) clauses.push_back(json{{"start_ts", json{{"$lte", *filter.end_ts}}}});

@@ -124,7 +124,7 @@ class ChromaVectorStore final : public VectorStore {
 
   // Counts the error; converts to any Result<T> at the return site.
   Status Fail(Status st) {
-    errors_.fetch_add(1, std::memory_order_relaxed);
+    StoreCounters::Add(counters_.errors);
     return st;
   }
 
@@ -133,8 +133,7 @@ class ChromaVectorStore final : public VectorStore {
   size_t max_batch_ = 1000;         // from pre-flight-checks; set once in Open
   std::string collections_path_;    // ".../tenants/T/databases/D/collections/"
   std::string text_id_, shape_id_;  // collection UUIDs; shape_id_ empty when no shape space
-  std::atomic<uint64_t> upserts_{0}, searches_{0}, lexical_{0}, gets_{0};
-  mutable std::atomic<uint64_t> errors_{0};
+  StoreCounters counters_;
 };
 
 ChromaClientOptions ChromaVectorStore::ClientOptions(const ChromaVectorStoreOptions& o) {
@@ -189,7 +188,7 @@ Result<std::string> ChromaVectorStore::OpenCollection(const std::string& name, V
       str(kMetaShapeDimension) != std::to_string(e.shape_dimension)) {
     return Status::InvalidArgument(fmt::format(
         "chroma collection {} was built with embedder '{}' (dimension {}, shape {}) but opened "
-        "with '{}' (dimension {}, shape {}); use the same embedder or reindex",
+        "with '{}' (dimension {}, shape {}); use the same embedder, or delete the collection and ingest again",
         name, str(kMetaEmbedder), str(kMetaDimension), str(kMetaShapeDimension), e.name,
         e.dimension, e.shape_dimension));
   }
@@ -291,7 +290,7 @@ Status ChromaVectorStore::Upsert(std::span<const Window> windows,
   if (shape_dim) {
     if (Status st = UpsertSpace(shape_id_, records, shape_vecs); !st.ok()) return Fail(st);
   }
-  upserts_.fetch_add(records.size(), std::memory_order_relaxed);
+  StoreCounters::Add(counters_.upserts, records.size());
   return Status::Ok();
 }
 
@@ -332,7 +331,7 @@ Result<std::vector<SearchHit>> ChromaVectorStore::Search(VectorSpace space,
   if (!AllFinite(query)) return Fail(Status::InvalidArgument("search: non-finite query value"));
   auto where = index_internal::ChromaWhere(filter);
   if (!where.ok()) return Fail(where.status());
-  searches_.fetch_add(1, std::memory_order_relaxed);
+  StoreCounters::Add(counters_.searches);
   if (k == 0) return std::vector<SearchHit>{};
   std::string q;
   index_internal::AppendJsonFloats(q, query);
@@ -359,7 +358,7 @@ Result<std::vector<SearchHit>> ChromaVectorStore::Search(VectorSpace space,
 
 Result<std::vector<SearchHit>> ChromaVectorStore::LexicalSearch(const std::string&, size_t,
                                                                 const WindowFilter&) {
-  lexical_.fetch_add(1, std::memory_order_relaxed);
+  StoreCounters::Add(counters_.lexical_searches);
   return Status::InvalidArgument("lexical search not supported");
 }
 
@@ -406,7 +405,7 @@ Result<std::vector<SearchHit>> ChromaVectorStore::Find(const WindowFilter& filte
 }
 
 Result<std::vector<Window>> ChromaVectorStore::Get(std::span<const std::string> ids) {
-  gets_.fetch_add(1, std::memory_order_relaxed);
+  StoreCounters::Add(counters_.gets);
   std::unordered_map<std::string, Window> found;
   const size_t batch = std::min(kPageSize, max_batch_);
   for (size_t i = 0; i < ids.size(); i += batch) {
@@ -472,15 +471,7 @@ Status ChromaVectorStore::Health() {
       std::min(kHealthTimeout, std::chrono::milliseconds(std::max(1, options_.timeout_ms))));
 }
 
-VectorStoreStats ChromaVectorStore::stats() const {
-  VectorStoreStats s;
-  s.upserts = upserts_.load(std::memory_order_relaxed);
-  s.searches = searches_.load(std::memory_order_relaxed);
-  s.lexical_searches = lexical_.load(std::memory_order_relaxed);
-  s.gets = gets_.load(std::memory_order_relaxed);
-  s.errors = errors_.load(std::memory_order_relaxed);
-  return s;
-}
+VectorStoreStats ChromaVectorStore::stats() const { return counters_.Snapshot(); }
 
 }  // namespace
 

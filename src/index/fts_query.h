@@ -17,8 +17,8 @@ namespace ohlcv::index_internal {
 inline constexpr size_t kMaxFtsTokens = 32;
 
 // Tokens are maximal runs of ASCII letters/digits or non-ASCII bytes (UTF-8
-// letters); everything else separates. ASCII is lower-cased (as the
-// unicode61 tokenizer folds it, so tokens can be looked up in fts5vocab).
+// letters); everything else separates. ASCII is lower-cased (as the store's
+// ascii tokenizer folds it, so tokens can be looked up in fts5vocab).
 // Duplicates are dropped; at most kMaxFtsTokens are kept.
 std::vector<std::string> FtsTokens(std::string_view text);
 

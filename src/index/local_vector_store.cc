@@ -1,6 +1,7 @@
 #include "index/local_vector_store_impl.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -57,7 +58,10 @@ Status LocalVectorStore::Open() {
     OHLCV_RETURN_IF_ERROR(SaveIndexes());
   }
   if (text_index_) rows_ = static_cast<int64_t>(text_index_->live_count());
-  if (!options_.read_only) indexer_ = std::thread([this] { IndexerLoop(); });
+  if (!options_.read_only) {
+    OHLCV_ASSIGN_OR_RETURN(checkpointer_, OpenConnection(/*read_only=*/false));
+    indexer_ = std::thread([this] { IndexerLoop(); });
+  }
   return Status::Ok();
 }
 
@@ -89,14 +93,16 @@ Status LocalVectorStore::InitMeta(Conn& db) {
     return Status::Ok();
   }
   if (meta["schema_version"] != std::to_string(index_internal::kSchemaVersion)) {
-    return Status::InvalidArgument(fmt::format("vector store schema version {} is not {}",
-                                               meta["schema_version"], index_internal::kSchemaVersion));
+    return Status::InvalidArgument(fmt::format(
+        "vector store {} has schema version {}, this build reads {}: it was written by another "
+        "version of ohlcv-rag. Move {} aside and ingest again (the windows are rebuilt from the bars)",
+        options_.dir, meta["schema_version"], index_internal::kSchemaVersion, options_.dir));
   }
   if (meta["embedder_name"] != e.name || meta["embedder_dimension"] != std::to_string(e.dimension) ||
       meta["shape_dimension"] != std::to_string(e.shape_dimension)) {
     return Status::InvalidArgument(fmt::format(
         "vector store {} was built with embedder '{}' (dimension {}, shape {}) but opened with "
-        "'{}' (dimension {}, shape {}); use the same embedder or reindex",
+        "'{}' (dimension {}, shape {}); use the same embedder, or move the store aside and ingest again",
         options_.dir, meta["embedder_name"], meta["embedder_dimension"], meta["shape_dimension"],
         e.name, e.dimension, e.shape_dimension));
   }
@@ -109,7 +115,9 @@ Status LocalVectorStore::InitMeta(Conn& db) {
 Status LocalVectorStore::ReadVectors(Conn& db, const Space& space, int64_t since, Staged* out) {
   const size_t dim = SpaceDim(space.space);
   OHLCV_ASSIGN_OR_RETURN(Stmt rows, db.Prepare(fmt::format(
-                                        "SELECT label, seq, {} FROM windows WHERE seq > ?", space.column)));
+                                        "SELECT w.label, w.seq, v.{} FROM windows w "
+                                        "JOIN window_vectors v ON v.label = w.label WHERE w.seq > ?",
+                                        space.column)));
   rows.BindInt(1, since);
   while (true) {
     OHLCV_ASSIGN_OR_RETURN(bool row, rows.Step());
@@ -208,6 +216,8 @@ void LocalVectorStore::IndexerLoop() {
   // thread and inherited by the insert threads it starts), so a busy machine
   // slows the indexing, not the Upsert calls; searches stay complete either way.
   (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kIndexerNice);
+  // Named for top -H and perf; the HNSW insert threads it starts inherit the name.
+  (void)::pthread_setname_np(::pthread_self(), "ohlcv-indexer");
   std::unique_lock lk(indexer_mu_);
   while (!indexer_stop_) {
     indexer_cv_.wait(lk, [&] { return indexer_work_ || indexer_stop_; });
@@ -215,6 +225,7 @@ void LocalVectorStore::IndexerLoop() {
     lk.unlock();
     bool more = true;
     while (more && !indexer_stop_ && !index_broken_) {
+      CheckpointIfLarge();
       auto lock = WriteIndex();
       more = false;
       for (const Space& space : kSpaces) {
@@ -227,11 +238,21 @@ void LocalVectorStore::IndexerLoop() {
     if (!more && !indexer_stop_) {
       std::lock_guard write_lock(write_mu_);
       if (unsaved_rows_ >= std::max(kSaveMinRows, text_index_->live_count() / 2)) {
-        if (!SaveIndexes().ok()) errors_.fetch_add(1, std::memory_order_relaxed);
+        if (!SaveIndexes().ok()) StoreCounters::Add(counters_.errors);
       }
     }
     lk.lock();
   }
+}
+
+// A PASSIVE checkpoint copies committed WAL frames into windows.db without
+// taking the write lock, so it runs beside Upserts; readers are not blocked.
+// Only on the indexer thread (the sole user of checkpointer_).
+void LocalVectorStore::CheckpointIfLarge() {
+  std::error_code ec;
+  const auto wal = std::filesystem::file_size(Path("windows.db-wal"), ec);
+  if (ec || wal < kWalCheckpointBytes || !checkpointer_) return;
+  if (!checkpointer_->Exec("PRAGMA wal_checkpoint(PASSIVE)").ok()) StoreCounters::Add(counters_.errors);
 }
 
 LocalVectorStore::~LocalVectorStore() {
@@ -257,16 +278,22 @@ LocalVectorStore::~LocalVectorStore() {
       (void)SaveIndexes();  // best effort: the next open catches up anyway
     }
   }
-  writer_.reset();
+  // Readers first: the last connection to close checkpoints the WAL into
+  // windows.db, and only a writable one can.
   idle_readers_.clear();
+  checkpointer_.reset();
+  writer_.reset();
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
 // synchronous=NORMAL: durable at checkpoint; WAL keeps the database
 // consistent across a crash. A 64 MB page cache keeps B-tree pages hot.
+// Writable connections never checkpoint on COMMIT: the indexer thread does
+// it (CheckpointIfLarge), so an Upsert does not pay for copying pages into
+// the database and fsyncing it.
 Result<std::unique_ptr<Conn>> LocalVectorStore::OpenConnection(bool read_only) const {
   OHLCV_ASSIGN_OR_RETURN(auto conn, Conn::Open(Path("windows.db"), read_only, kBusyTimeoutMs));
-  if (!read_only) OHLCV_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL"));
+  if (!read_only) OHLCV_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;"));
   OHLCV_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
                                    " PRAGMA temp_store=MEMORY;"));
   return conn;

@@ -10,7 +10,7 @@
 //
 // Files in options.dir: windows.db (SQLite, WAL; the source of truth: rows,
 // metadata columns, FTS5 index, normalised text vectors, shape vectors,
-// labels, the deletions log, meta), text.hnsw and shape.hnsw (+ .meta
+// labels, the deletions log, meta; layout in window_rows.h), text.hnsw and shape.hnsw (+ .meta
 // sidecars; derived, replaced atomically) and LOCK (flock: one writer process).
 //
 // Durability: every write is one SQLite transaction that also advances
@@ -18,7 +18,9 @@
 // label is logged with its seq. An index file records the seq it covers. On
 // open a missing/corrupt/foreign index is rebuilt from SQLite and a stale one
 // catches up (re-adds rows with seq > covered, marks logged deletions), so a
-// crash between the SQLite commit and an index save loses nothing.
+// crash between the SQLite commit and an index save loses nothing. WAL
+// checkpoints run on the indexer thread (CheckpointIfLarge), never inside an
+// Upsert's COMMIT.
 //
 // Indexing: Upsert commits to SQLite and stages the vectors in each space's
 // SpaceIndex delta (a copy); a background thread at lower CPU priority
@@ -78,6 +80,9 @@ inline constexpr size_t kDrainChunk = 256;
 inline constexpr int kIndexerNice = 10;
 inline constexpr int kBuildThreads = 2;
 inline constexpr int kBusyTimeoutMs = 10000;
+// WAL size at which the indexer thread checkpoints (see CheckpointIfLarge);
+// SQLite's own default is ~4 MB, about one Upsert batch of 2,048 windows.
+inline constexpr uint64_t kWalCheckpointBytes = uint64_t{64} << 20;
 // Rebuild at open when tombstones outnumber live rows (reclaims memory).
 inline constexpr size_t kMinTombstonesForRebuild = 1000;
 
@@ -154,6 +159,7 @@ class LocalVectorStore final : public VectorStore {
   Status ReadVectors(Conn& db, const Space& space, int64_t since, Staged* out);
   Status LoadIndex(const Space& space, Conn& db, bool* changed);
   void IndexerLoop();
+  void CheckpointIfLarge();
   Status RebuildIndex(const Space& space, Conn& db);
   Status SaveIndexes();
   Result<std::vector<SearchHit>> FetchByLabels(Conn& db, const std::vector<std::pair<int64_t, float>>& hits);
@@ -173,7 +179,7 @@ class LocalVectorStore final : public VectorStore {
   Result<std::vector<SearchHit>> RunLexical(Conn& db, const std::string& match, size_t k,
                                             const WindowFilter& filter, const SqlFilter& f);
   Status Fail(Status s) const {
-    if (!s.ok()) errors_.fetch_add(1, std::memory_order_relaxed);
+    if (!s.ok()) StoreCounters::Add(counters_.errors);
     return s;
   }
 
@@ -182,6 +188,7 @@ class LocalVectorStore final : public VectorStore {
 
   std::mutex write_mu_;            // serialises Upsert, DeleteTicker and saves
   std::unique_ptr<Conn> writer_;   // GUARDED_BY(write_mu_); null when read_only
+  std::unique_ptr<Conn> checkpointer_;  // used only by the indexer thread; null when read_only
   int64_t last_seq_ = 0;           // GUARDED_BY(write_mu_)
   int64_t next_label_ = 0;         // GUARDED_BY(write_mu_)
   size_t unsaved_rows_ = 0;        // GUARDED_BY(write_mu_)
@@ -206,11 +213,10 @@ class LocalVectorStore final : public VectorStore {
   std::atomic<bool> indexer_stop_{false};
   std::thread indexer_;
 
-  std::atomic<uint64_t> upserts_{0}, searches_{0}, lexical_{0}, gets_{0};
+  mutable StoreCounters counters_;  // mutable: const paths count errors
   // Rows in `windows`, kept by this process (another writer process makes it
   // approximate in a read-only store); used only to judge term frequency.
   std::atomic<int64_t> rows_{0};
-  mutable std::atomic<uint64_t> errors_{0};
 };
 
 }  // namespace ohlcv::index_internal

@@ -52,12 +52,13 @@ Result<std::vector<SearchHit>> LocalVectorStore::RunLexical(Conn& db, const std:
       db.Prepare(filter.empty()
                      ? fmt::format("SELECT {}, t.r FROM (SELECT rowid AS l, bm25(windows_fts, 1.0, 3.0, 1.0) AS r "
                                    "FROM windows_fts WHERE windows_fts MATCH ? ORDER BY r LIMIT ?2) t "
-                                   "JOIN windows w ON w.label = t.l ORDER BY t.r LIMIT ?2",
-                                   index_internal::WindowSelectColumns("w"))
+                                   ", {} WHERE w.label = t.l ORDER BY t.r LIMIT ?2",
+                                   index_internal::WindowSelectColumns("w"), index_internal::WindowFrom("w"))
                      : fmt::format("SELECT {}, bm25(windows_fts, 1.0, 3.0, 1.0) AS r FROM windows_fts "
-                                   "JOIN windows w ON w.label = windows_fts.rowid "
-                                   "WHERE windows_fts MATCH ? AND {} ORDER BY r LIMIT ?",
-                                   index_internal::WindowSelectColumns("w"), f.where)));
+                                   ", {} WHERE w.label = windows_fts.rowid "
+                                   "AND windows_fts MATCH ? AND {} ORDER BY r LIMIT ?",
+                                   index_internal::WindowSelectColumns("w"), index_internal::WindowFrom("w"),
+                                   f.where)));
   stmt.BindText(1, match);
   if (filter.empty()) {
     stmt.BindInt(2, static_cast<int64_t>(k));
@@ -82,7 +83,7 @@ Result<std::vector<SearchHit>> LocalVectorStore::RunLexical(Conn& db, const std:
 // the best hit, in (0, 1], non-increasing.
 Result<std::vector<SearchHit>> LocalVectorStore::LexicalSearch(const std::string& text, size_t k,
                                                                const WindowFilter& filter) {
-  lexical_.fetch_add(1, std::memory_order_relaxed);
+  StoreCounters::Add(counters_.lexical_searches);
   auto tokens = index_internal::FtsTokens(text);
   if (tokens.empty() || k == 0) return std::vector<SearchHit>{};
   auto f = index_internal::BuildSqlFilter(filter, "w");
@@ -128,8 +129,9 @@ Result<std::vector<SearchHit>> LocalVectorStore::Find(const WindowFilter& filter
   if (limit == 0) return std::vector<SearchHit>{};
   auto lease = AcquireReader();
   if (!lease.ok()) return Fail(lease.status());
-  auto stmt = (*lease)->Prepare(fmt::format("SELECT {} FROM windows w WHERE {} ORDER BY w.end_ts DESC, w.id LIMIT ?",
-                                            index_internal::WindowSelectColumns("w"), f->where));
+  auto stmt = (*lease)->Prepare(fmt::format("SELECT {} FROM {} WHERE {} ORDER BY w.end_ts DESC, w.id LIMIT ?",
+                                            index_internal::WindowSelectColumns("w"),
+                                            index_internal::WindowFrom("w"), f->where));
   if (!stmt.ok()) return Fail(stmt.status());
   stmt->BindAll(f->params);
   stmt->BindInt(static_cast<int>(f->params.size()) + 1, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
@@ -146,11 +148,13 @@ Result<std::vector<SearchHit>> LocalVectorStore::Find(const WindowFilter& filter
 }
 
 Result<std::vector<Window>> LocalVectorStore::Get(std::span<const std::string> ids) {
-  gets_.fetch_add(1, std::memory_order_relaxed);
+  StoreCounters::Add(counters_.gets);
   auto lease = AcquireReader();
   if (!lease.ok()) return Fail(lease.status());
   Conn& db = **lease;
-  auto stmt = db.Prepare("SELECT " + index_internal::WindowSelectColumns("w") + " FROM windows w WHERE w.id = ?");
+  static const std::string kSql = "SELECT " + index_internal::WindowSelectColumns("w") + " FROM " +
+                                  index_internal::WindowFrom("w") + " WHERE w.id = ?";
+  auto stmt = db.PrepareCached(kSql);
   if (!stmt.ok()) return Fail(stmt.status());
   std::vector<Window> out;
   OHLCV_RETURN_IF_ERROR(Fail(db.Exec("BEGIN")));  // one snapshot for all ids
@@ -190,14 +194,6 @@ Status LocalVectorStore::Health() {
   return Status::Ok();
 }
 
-VectorStoreStats LocalVectorStore::stats() const {
-  VectorStoreStats s;
-  s.upserts = upserts_.load(std::memory_order_relaxed);
-  s.searches = searches_.load(std::memory_order_relaxed);
-  s.lexical_searches = lexical_.load(std::memory_order_relaxed);
-  s.gets = gets_.load(std::memory_order_relaxed);
-  s.errors = errors_.load(std::memory_order_relaxed);
-  return s;
-}
+VectorStoreStats LocalVectorStore::stats() const { return counters_.Snapshot(); }
 
 }  // namespace ohlcv::index_internal

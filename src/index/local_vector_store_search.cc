@@ -16,8 +16,9 @@ namespace ohlcv::index_internal {
 Result<std::vector<SearchHit>> LocalVectorStore::FetchByLabels(
     Conn& db, const std::vector<std::pair<int64_t, float>>& hits) {
   std::vector<SearchHit> out;
-  OHLCV_ASSIGN_OR_RETURN(Stmt get, db.Prepare("SELECT " + index_internal::WindowSelectColumns("w") +
-                                              " FROM windows w WHERE w.label = ?"));
+  static const std::string kSql = "SELECT " + index_internal::WindowSelectColumns("w") + " FROM " +
+                                  index_internal::WindowFrom("w") + " WHERE w.label = ?";
+  OHLCV_ASSIGN_OR_RETURN(Stmt get, db.PrepareCached(kSql));
   for (const auto& [label, score] : hits) {
     get.BindInt(1, label);
     OHLCV_ASSIGN_OR_RETURN(bool row, get.Step());
@@ -36,8 +37,12 @@ Result<std::vector<SearchHit>> LocalVectorStore::ExactSearch(Conn& db, const Spa
                                                              const SqlFilter& f,
                                                              std::span<const float> q, size_t k) {
   const size_t dim = q.size();
+  // Vectors live in their own table: the filter runs on the small
+  // `windows` rows (or their indexes) and only passing rows touch a vector.
   OHLCV_ASSIGN_OR_RETURN(Stmt scan, db.Prepare(fmt::format(
-                                        "SELECT w.label, w.{} FROM windows w WHERE {}", space.column, f.where)));
+                                        "SELECT w.label, v.{} FROM windows w JOIN window_vectors v "
+                                        "ON v.label = w.label WHERE {}",
+                                        space.column, f.where)));
   scan.BindAll(f.params);
   std::vector<std::pair<int64_t, float>> scored;
   std::vector<float> v(dim);
@@ -117,7 +122,7 @@ Result<std::vector<SearchHit>> LocalVectorStore::HnswSearch(Conn& db, const Spac
 Result<std::vector<SearchHit>> LocalVectorStore::Search(VectorSpace space_id,
                                                         std::span<const float> query, size_t k,
                                                         const WindowFilter& filter) {
-  searches_.fetch_add(1, std::memory_order_relaxed);
+  StoreCounters::Add(counters_.searches);
   const Space& space = kSpaces[space_id == VectorSpace::kText ? 0 : 1];
   const size_t dim = SpaceDim(space_id);
   if (dim == 0) return Fail(Status::InvalidArgument("this store has no shape vectors"));

@@ -42,16 +42,18 @@ Status LocalVectorStore::Upsert(std::span<const Window> windows, std::span<const
   std::vector<float> text(embeddings.begin(), embeddings.end());
   std::vector<int64_t> labels(windows.size());
   {
-    auto prep = [&](std::string_view sql) { return db.Prepare(sql); };
+    // Cached statements: prepared once per connection, not per batch.
+    auto prep = [&](const std::string& sql) { return db.PrepareCached(sql); };
     auto find = prep("SELECT label FROM windows WHERE id = ?");
+    auto fts_del = prep(index_internal::FtsDeleteSql("w.label = ?"));
     auto insert = prep(index_internal::WindowInsertSql());
-    auto fts_del = prep("DELETE FROM windows_fts WHERE rowid = ?");
+    auto doc = prep(index_internal::DocInsertSql());
+    auto vec = prep(index_internal::VectorInsertSql());
     auto fts_ins = prep("INSERT INTO windows_fts(rowid, summary, ticker, sector) VALUES(?, ?, ?, ?)");
-    auto pat_del = prep("DELETE FROM window_patterns WHERE window_id = ?");
-    auto pat_ins = prep("INSERT OR IGNORE INTO window_patterns(kind, window_id) VALUES(?, ?)");
-    for (auto* r : {&find, &insert, &fts_del, &fts_ins, &pat_del, &pat_ins}) {
+    for (auto* r : {&find, &fts_del, &insert, &doc, &vec, &fts_ins}) {
       if (!r->ok()) return rollback(r->status());
     }
+    std::string patterns;
     for (size_t i = 0; i < windows.size(); ++i) {
       const Window& w = windows[i];
       find->BindText(1, w.id);
@@ -61,28 +63,28 @@ Status LocalVectorStore::Upsert(std::span<const Window> windows, std::span<const
       const bool existed = *found;
       labels[i] = existed ? find->Int(0) : next_label_++;
       find->Reset();
-      std::span<float> vec(text.data() + i * dim, dim);
-      index_internal::NormalizeInPlace(vec);
-      index_internal::BindWindowRow(*insert, w, ++last_seq_, labels[i], vec);
+      std::span<float> text_vec(text.data() + i * dim, dim);
+      index_internal::NormalizeInPlace(text_vec);
+      // The contentless FTS index forgets a row only when told its old
+      // values, so that runs before the rows are replaced.
       fts_del->BindInt(1, labels[i]);
+      index_internal::BindWindowRow(*insert, w, ++last_seq_, labels[i]);
+      patterns = index_internal::EncodePatterns(w.patterns);
+      doc->BindInt(1, labels[i]);
+      doc->BindBlob(2, patterns.data(), patterns.size());
+      doc->BindText(3, w.summary);
+      vec->BindInt(1, labels[i]);
+      vec->BindBlob(2, text_vec.data(), text_vec.size_bytes());
+      vec->BindBlob(3, w.shape.data(), w.shape.size() * sizeof(float));
       fts_ins->BindInt(1, labels[i]);
       fts_ins->BindText(2, w.summary);
       fts_ins->BindText(3, w.ticker);
       fts_ins->BindText(4, w.sector);
-      pat_del->BindText(1, w.id);
-      // A new id has no FTS row or pattern rows to delete: skip two statements.
-      for (Stmt* s : {&*insert, existed ? &*fts_del : nullptr, &*fts_ins, existed ? &*pat_del : nullptr}) {
+      for (Stmt* s : {existed ? &*fts_del : nullptr, &*insert, &*doc, &*vec, &*fts_ins}) {
         if (!s) continue;
         Status st = s->Run();
         s->Reset();
         if (!st.ok()) return rollback(st.WithContext("upsert " + w.id));
-      }
-      for (const PatternEvent& e : w.patterns) {
-        pat_ins->BindInt(1, static_cast<int64_t>(e.kind));
-        pat_ins->BindText(2, w.id);
-        Status st = pat_ins->Run();
-        pat_ins->Reset();
-        if (!st.ok()) return rollback(st);
       }
     }
     auto meta = prep("UPDATE meta SET value = ? WHERE key = ?");
@@ -129,7 +131,7 @@ Status LocalVectorStore::Upsert(std::span<const Window> windows, std::span<const
     indexer_work_ = true;
   }
   indexer_cv_.notify_one();
-  upserts_.fetch_add(windows.size(), std::memory_order_relaxed);
+  StoreCounters::Add(counters_.upserts, windows.size());
   rows_.fetch_add(next_label_ - label0);  // new ids got new labels
   unsaved_rows_ += rows.size();
   return Status::Ok();
@@ -148,40 +150,45 @@ Result<uint64_t> LocalVectorStore::DeleteTicker(const std::string& ticker) {
   OHLCV_RETURN_IF_ERROR(Fail(db.Exec("BEGIN IMMEDIATE")));
   std::vector<uint64_t> labels;
   {
-    auto sel = db.Prepare("SELECT label FROM windows WHERE ticker = ?");
-    auto log = db.Prepare("INSERT INTO deletions(seq, label) VALUES(?, ?)");
-    auto fts = db.Prepare("DELETE FROM windows_fts WHERE rowid = ?");
-    auto pats = db.Prepare(
-        "DELETE FROM window_patterns WHERE window_id IN (SELECT id FROM windows WHERE ticker = ?)");
-    auto rows = db.Prepare("DELETE FROM windows WHERE ticker = ?");
-    auto meta = db.Prepare("UPDATE meta SET value = ? WHERE key = 'last_seq'");
-    for (auto* r : {&sel, &log, &fts, &pats, &rows, &meta}) {
+    auto sel = db.PrepareCached("SELECT label FROM windows WHERE ticker = ?");
+    auto log = db.PrepareCached("INSERT INTO deletions(seq, label) VALUES(?, ?)");
+    auto fts = db.PrepareCached(index_internal::FtsDeleteSql("w.ticker = ?"));
+    auto docs = db.PrepareCached("DELETE FROM window_docs WHERE label IN (SELECT label FROM windows WHERE ticker = ?)");
+    auto vecs = db.PrepareCached("DELETE FROM window_vectors WHERE label IN (SELECT label FROM windows WHERE ticker = ?)");
+    auto rows = db.PrepareCached("DELETE FROM windows WHERE ticker = ?");
+    auto meta = db.PrepareCached("UPDATE meta SET value = ? WHERE key = 'last_seq'");
+    for (auto* r : {&sel, &log, &fts, &docs, &vecs, &rows, &meta}) {
       if (!r->ok()) return rollback(r->status());
     }
     sel->BindText(1, ticker);
     while (true) {
       auto row = sel->Step();
-      if (!row.ok()) return rollback(row.status());
+      if (!row.ok()) {
+        sel->Reset();
+        return rollback(row.status());
+      }
       if (!*row) break;
       labels.push_back(static_cast<uint64_t>(sel->Int(0)));
     }
+    sel->Reset();
     for (uint64_t label : labels) {
       log->BindInt(1, ++last_seq_);
       log->BindInt(2, static_cast<int64_t>(label));
-      fts->BindInt(1, static_cast<int64_t>(label));
-      for (Stmt* s : {&*log, &*fts}) {
-        Status st = s->Run();
-        s->Reset();
-        if (!st.ok()) return rollback(st);
-      }
-    }
-    pats->BindText(1, ticker);
-    rows->BindText(1, ticker);
-    meta->BindText(1, std::to_string(last_seq_));
-    for (Stmt* s : {&*pats, &*rows, &*meta}) {
-      Status st = s->Run();
+      Status st = log->Run();
+      log->Reset();
       if (!st.ok()) return rollback(st);
     }
+    // FTS first: it reads the summaries the next statements delete.
+    for (Stmt* s : {&*fts, &*docs, &*vecs, &*rows}) {
+      s->BindText(1, ticker);
+      Status st = s->Run();
+      s->Reset();
+      if (!st.ok()) return rollback(st);
+    }
+    meta->BindText(1, std::to_string(last_seq_));
+    Status st = meta->Run();
+    meta->Reset();
+    if (!st.ok()) return rollback(st);
   }
   auto index_lock = WriteIndex();
   Status committed = db.Exec("COMMIT");

@@ -1,7 +1,6 @@
 #include "index/window_rows.h"
 
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 
@@ -37,6 +36,8 @@ const std::array kFields = {
 #undef OHLCV_W
 #undef OHLCV_I
 
+static_assert(static_cast<int>(PatternKind::kCount) <= 63, "pattern_mask is a 64-bit integer");
+
 // Leading columns read by DecodeWindow before the numeric ones.
 constexpr int kLeadColumns = 6;  // id, ticker, sector, bar_interval, start_ts, end_ts
 constexpr int kTrailColumns = 3;  // patterns, summary, shape
@@ -55,45 +56,79 @@ std::optional<std::string_view> NumericColumn(std::string_view field) {
 
 std::string SchemaSql() {
   std::string numeric;
-  for (const auto& f : kFields) numeric += fmt::format("  \"{}\" REAL,\n", f.name);
-  // Small, filterable columns first and blobs last: SQLite reads a row's
-  // columns in order, so filters rarely touch the overflow pages.
+  for (const auto& f : kFields) numeric += fmt::format(",\n  \"{}\" REAL", f.name);
+  // The date indexes carry start_ts so a range filter (end_ts >= a AND
+  // start_ts <= b) is answered from the index alone; ticker and sector
+  // lead theirs because they are the selective part of most questions.
   return fmt::format(R"(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS windows(
-  seq INTEGER PRIMARY KEY,        -- from meta.last_seq; grows with every write
+  label INTEGER PRIMARY KEY,      -- HNSW label and FTS rowid; kept across re-upserts of an id
+  seq INTEGER NOT NULL,           -- from meta.last_seq; grows with every write
   id TEXT NOT NULL UNIQUE,
-  label INTEGER NOT NULL UNIQUE,  -- HNSW label; kept across re-upserts of an id
   ticker TEXT NOT NULL,
   sector TEXT NOT NULL,
   bar_interval INTEGER NOT NULL,  -- core/interval.h Interval value
   start_ts INTEGER NOT NULL,
   end_ts INTEGER NOT NULL,
-{}  patterns TEXT NOT NULL,        -- kind:bar:ts:ref_ts:value;...
-  summary TEXT NOT NULL,
-  shape BLOB,                     -- float32 x shape_dimension, as given
-  text_vec BLOB                   -- float32 x dimension, L2-normalised
+  -- bit k: has an event of PatternKind k
+  pattern_mask INTEGER NOT NULL{}
 );
-CREATE INDEX IF NOT EXISTS windows_ticker ON windows(ticker, end_ts);
-CREATE INDEX IF NOT EXISTS windows_sector ON windows(sector);
-CREATE INDEX IF NOT EXISTS windows_end ON windows(end_ts);
-CREATE TABLE IF NOT EXISTS window_patterns(
-  kind INTEGER NOT NULL, window_id TEXT NOT NULL, PRIMARY KEY(kind, window_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS window_patterns_by_window ON window_patterns(window_id);
+CREATE INDEX IF NOT EXISTS windows_seq ON windows(seq);
+CREATE INDEX IF NOT EXISTS windows_ticker ON windows(ticker, end_ts, start_ts);
+CREATE INDEX IF NOT EXISTS windows_sector ON windows(sector, end_ts, start_ts);
+CREATE INDEX IF NOT EXISTS windows_end ON windows(end_ts, start_ts);
+CREATE TABLE IF NOT EXISTS window_docs(
+  label INTEGER PRIMARY KEY, patterns BLOB NOT NULL, summary TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS window_vectors(
+  label INTEGER PRIMARY KEY,
+  text_vec BLOB NOT NULL,         -- float32 x dimension, L2-normalised
+  shape BLOB                      -- float32 x shape_dimension, as given
+);
 -- Labels removed from SQLite, so an HNSW file saved earlier can replay them.
 CREATE TABLE IF NOT EXISTS deletions(seq INTEGER PRIMARY KEY, label INTEGER NOT NULL);
-CREATE VIRTUAL TABLE IF NOT EXISTS windows_fts USING fts5(summary, ticker, sector);
+-- Contentless: the summary is stored once, in window_docs. The ascii
+-- tokenizer folds ASCII case and keeps other bytes as word characters, the
+-- same rule as FtsTokens (fts_query.h), and costs less than unicode61.
+CREATE VIRTUAL TABLE IF NOT EXISTS windows_fts USING fts5(summary, ticker, sector, content='',
+                                                          tokenize='ascii');
 -- Document frequency per term, to drop terms too common to rank (see LexicalSearch).
 CREATE VIRTUAL TABLE IF NOT EXISTS windows_fts_vocab USING fts5vocab(windows_fts, 'row');
 )",
                      numeric);
 }
 
+int64_t PatternMask(const std::vector<PatternEvent>& events) {
+  int64_t mask = 0;
+  for (const auto& e : events) mask |= int64_t{1} << static_cast<int>(e.kind);
+  return mask;
+}
+
+int64_t PatternMask(std::span<const PatternKind> kinds) {
+  int64_t mask = 0;
+  for (auto k : kinds) mask |= int64_t{1} << static_cast<int>(k);
+  return mask;
+}
+
+std::string FtsDeleteSql(std::string_view where) {
+  return fmt::format(
+      "INSERT INTO windows_fts(windows_fts, rowid, summary, ticker, sector) "
+      "SELECT 'delete', w.label, d.summary, w.ticker, w.sector FROM windows w "
+      "JOIN window_docs d ON d.label = w.label WHERE {}",
+      where);
+}
+
 std::string WindowSelectColumns(std::string_view alias) {
   std::string out = fmt::format("{0}.id, {0}.ticker, {0}.sector, {0}.bar_interval, {0}.start_ts, {0}.end_ts", alias);
   for (const auto& f : kFields) out += fmt::format(", {}.\"{}\"", alias, f.name);
-  out += fmt::format(", {0}.patterns, {0}.summary, {0}.shape", alias);
+  out += fmt::format(", {0}d.patterns, {0}d.summary, {0}v.shape", alias);
   return out;
+}
+
+std::string WindowFrom(std::string_view alias) {
+  return fmt::format("windows {0} JOIN window_docs {0}d ON {0}d.label = {0}.label "
+                     "JOIN window_vectors {0}v ON {0}v.label = {0}.label",
+                     alias);
 }
 
 int WindowSelectColumnCount() {
@@ -110,79 +145,109 @@ Result<Window> DecodeWindow(const sqlite::Stmt& s, int c) {
   w.end_ts = s.Int(c + 5);
   int col = c + kLeadColumns;
   for (const auto& f : kFields) f.set(w, s.Double(col++));
-  OHLCV_ASSIGN_OR_RETURN(w.patterns, DecodePatterns(s.Text(col)));
+  OHLCV_ASSIGN_OR_RETURN(w.patterns, DecodePatterns(s.Blob(col)));
   w.summary = s.Text(col + 1);
   w.shape = BlobToFloats(s.Blob(col + 2));
   return w;
 }
 
 std::string WindowInsertSql() {
-  std::string cols = "seq, id, label, ticker, sector, bar_interval, start_ts, end_ts";
-  std::string params = "?, ?, ?, ?, ?, ?, ?, ?";
+  std::string cols = "label, seq, id, ticker, sector, bar_interval, start_ts, end_ts, pattern_mask";
+  std::string params = "?, ?, ?, ?, ?, ?, ?, ?, ?";
   for (const auto& f : kFields) {
     cols += fmt::format(", \"{}\"", f.name);
     params += ", ?";
   }
-  cols += ", patterns, summary, shape, text_vec";
-  params += ", ?, ?, ?, ?";
   return fmt::format("INSERT OR REPLACE INTO windows({}) VALUES({})", cols, params);
 }
 
-void BindWindowRow(sqlite::Stmt& s, const Window& w, int64_t seq, int64_t label,
-                   std::span<const float> text_vec) {
-  s.BindInt(1, seq);
-  s.BindText(2, w.id);
-  s.BindInt(3, label);
+void BindWindowRow(sqlite::Stmt& s, const Window& w, int64_t seq, int64_t label) {
+  s.BindInt(1, label);
+  s.BindInt(2, seq);
+  s.BindText(3, w.id);
   s.BindText(4, w.ticker);
   s.BindText(5, w.sector);
   s.BindInt(6, static_cast<int64_t>(w.interval));
   s.BindInt(7, w.start_ts);
   s.BindInt(8, w.end_ts);
-  int i = 9;
+  s.BindInt(9, PatternMask(w.patterns));
+  int i = 10;
   for (const auto& f : kFields) s.BindDouble(i++, f.get(w));
-  s.BindText(i++, EncodePatterns(w.patterns));
-  s.BindText(i++, w.summary);
-  s.BindBlob(i++, w.shape.data(), w.shape.size() * sizeof(float));
-  s.BindBlob(i++, text_vec.data(), text_vec.size() * sizeof(float));
 }
+
+std::string DocInsertSql() {
+  return "INSERT OR REPLACE INTO window_docs(label, patterns, summary) VALUES(?, ?, ?)";
+}
+
+std::string VectorInsertSql() {
+  return "INSERT OR REPLACE INTO window_vectors(label, text_vec, shape) VALUES(?, ?, ?)";
+}
+
+namespace {
+
+void PutVarint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+int64_t UnZigZag(uint64_t u) { return static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1); }
+
+// Reads a varint at *p; false when the blob ends first or it runs past 10 bytes.
+bool GetVarint(const std::byte*& p, const std::byte* end, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 70 && p < end; shift += 7) {
+    const auto b = static_cast<uint8_t>(*p++);
+    *v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 std::string EncodePatterns(const std::vector<PatternEvent>& events) {
   std::string out;
+  out.reserve(events.size() * 16);
+  int64_t prev_bar = 0, prev_ts = 0;
   for (const auto& e : events) {
-    // %.17g round-trips doubles exactly; "nan" is parsed back below.
-    out += fmt::format("{}:{}:{}:{}:{:.17g};", static_cast<int>(e.kind), e.bar, e.ts, e.ref_ts,
-                       e.value);
+    out.push_back(static_cast<char>(e.kind));
+    PutVarint(out, ZigZag(static_cast<int64_t>(e.bar) - prev_bar));
+    PutVarint(out, ZigZag(e.ts - prev_ts));
+    PutVarint(out, ZigZag(e.ref_ts - e.ts));
+    char value[sizeof(double)];
+    std::memcpy(value, &e.value, sizeof(value));
+    out.append(value, sizeof(value));
+    prev_bar = e.bar;
+    prev_ts = e.ts;
   }
   return out;
 }
 
-Result<std::vector<PatternEvent>> DecodePatterns(std::string_view text) {
+Result<std::vector<PatternEvent>> DecodePatterns(std::span<const std::byte> blob) {
   std::vector<PatternEvent> out;
-  while (!text.empty()) {
-    size_t end = text.find(';');
-    if (end == std::string_view::npos) return Status::Corruption("bad pattern list");
-    std::string_view item = text.substr(0, end);
-    text.remove_prefix(end + 1);
-    std::array<std::string_view, 5> parts;
-    for (size_t p = 0; p < 5; ++p) {
-      size_t colon = p < 4 ? item.find(':') : item.size();
-      if (colon == std::string_view::npos) return Status::Corruption("bad pattern event");
-      parts[p] = item.substr(0, colon);
-      item.remove_prefix(std::min(item.size(), colon + 1));
-    }
+  const std::byte* p = blob.data();
+  const std::byte* end = p + blob.size();
+  int64_t prev_bar = 0, prev_ts = 0;
+  while (p < end) {
     PatternEvent e;
-    int kind = 0;
-    std::from_chars(parts[0].data(), parts[0].data() + parts[0].size(), kind);
-    if (kind < 0 || kind >= static_cast<int>(PatternKind::kCount)) {
-      return Status::Corruption("bad pattern kind");
-    }
+    const int kind = static_cast<int>(*p++);
+    if (kind >= static_cast<int>(PatternKind::kCount)) return Status::Corruption("bad pattern kind");
     e.kind = static_cast<PatternKind>(kind);
-    std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), e.bar);
-    std::from_chars(parts[2].data(), parts[2].data() + parts[2].size(), e.ts);
-    std::from_chars(parts[3].data(), parts[3].data() + parts[3].size(), e.ref_ts);
-    // from_chars for double parses "nan", "inf" and exponents.
-    auto r = std::from_chars(parts[4].data(), parts[4].data() + parts[4].size(), e.value);
-    if (r.ec != std::errc()) e.value = std::nan("");
+    uint64_t bar = 0, ts = 0, ref = 0;
+    if (!GetVarint(p, end, &bar) || !GetVarint(p, end, &ts) || !GetVarint(p, end, &ref) ||
+        end - p < static_cast<ptrdiff_t>(sizeof(double))) {
+      return Status::Corruption("truncated pattern event");
+    }
+    e.bar = static_cast<uint32_t>(prev_bar + UnZigZag(bar));
+    e.ts = prev_ts + UnZigZag(ts);
+    e.ref_ts = e.ts + UnZigZag(ref);
+    std::memcpy(&e.value, p, sizeof(double));
+    p += sizeof(double);
+    prev_bar = e.bar;
+    prev_ts = e.ts;
     out.push_back(e);
   }
   return out;

@@ -2,11 +2,18 @@
 // the schema, the list of numeric metadata columns (which is also the
 // whitelist of NumericCondition fields), and encoding/decoding of rows.
 //
-// Every numeric field of Window and WindowIndicators is its own REAL column
-// (NaN stored as NULL), so filters are plain indexed-able SQL and a Window is
-// rebuilt from columns without a JSON parse. Pattern events are kept whole in
-// a compact text column and, for filtering, one row per distinct kind in
-// window_patterns.
+// One window is three rows sharing its label (the HNSW label, also the
+// rowid of each table and of the FTS5 index):
+//   windows         the filterable part: ids, ticker, sector, dates, a
+//                   bitmask of its pattern kinds and every numeric field of
+//                   Window and WindowIndicators as its own REAL column (NaN
+//                   stored as NULL). ~500 bytes, so filter scans touch few pages.
+//   window_docs     what only a fetched hit needs: summary and the pattern
+//                   events (binary, see EncodePatterns).
+//   window_vectors  the normalised text vector and the shape vector, read by
+//                   exact scans and index rebuilds only.
+// windows_fts is contentless (the summary is stored once, in window_docs):
+// removing a row from it needs the old values, see FtsDeleteSql().
 //
 // Thread-safety: pure functions over caller-owned statements.
 #pragma once
@@ -26,10 +33,22 @@ namespace ohlcv::index_internal {
 
 // Persisted: bump when the layout changes; a store with another version is
 // refused with InvalidArgument (re-ingest into a new directory).
-inline constexpr int kSchemaVersion = 1;
+// Version 2: windows split into windows/window_docs/window_vectors, label is
+// the rowid, pattern kinds as a bitmask column, contentless FTS5.
+inline constexpr int kSchemaVersion = 2;
 
 // Statements that create every table and index (idempotent).
 std::string SchemaSql();
+
+// Bit i set when the window has an event of PatternKind i (kCount <= 63).
+int64_t PatternMask(const std::vector<PatternEvent>& events);
+int64_t PatternMask(std::span<const PatternKind> kinds);
+
+// "INSERT INTO windows_fts(windows_fts, rowid, summary, ticker, sector)
+// SELECT 'delete', ... WHERE <where>": removes the FTS rows of the windows
+// matching `where` (over windows w and window_docs d) using their stored
+// values, as a contentless FTS5 table requires. Run before the rows change.
+std::string FtsDeleteSql(std::string_view where);
 
 // A numeric metadata column: its name (== the Window/WindowIndicators member
 // name and the NumericCondition field) and accessors.
@@ -43,8 +62,11 @@ std::span<const NumericField> NumericFields();
 // field. Also accepts "start_ts" and "end_ts".
 std::optional<std::string_view> NumericColumn(std::string_view field);
 
-// Column list (prefixed with `alias.`) read by DecodeWindow, in order.
+// Column list read by DecodeWindow, in order, over the tables joined by
+// WindowFrom(alias): windows `alias`, window_docs `alias`d, window_vectors `alias`v.
 std::string WindowSelectColumns(std::string_view alias);
+// "windows w JOIN window_docs wd ON ... JOIN window_vectors wv ON ..." for alias "w".
+std::string WindowFrom(std::string_view alias);
 // Number of columns WindowSelectColumns yields.
 int WindowSelectColumnCount();
 // Rebuilds a Window from the columns starting at `first_col`.
@@ -52,14 +74,20 @@ Result<Window> DecodeWindow(const sqlite::Stmt& stmt, int first_col);
 
 // "INSERT OR REPLACE INTO windows(...) VALUES(?...)"; BindWindowRow fills it.
 std::string WindowInsertSql();
-// Binds seq, label, the window's columns and the (already normalised) text
-// vector. Shape is stored as given (Get returns it unchanged).
-void BindWindowRow(sqlite::Stmt& stmt, const Window& w, int64_t seq, int64_t label,
-                   std::span<const float> text_vec);
+// Binds seq, label and the window's filterable columns.
+void BindWindowRow(sqlite::Stmt& stmt, const Window& w, int64_t seq, int64_t label);
+// "INSERT OR REPLACE INTO window_docs(label, patterns, summary) VALUES(?, ?, ?)".
+std::string DocInsertSql();
+// "INSERT OR REPLACE INTO window_vectors(label, text_vec, shape) VALUES(?, ?, ?)".
+// text_vec is stored already normalised; shape as given (Get returns it unchanged).
+std::string VectorInsertSql();
 
-// "kind:bar:ts:ref_ts:value;..." and back.
+// Pattern events to a compact blob and back: per event the kind byte, then
+// zigzag varints of bar and ts (deltas from the previous event) and of
+// ref_ts - ts, then the value's 8 bytes. About 15 bytes an event against
+// ~40 as text; exact round trip (NaN included).
 std::string EncodePatterns(const std::vector<PatternEvent>& events);
-Result<std::vector<PatternEvent>> DecodePatterns(std::string_view text);
+Result<std::vector<PatternEvent>> DecodePatterns(std::span<const std::byte> blob);
 
 // Floats to and from a BLOB (host byte order; the file is not portable
 // across endianness, like the hnswlib files).

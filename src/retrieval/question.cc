@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 #include <unordered_set>
 
 #include "retrieval/question_dates.h"
@@ -110,6 +111,9 @@ QueryType InferType(const std::vector<QToken>& t, const ParsedQuestion& q, bool 
       AnyPair(t, {"going to"})) {
     return QueryType::kPrediction;
   }
+  // Two sectors side by side ("tech vs energy", "did utilities or financials
+  // do better") can only be a comparison.
+  if (q.sectors.size() >= 2) return QueryType::kComparison;
   bool now = AnyOf(t, {"now", "currently", "current", "today", "state"});
   if (indicator_condition ||
       AnyOf(t, {"rsi", "macd", "adx", "indicator", "indicators", "technical", "technicals",
@@ -120,6 +124,45 @@ QueryType InferType(const std::vector<QToken>& t, const ParsedQuestion& q, bool 
   }
   if (!q.patterns.empty() || move_condition) return QueryType::kPattern;
   return QueryType::kGeneral;
+}
+
+struct LexPhrase {
+  std::string phrase;  // lower-case words
+  std::string target;  // sector name or ticker
+};
+
+// The known ticker an unknown all-caps word most likely meant, or "" when
+// none is close. Candidates are the known symbols and the one-word forms of
+// known company names ("NVIDA" -> nvidia -> NVDA), within one edit (two for
+// words of 5+ letters, where one slip leaves more to recognise). Ranked by
+// distance, then symbols before names, then the same first letter, the same
+// length, alphabetical order. "TSLA" gets no suggestion rather than a far one
+// (CSRA is two edits away).
+std::string SuggestTicker(const std::string& upper, const std::set<std::string>& known,
+                          const std::vector<LexPhrase>& companies) {
+  namespace qi = question_internal;
+  const size_t limit = upper.size() <= 4 ? 1 : 2;
+  using Rank = std::tuple<size_t, bool, bool, bool, std::string>;
+  Rank best{limit + 1, true, true, true, ""};
+  std::string out;
+  auto consider = [&](const std::string& written, const std::string& ticker, bool is_name) {
+    const size_t d = qi::EditDistance(upper, written, limit);
+    if (d > limit) return;
+    Rank r{d, is_name, written[0] != upper[0], written.size() != upper.size(), ticker};
+    if (r < best) {
+      best = std::move(r);
+      out = ticker;
+    }
+  };
+  for (const auto& k : known) consider(k, k, false);
+  for (const auto& p : companies) {
+    if (!known.count(p.target)) continue;
+    std::string name;
+    for (char ch : p.phrase)
+      if (ch != ' ') name += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (!name.empty()) consider(name, p.target, true);
+  }
+  return out;
 }
 
 }  // namespace
@@ -156,10 +199,7 @@ WindowFilter ToWindowFilter(const ParsedQuestion& q) {
 
 // Phrases built from the context once: sector names and synonyms, company names.
 struct QuestionParser::Lexicon {
-  struct Phrase {
-    std::string phrase;  // lower-case words
-    std::string target;  // sector name or ticker
-  };
+  using Phrase = LexPhrase;
   std::vector<Phrase> sectors;
   std::vector<Phrase> companies;
 };
@@ -244,6 +284,16 @@ ParsedQuestion QuestionParser::Parse(std::string_view text) const {
       }
       if (!hit) continue;
       qi::Consume(t, i, best);
+      if (!known.empty() && !known.count(hit->target)) {
+        // A company the store does not hold ("Tesla"): say so under its
+        // symbol, with the ingest command, rather than answer about others.
+        if (std::find(q.unknown_tickers.begin(), q.unknown_tickers.end(), hit->target) == q.unknown_tickers.end()) {
+          q.unknown_tickers.push_back(hit->target);
+          q.suggestions.emplace_back();
+        }
+        q.notes.push_back("company: " + hit->phrase + " -> " + hit->target + " (not in the store)");
+        continue;
+      }
       ticker_hits.emplace_back(i, hit->target);
       q.notes.push_back("company: " + hit->phrase + " -> " + hit->target);
     }
@@ -298,8 +348,10 @@ ParsedQuestion QuestionParser::Parse(std::string_view text) const {
     c.field = "return_pct";
     c.op = big_move > 0 ? NumericCondition::Op::kGe : NumericCondition::Op::kLe;
     c.value = big_move > 0 ? context_.big_move_pct : -context_.big_move_pct;
-    q.notes.push_back(std::string("big move: return_pct ") + (big_move > 0 ? ">= " : "<= ") +
-                      std::to_string(static_cast<int>(c.value)));
+    std::string note = "big move: return_pct ";
+    note += big_move > 0 ? ">= " : "<= ";
+    note += std::to_string(static_cast<int>(c.value));
+    q.notes.push_back(std::move(note));
     q.conditions.push_back(std::move(c));
     move_condition = true;
   }
@@ -341,18 +393,7 @@ ParsedQuestion QuestionParser::Parse(std::string_view text) const {
                              !qi::IsStopword(tok.lower) && !qi::IsKnownAcronym(upper);
     if (!looks_like_ticker || known.count(upper)) continue;
     tok.consumed = true;
-    // Closest known ticker: distance <= 2 (<= 1 for two letters), first in
-    // alphabetical order on ties.
-    std::string suggestion;
-    const size_t limit = upper.size() <= 2 ? 1 : 2;
-    size_t best_d = limit + 1;
-    for (const auto& k : known) {
-      size_t d = qi::EditDistance(upper, k, limit);
-      if (d < best_d) {
-        best_d = d;
-        suggestion = k;
-      }
-    }
+    const std::string suggestion = SuggestTicker(upper, known, lexicon_->companies);
     if (std::find(q.unknown_tickers.begin(), q.unknown_tickers.end(), upper) != q.unknown_tickers.end()) {
       continue;
     }

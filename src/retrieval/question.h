@@ -13,16 +13,21 @@
 //    "AAPL's"); lower-case words that are also symbols ("all", "low", "key")
 //    count only when written in capitals or with '$'. An all-caps word of 2-5
 //    letters that is neither a known ticker, a stopword nor an acronym (RSI,
-//    ETF...) is reported in unknown_tickers with the closest known ticker
-//    (edit distance <= 2) as a suggestion.
+//    ETF...) is reported in unknown_tickers with the closest known ticker or
+//    company name as a suggestion: within one edit (transpositions count
+//    one: "MSTF" -> MSFT), two for words of 5+ letters; none when nothing is
+//    that close ("TSLA" gets none rather than CSRA).
 //  - company names from context.company_names ("Apple" -> AAPL, "bank of
 //    america" -> BAC). One-word names count only when capitalised ("Target"
 //    the retailer, not "price target"); add short aliases ("Disney" -> DIS)
-//    to the map yourself, none are guessed.
+//    to the map yourself, none are guessed. A name whose ticker is not in
+//    known_tickers ("Tesla" -> TSLA) is reported in unknown_tickers, so the
+//    answer says the store lacks it instead of answering about others.
 //  - sectors by name or synonym ("tech stocks" -> Information Technology).
 //  - dates: years, "March 2019", "Mar 2019", "March 5, 2019", "Q3 2018",
 //    "H1 2019", "second half of 2019", ISO dates, ranges ("from Jan 2018 to
-//    June 2019", "between 2017 and 2018", "since 2018", "before 2019"), and
+//    June 2019", "between 2017 and 2018", "2018-2019", "March to June 2019",
+//    "Jan-Mar 2019", "since 2018", "before 2019"), and
 //    relative to context.latest_ts: "last 30 days", "past 6 months", "the last
 //    year" (trailing 12 months), "last year" (previous calendar year), "this
 //    year", "ytd", "now"/"currently" (the latest day). Ends are inclusive, at
@@ -62,6 +67,7 @@ namespace ohlcv {
 
 // Chosen in this order: comparison (compare, vs, versus, outperform...),
 // prediction (predict, forecast, will, next, likely, after, expect...),
+// comparison again when two or more sectors are named ("tech vs energy"),
 // technical (indicator names, "technical", or overbought/oversold asked about
 // now), pattern (any pattern or big-move word), else general.
 enum class QueryType : uint8_t { kGeneral, kPattern, kComparison, kPrediction, kTechnical };

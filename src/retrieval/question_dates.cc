@@ -238,6 +238,30 @@ std::optional<Span> DateAt(const std::vector<QToken>& t, size_t i, std::optional
         return Span{{day, day + kDay - 1}, i, 3, ""};
       }
     }
+    // "March to June 2019", "Jan-Mar 2019", "between Jan and Jun 2018": the
+    // year written once, after the second month. ("Jan-Mar" arrives as two
+    // words: the tokenizer splits hyphenated words.)
+    if (Free(t, i + 1) && YearAt(t, i + 2)) {
+      const int m2 = MonthOf(t[i + 1].lower);
+      if (m2 > m) return Span{Months(*YearAt(t, i + 2), m, m2), i, 3, ""};
+    }
+    if (Free(t, i + 1) && Free(t, i + 2) && YearAt(t, i + 3)) {
+      const std::string& j = t[i + 1].lower;
+      const bool after_range_word = i > 0 && (t[i - 1].lower == "from" || t[i - 1].lower == "between");
+      const bool joiner = j == "to" || j == "through" || j == "thru" || j == "until" || j == "till" ||
+                          j == "-" || (j == "and" && after_range_word);
+      const int m2 = MonthOf(t[i + 2].lower);
+      if (joiner && m2 >= m) {
+        const int y = *YearAt(t, i + 3);
+        Span s{Months(y, m, m2), i, 4, ""};
+        // A leading "from"/"between" belongs to the range.
+        if (after_range_word) {
+          s.first = i - 1;
+          s.count = 5;
+        }
+        return s;
+      }
+    }
     return std::nullopt;  // a bare month ("in March", "may") is too ambiguous
   }
   if (auto d = SmallIntAt(t, i, 1, 31)) {  // "5 March 2019"

@@ -173,6 +173,21 @@ std::vector<QToken> Tokenize(std::string_view text,
           ++k;
         }
         std::string_view run = text.substr(i, k - i);
+        // "2018-2019": a range of years, not a date. Split it into year, "-",
+        // year so the date pass reads it like "2018 to 2019".
+        if (run.size() == 9 && run[4] == '-' &&
+            std::all_of(run.begin(), run.begin() + 4, IsDigit) &&
+            std::all_of(run.begin() + 5, run.end(), IsDigit)) {
+          for (int part = 0; part < 3; ++part) {
+            QToken p;
+            p.kind = part == 1 ? QToken::Kind::kSymbol : QToken::Kind::kNumber;
+            p.text = p.lower = std::string(part == 0 ? run.substr(0, 4) : part == 1 ? run.substr(4, 1) : run.substr(5));
+            if (part != 1) p.number = ParseNumber(p.text);
+            out.push_back(std::move(p));
+          }
+          i = k;
+          continue;
+        }
         QToken t;
         t.text = std::string(run);
         t.lower = t.text;
@@ -247,7 +262,9 @@ std::vector<QToken> Tokenize(std::string_view text,
 
 size_t EditDistance(std::string_view a, std::string_view b, size_t cap) {
   if (a.size() > b.size() + cap || b.size() > a.size() + cap) return cap + 1;
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  // Optimal string alignment: Levenshtein plus adjacent transpositions, the
+  // commonest typo in symbols ("MSTF" for MSFT is one edit, not two).
+  std::vector<size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
@@ -255,9 +272,11 @@ size_t EditDistance(std::string_view a, std::string_view b, size_t cap) {
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev2[j - 2] + 1);
       row_min = std::min(row_min, cur[j]);
     }
     if (row_min > cap) return cap + 1;
+    std::swap(prev2, prev);
     std::swap(prev, cur);
   }
   return std::min(prev[b.size()], cap + 1);

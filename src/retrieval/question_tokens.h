@@ -52,7 +52,8 @@ bool IsKnownAcronym(std::string_view upper);
 std::string ToLower(std::string_view s);
 std::string ToUpper(std::string_view s);
 
-// Levenshtein distance, capped: returns cap + 1 as soon as it exceeds cap.
+// Edit distance with adjacent transpositions (optimal string alignment:
+// "MSTF" -> "MSFT" is 1), capped: returns cap + 1 once it exceeds cap.
 size_t EditDistance(std::string_view a, std::string_view b, size_t cap);
 
 // Matches `phrase` (lower-case words separated by single spaces) against the

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "retrieval/rank_fusion.h"
+#include "retrieval/store_calls.h"
 #include "retrieval/window_match.h"
 #include "util/time.h"
 
@@ -65,7 +66,8 @@ QuestionContext Retriever::context() const { return parser()->context(); }
 Result<RetrievalResult> Retriever::Retrieve(const RetrievalRequest& request) const {
   RetrievalResult result;
   auto t0 = Clock::now();
-  result.parsed = parser()->Parse(request.question);
+  const auto parser_now = parser();
+  result.parsed = parser_now->Parse(request.question);
   if (request.type) result.parsed.type = *request.type;
   result.filter = ToWindowFilter(result.parsed);
   const bool satisfiable = MergeWindowFilters(request.extra, &result.filter);
@@ -78,6 +80,8 @@ Result<RetrievalResult> Retriever::Retrieve(const RetrievalRequest& request) con
   if (request.k == 0 || !satisfiable || only_unknown) return result;
 
   const WindowFilter& filter = result.filter;
+  // What the store is asked: the same windows, phrased for its indexes.
+  const WindowFilter store_filter = StoreFilter(filter, request.sectors);
   const bool wants_exact = !filter.patterns.empty() || !filter.numeric.empty();
   const size_t depth = std::max(options_.candidate_factor * request.k, options_.min_candidates);
 
@@ -86,7 +90,8 @@ Result<RetrievalResult> Retriever::Retrieve(const RetrievalRequest& request) con
   if (wants_exact) {
     t0 = Clock::now();
     const size_t limit = std::max(options_.exact_factor * request.k, options_.min_exact);
-    OHLCV_ASSIGN_OR_RETURN(exact, store_.Find(filter, limit));
+    OHLCV_ASSIGN_OR_RETURN(exact, FindMostRecent(store_, store_filter, limit, parser_now->context().latest_ts));
+    KeepSectors(filter, &exact);
     result.timings.exact_ms = MsSince(t0);
     size_t in_period = 0;
     for (const auto& h : exact) in_period += AssessMatch(h.window, filter).exact();
@@ -96,16 +101,17 @@ Result<RetrievalResult> Retriever::Retrieve(const RetrievalRequest& request) con
   }
 
   // BM25 over the words the parser did not turn into filters: tickers, dates
-  // and pattern words are already enforced by the filter, and as OR-ed FTS
-  // terms they match most summaries (hundreds of ms of scoring for nothing).
-  std::string lexical_text = result.parsed.text_terms;
-  if (lexical_text.empty() && !result.parsed.HasFilter()) lexical_text = request.question;
+  // and pattern words are already enforced by the filter, and words of the
+  // summary template are in nearly every summary (they would make FTS5 score
+  // most rows to rank nothing; store_calls.h).
+  const std::string lexical_text = LexicalText(result.parsed, request.question);
   if (!lexical_text.empty() && !enough_exact) {
     t0 = Clock::now();
-    auto lex = store_.LexicalSearch(lexical_text, depth, filter);
+    auto lex = store_.LexicalSearch(lexical_text, depth, store_filter);
     result.timings.lexical_ms = MsSince(t0);
     if (lex.ok()) {
       lexical = std::move(lex).value();
+      KeepSectors(filter, &lexical);
     } else if (lex.status().code() != StatusCode::kInvalidArgument) {
       return lex.status();  // InvalidArgument = no full-text index here (Chroma)
     }
@@ -116,7 +122,8 @@ Result<RetrievalResult> Retriever::Retrieve(const RetrievalRequest& request) con
     OHLCV_ASSIGN_OR_RETURN(std::vector<float> qvec, embedder_.EmbedOne(request.question));
     result.timings.embed_ms = MsSince(t0);
     t0 = Clock::now();
-    OHLCV_ASSIGN_OR_RETURN(vector, store_.Search(VectorSpace::kText, qvec, depth, filter));
+    OHLCV_ASSIGN_OR_RETURN(vector, store_.Search(VectorSpace::kText, qvec, depth, store_filter));
+    KeepSectors(filter, &vector);
     result.timings.vector_ms = MsSince(t0);
   }
 
@@ -227,6 +234,7 @@ Result<SimilarResult> Retriever::Similar(const SimilarRequest& request) const {
   OHLCV_ASSIGN_OR_RETURN(auto own, store_.Find(overlap, 1000));
   WindowFilter search;
   search.interval = request.interval;
+  search.n_bars = q.n_bars;  // shapes of different lengths are not comparable
   search.exclude_ids.push_back(q.id);
   for (const auto& h : own) {
     if (h.window.id != q.id) search.exclude_ids.push_back(h.window.id);

@@ -15,6 +15,9 @@
 // hit says why it matched. A question that names only unknown tickers gets
 // no hits (parsed.unknown_tickers says which), never other tickers' windows.
 // A store without full-text search (Chroma) contributes no lexical list.
+// Store calls are phrased to stay cheap (retrieval/store_calls.h): sectors
+// as their tickers when the request carries a SectorMap, no summary-template
+// words in BM25, broad exact filters asked most recent period first.
 //
 // Similar(): the k nearest windows to one window by shape vector across all
 // tickers, excluding the query ticker's windows that overlap the query window,
@@ -38,6 +41,7 @@
 #include "embed/embedder.h"
 #include "index/vector_store.h"
 #include "retrieval/question.h"
+#include "util/sector_map.h"
 
 namespace ohlcv {
 
@@ -61,6 +65,10 @@ struct RetrievalRequest {
   size_t k = 10;                      // hits wanted
   std::optional<QueryType> type;      // overrides the inferred type
   WindowFilter extra;                 // ANDed with the parsed filters (API "filters")
+  // Optional, borrowed for the call: sector -> tickers, so sector filters go
+  // to the store as ticker lists (an index walk instead of a sector scan;
+  // retrieval/store_calls.h). Same hits either way.
+  const SectorMap* sectors = nullptr;
 };
 
 struct RetrievedWindow {

@@ -35,44 +35,65 @@ Status WindowIndexer::Index(std::span<const Window> windows) {
     std::lock_guard s(stats_mu_);
     ++stats_.calls;
   }
+  if (windows.empty()) return Status::Ok();
   const size_t batch = std::max<size_t>(1, options_.batch_size);
-  for (size_t begin = 0; begin < windows.size(); begin += batch) {
-    const size_t n = std::min(batch, windows.size() - begin);
-    Status st = IndexBatch(windows.subspan(begin, n));
-    if (!st.ok()) {
-      std::lock_guard s(stats_mu_);
-      ++stats_.failed_batches;
-      return st;
+  auto slice = [&](size_t b) {
+    const size_t begin = b * batch;
+    return windows.subspan(begin, std::min(batch, windows.size() - begin));
+  };
+  const size_t n_batches = (windows.size() + batch - 1) / batch;
+  // Pipelined: while batch b is upserted on this thread, one helper embeds
+  // batch b + 1, so embedding costs wall time only for the first batch.
+  Status st = EmbedBatch(slice(0), /*parallel=*/true, &texts_, &vectors_);
+  std::vector<std::string> next_texts;
+  std::vector<float> next_vectors;
+  for (size_t b = 0; st.ok() && b < n_batches; ++b) {
+    Status next_st;
+    std::thread helper;
+    if (b + 1 < n_batches) {
+      helper = std::thread([&, b] { next_st = EmbedBatch(slice(b + 1), false, &next_texts, &next_vectors); });
     }
+    st = UpsertBatch(slice(b), vectors_);
+    if (helper.joinable()) helper.join();
+    if (st.ok()) st = next_st;
+    std::swap(texts_, next_texts);
+    std::swap(vectors_, next_vectors);
+  }
+  if (!st.ok()) {
+    std::lock_guard s(stats_mu_);
+    ++stats_.failed_batches;
+  }
+  return st;
+}
+
+Status WindowIndexer::EmbedBatch(std::span<const Window> batch, bool parallel,
+                                 std::vector<std::string>* texts, std::vector<float>* vectors) {
+  const size_t dim = store_.embedder().dimension;
+  texts->clear();
+  texts->reserve(batch.size());
+  // An empty summary still gets the embedder's defined fallback vector, so
+  // every window is searchable by shape and by filters.
+  for (const Window& w : batch) texts->push_back(w.summary);
+  auto t0 = std::chrono::steady_clock::now();
+  Status st = parallel ? EmbedParallel(*texts, vectors) : embedder_.Embed(*texts, vectors);
+  {
+    std::lock_guard s(stats_mu_);
+    stats_.embed_seconds += SecondsSince(t0);
+  }
+  if (!st.ok()) return st.WithContext("embedding window summaries");
+  if (vectors->size() != batch.size() * dim) {
+    return Status::InvalidArgument(fmt::format(
+        "embedder '{}' produced {} floats for {} windows; the store expects dimension {} ('{}')",
+        embedder_.name(), vectors->size(), batch.size(), dim, store_.embedder().name));
   }
   return Status::Ok();
 }
 
-Status WindowIndexer::IndexBatch(std::span<const Window> batch) {
-  const size_t dim = store_.embedder().dimension;
-  texts_.clear();
-  texts_.reserve(batch.size());
-  // An empty summary still gets the embedder's defined fallback vector, so
-  // every window is searchable by shape and by filters.
-  for (const Window& w : batch) texts_.push_back(w.summary);
-
+Status WindowIndexer::UpsertBatch(std::span<const Window> batch, std::span<const float> vectors) {
   auto t0 = std::chrono::steady_clock::now();
-  Status st = EmbedParallel(texts_, &vectors_);
-  const double embed_s = SecondsSince(t0);
-  if (!st.ok()) return st.WithContext("embedding window summaries");
-  if (vectors_.size() != batch.size() * dim) {
-    return Status::InvalidArgument(fmt::format(
-        "embedder '{}' produced {} floats for {} windows; the store expects dimension {} ('{}')",
-        embedder_.name(), vectors_.size(), batch.size(), dim, store_.embedder().name));
-  }
-
-  t0 = std::chrono::steady_clock::now();
-  st = store_.Upsert(batch, vectors_);
-  const double upsert_s = SecondsSince(t0);
-
+  Status st = store_.Upsert(batch, vectors);
   std::lock_guard s(stats_mu_);
-  stats_.embed_seconds += embed_s;
-  stats_.upsert_seconds += upsert_s;
+  stats_.upsert_seconds += SecondsSince(t0);
   if (!st.ok()) return st;
   stats_.windows += batch.size();
   ++stats_.batches;

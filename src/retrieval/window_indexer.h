@@ -4,11 +4,13 @@
 //   [&indexer](const BarSeries&, std::span<const Window> w) { return indexer.Index(w); }).
 //
 // Each Index() call is split into batches of options.batch_size windows; a
-// batch is embedded (in up to options.embed_threads slices on the caller's
-// thread plus helpers, since Embedder::Embed is thread-safe) and then upserted
-// in one VectorStore::Upsert, so every batch is atomic for readers and a
-// re-index of the same windows is idempotent (upsert by id). Index() returns
-// after the last batch is committed to the store.
+// batch is embedded and then upserted in one VectorStore::Upsert, so every
+// batch is atomic for readers and a re-index of the same windows is
+// idempotent (upsert by id). The first batch is embedded in up to
+// options.embed_threads slices (Embedder::Embed is thread-safe); after that
+// the work is pipelined: one helper thread embeds batch b + 1 while the
+// caller upserts batch b. Index() returns after the last batch is committed
+// to the store.
 //
 // Ownership: the store and embedder are borrowed and must outlive the indexer.
 // Thread-safety: safe for concurrent use; Index() calls are serialized by an
@@ -71,13 +73,16 @@ class WindowIndexer {
   WindowIndexerStats stats() const;
 
  private:
-  Status IndexBatch(std::span<const Window> batch);
+  // Embeds `batch`'s summaries into *vectors (across threads when `parallel`).
+  Status EmbedBatch(std::span<const Window> batch, bool parallel, std::vector<std::string>* texts,
+                    std::vector<float>* vectors);
+  Status UpsertBatch(std::span<const Window> batch, std::span<const float> vectors);
   Status EmbedParallel(std::span<const std::string> texts, std::vector<float>* out);
 
   VectorStore& store_;
   Embedder& embedder_;
   const WindowIndexerOptions options_;
-  std::mutex index_mu_;  // serializes Index(); guards texts_ and vectors_
+  std::mutex index_mu_;  // serializes Index(); guards texts_ and vectors_ (the batch being upserted)
   std::vector<std::string> texts_;
   std::vector<float> vectors_;
   mutable std::mutex stats_mu_;  // guards stats_

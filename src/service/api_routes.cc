@@ -12,6 +12,7 @@
 #include "service/engine.h"
 #include "service/request_parse.h"
 #include "service/service.h"
+#include "service/ui_routes.h"  // web UI routes (issue 7), registered below
 #include "sources/source_factory.h"
 #include "util/time.h"
 
@@ -242,6 +243,7 @@ void RegisterApiRoutes(Router& router, Service& s) {
   router.Add("GET", "/api/v1/tickers", [&s](R, P) { return Tickers(s); });
   router.Add("GET", "/api/v1/tickers/{T}/bars", [&s](R req, P p) { return Bars(s, req, p); });
   router.Add("GET", "/api/v1/status", [&s](R, P) { return GetStatus(s); });
+  RegisterUiRoutes(router, s);  // the web page at / and its chart data (ui_routes.h)
 }
 
 }  // namespace ohlcv

@@ -1,7 +1,9 @@
 #include "service/auth.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <vector>
 
 namespace ohlcv {
 
@@ -59,9 +61,10 @@ Status ApiKeyAuth::Check(const ServerRequest& request, int* key_index) const {
 
 RateLimiter::RateLimiter(double rate_per_second, double burst) : rate_(rate_per_second), burst_(std::max(1.0, burst)) {}
 
-bool RateLimiter::Allow(int bucket, Clock::time_point now, int* retry_after_seconds) {
+bool RateLimiter::Allow(const std::string& bucket, Clock::time_point now, int* retry_after_seconds) {
   if (rate_ <= 0) return true;
   std::lock_guard lock(mu_);
+  if (buckets_.size() >= kMaxBuckets && !buckets_.count(bucket)) Evict(now);
   auto [it, inserted] = buckets_.try_emplace(bucket, Bucket{burst_, now});
   Bucket& b = it->second;
   double elapsed = std::chrono::duration<double>(now - b.last).count();
@@ -75,6 +78,27 @@ bool RateLimiter::Allow(int bucket, Clock::time_point now, int* retry_after_seco
   }
   *retry_after_seconds = std::max(1, static_cast<int>(std::ceil((1 - b.tokens) / rate_)));
   return false;
+}
+
+void RateLimiter::Evict(Clock::time_point now) {
+  std::erase_if(buckets_, [&](const auto& kv) {
+    double elapsed = std::chrono::duration<double>(now - kv.second.last).count();
+    return kv.second.tokens + elapsed * rate_ >= burst_;
+  });
+  if (buckets_.size() < kMaxBuckets) return;
+  // Every bucket is in use (a flood from many addresses): forget the least
+  // recently used half rather than grow without bound.
+  std::vector<Clock::time_point> lasts;
+  lasts.reserve(buckets_.size());
+  for (const auto& kv : buckets_) lasts.push_back(kv.second.last);
+  std::nth_element(lasts.begin(), lasts.begin() + lasts.size() / 2, lasts.end());
+  Clock::time_point cut = lasts[lasts.size() / 2];
+  std::erase_if(buckets_, [&](const auto& kv) { return kv.second.last <= cut; });
+}
+
+size_t RateLimiter::bucket_count() const {
+  std::lock_guard lock(mu_);
+  return buckets_.size();
 }
 
 }  // namespace ohlcv

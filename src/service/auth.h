@@ -6,7 +6,12 @@
 // reply time leaks nothing about the keys. Keys are never logged: callers log
 // KeyId() (a short non-reversible tag) instead.
 //
-// RateLimiter: one token bucket per key id (rate tokens/s, burst tokens).
+// RateLimiter: one token bucket per client identity (rate tokens/s, burst
+// tokens). The identity is the matched key ("key:<index>") when keys are
+// configured, else the client IP ("ip:<address>") so a loopback or
+// --insecure server still cannot be flooded by one client. IPs are not a
+// bounded set: once kMaxBuckets buckets exist, full ones (indistinguishable
+// from new ones) are dropped, and if none is full the oldest half goes.
 //
 // Thread-safety: ApiKeyAuth is immutable after construction; RateLimiter is
 // safe for concurrent use (one mutex, held for a few arithmetic operations).
@@ -51,18 +56,24 @@ class RateLimiter {
   // rate <= 0 disables limiting.
   RateLimiter(double rate_per_second, double burst);
 
-  // Takes a token from the bucket of `bucket`; when empty returns false and
+  static constexpr size_t kMaxBuckets = 10000;
+
+  // Takes a token from the bucket named `bucket`; when empty returns false and
   // sets *retry_after_seconds (>= 1, rounded up) for Retry-After.
-  bool Allow(int bucket, Clock::time_point now, int* retry_after_seconds);
+  bool Allow(const std::string& bucket, Clock::time_point now, int* retry_after_seconds);
+
+  size_t bucket_count() const;
 
  private:
   struct Bucket {
     double tokens;
     Clock::time_point last;
   };
+  void Evict(Clock::time_point now);  // REQUIRES: mu_ held
+
   const double rate_, burst_;
-  std::mutex mu_;
-  std::unordered_map<int, Bucket> buckets_;  // guarded by mu_; keys are bounded (configured keys)
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_;  // guarded by mu_; at most kMaxBuckets
 };
 
 }  // namespace ohlcv

@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 #include "retrieval/window_indexer.h"
+#include "service/backup.h"
+#include "service/llm_probe.h"
 #include "windows/shape_vector.h"
 
 namespace ohlcv {
@@ -12,6 +13,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string SectorsPath(const EngineOptions& o) { return o.data_dir + "/sectors.csv"; }
+std::string CompaniesPath(const EngineOptions& o) { return o.data_dir + "/companies.csv"; }
 
 Result<std::unique_ptr<Embedder>> OpenEmbedder(const EngineOptions& o) {
   if (o.embedder == "sif") {
@@ -45,22 +47,13 @@ Result<std::unique_ptr<VectorStore>> OpenVectorStore(const EngineOptions& o, con
                                  "' (expected local or chromadb)");
 }
 
-// Writes the sector map as ticker,sector CSV (temp file + rename).
+// Writes the sector map as ticker,sector CSV.
 Status SaveSectors(const SectorMap& sectors, const std::string& path) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    if (!out) return Status::IOError("cannot write " + tmp);
-    out << "ticker,sector\n";
-    for (const auto& sector : sectors.Sectors()) {
-      for (const auto& t : sectors.TickersIn(sector)) out << t << ",\"" << sector << "\"\n";
-    }
-    if (!out.flush()) return Status::IOError("cannot write " + tmp);
+  std::string csv = "ticker,sector\n";
+  for (const auto& sector : sectors.Sectors()) {
+    for (const auto& t : sectors.TickersIn(sector)) csv += t + ",\"" + sector + "\"\n";
   }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Status::IOError("cannot rename " + tmp + ": " + ec.message());
-  return Status::Ok();
+  return WriteFileAtomic(path, csv);
 }
 
 }  // namespace
@@ -85,6 +78,23 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
     }
     if (!options.read_only) OHLCV_RETURN_IF_ERROR(SaveSectors(e->sectors_, SectorsPath(options)));
   }
+  // Company names ride along in the same files (an optional name column).
+  if (fs::exists(CompaniesPath(options))) {
+    OHLCV_ASSIGN_OR_RETURN(e->companies_, LoadCompanyNames(CompaniesPath(options)));
+  }
+  if (!options.sectors_file.empty()) {
+    OHLCV_ASSIGN_OR_RETURN(CompanyNames extra, LoadCompanyNames(options.sectors_file));
+    if (!extra.empty()) {
+      for (auto& [ticker, name] : extra) e->companies_[ticker] = std::move(name);
+      if (!options.read_only) OHLCV_RETURN_IF_ERROR(SaveCompanyNames(e->companies_, CompaniesPath(options)));
+    }
+  }
+  if (options.answers.llm) {
+    LlmProbeOptions po;
+    po.base_url = options.answers.llm->base_url;
+    po.api_key = options.answers.llm->api_key;
+    e->llm_probe_ = std::make_unique<LlmProbe>(po);
+  }
 
   BarStoreOptions bo;
   bo.path = options.data_dir + "/bars.db";
@@ -100,7 +110,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   return e;
 }
 
-Status Engine::RefreshContext() {
+Status Engine::RefreshContext() const {
+  std::lock_guard lock(refresh_mu_);
+  // The version first: an ingest landing after this read is seen next time.
+  OHLCV_ASSIGN_OR_RETURN(uint64_t version, bar_store_->DataVersion());
   OHLCV_ASSIGN_OR_RETURN(auto tickers, bar_store_->ListTickers());
   QuestionContext ctx;
   for (const auto& t : tickers) {
@@ -108,8 +121,23 @@ Status Engine::RefreshContext() {
     if (!ctx.latest_ts || t.last_ts > *ctx.latest_ts) ctx.latest_ts = t.last_ts;
   }
   ctx.sector_names = sectors_.Sectors();
+  ctx.company_names = CompanyNamesFor(companies_, ctx.known_tickers);
   retriever_->Refresh(std::move(ctx));
+  context_version_ = version;
   return Status::Ok();
+}
+
+void Engine::RefreshIfStale() const {
+  // One prepared SELECT (microseconds); the answer engine reads the same
+  // version for its caches on every question anyway.
+  auto version = bar_store_->DataVersion();
+  if (!version.ok() || *version == context_version_.load()) return;
+  // A failed refresh keeps the old context; /health reports the store.
+  if (RefreshContext().ok()) {
+    // Answers cached since the other process's commit were parsed with the
+    // old context (its tickers unknown) under the new data version.
+    answers_->ClearCache();
+  }
 }
 
 Result<IngestStats> Engine::Ingest(Source& source, const FetchRequest& request, IngestOptions options,
@@ -141,17 +169,23 @@ Result<IngestStats> Engine::Ingest(Source& source, const FetchRequest& request, 
   return stats;
 }
 
-Result<Answer> Engine::Ask(const AskRequest& request) const { return answers_->Ask(request); }
+Result<Answer> Engine::Ask(const AskRequest& request) const {
+  RefreshIfStale();
+  return answers_->Ask(request);
+}
 
 Result<AnalysisReport> Engine::Analyze(const AnalyzeRequest& request) const {
+  RefreshIfStale();
   return answers_->Analyze(request);
 }
 
 Result<RetrievalResult> Engine::Retrieve(const RetrievalRequest& request) const {
+  RefreshIfStale();
   return retriever_->Retrieve(request);
 }
 
 Result<SimilarResult> Engine::Similar(const SimilarRequest& request) const {
+  RefreshIfStale();
   return retriever_->Similar(request);
 }
 
@@ -181,6 +215,11 @@ std::vector<ComponentHealth> Engine::Health() const {
   // part of the process, so its failure is critical.
   out.push_back({"vector_store", vs.ok(), vector_store_->type() == "local",
                  vs.ok() ? std::string(vector_store_->type()) : vs.ToString()});
+  if (llm_probe_) {
+    LlmProbeResult llm = llm_probe_->Check();
+    // Answers fall back to the offline template when the LLM fails: degraded.
+    out.push_back({"llm", llm.ok, false, options_.answers.llm->base_url + ": " + llm.detail});
+  }
   return out;
 }
 
@@ -196,15 +235,47 @@ Status Engine::Clear() {
 }
 
 Status Engine::Backup(const std::string& dest_dir) const {
+  // Idle: hold the writer lock so bars and windows are from one moment.
+  std::unique_lock idle(ingest_mu_, std::try_to_lock);
   std::error_code ec;
-  fs::create_directories(dest_dir, ec);
+  fs::create_directories(dest_dir + "/index", ec);
   if (ec) return Status::IOError("cannot create " + dest_dir + ": " + ec.message());
-  OHLCV_RETURN_IF_ERROR(bar_store_->Backup(dest_dir + "/bars.db"));
-  if (fs::exists(SectorsPath(options_))) {
-    fs::copy_file(SectorsPath(options_), dest_dir + "/sectors.csv", fs::copy_options::overwrite_existing, ec);
-    if (ec) return Status::IOError("cannot copy sectors.csv: " + ec.message());
+  fs::remove(dest_dir + "/manifest.json", ec);  // a rerun into the same folder is unfinished until the end
+  BackupManifest m;
+  m.source_dir = options_.data_dir;
+  m.vector_store_type = std::string(vector_store_->type());
+  // A read-only engine (`ohlcv-rag backup` beside a running server) cannot
+  // see another process's writer, so it never claims one moment.
+  m.quiescent = idle.owns_lock() && !options_.read_only;
+  // Windows before bars: an ingest commits a ticker's bars before indexing
+  // its windows, so this order never yields windows without their bars.
+  if (vector_store_->type() == "local") {
+    OHLCV_RETURN_IF_ERROR(SnapshotSqlite(options_.data_dir + "/index/windows.db", dest_dir + "/index/windows.db"));
+    m.files.push_back("index/windows.db");
+    OHLCV_ASSIGN_OR_RETURN(m.windows, CountRows(dest_dir + "/index/windows.db", "windows"));
+    for (const char* derived : {"index/text.hnsw", "index/shape.hnsw"}) m.skipped.push_back(derived);
+    m.notes.push_back("HNSW graph files are derived from index/windows.db and rebuilt on first open");
+  } else {
+    m.notes.push_back("vector store is " + m.vector_store_type +
+                      ": its windows live on the ChromaDB server; snapshot its volume too");
   }
-  return Status::Ok();
+  OHLCV_RETURN_IF_ERROR(SnapshotSqlite(options_.data_dir + "/bars.db", dest_dir + "/bars.db"));
+  m.files.push_back("bars.db");
+  OHLCV_ASSIGN_OR_RETURN(m.bars, CountRows(dest_dir + "/bars.db", "bars"));
+  for (const char* name : {"sectors.csv", "companies.csv"}) {
+    std::string src = options_.data_dir + "/" + name;
+    if (!fs::exists(src)) continue;
+    fs::copy_file(src, dest_dir + "/" + name, fs::copy_options::overwrite_existing, ec);
+    if (ec) return Status::IOError(std::string("cannot copy ") + name + ": " + ec.message());
+    m.files.push_back(name);
+  }
+  if (!m.quiescent) {
+    m.notes.push_back(std::string(options_.read_only ? "taken read-only, another process may have been ingesting"
+                                                     : "taken during an ingest") +
+                      ": bars.db may hold bars whose windows were not indexed yet; "
+                      "re-run that ingest after restoring to index them");
+  }
+  return WriteBackupManifest(m, dest_dir);
 }
 
 }  // namespace ohlcv

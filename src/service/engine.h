@@ -27,11 +27,14 @@
 #include "index/vector_store.h"
 #include "pipeline/ingest.h"
 #include "retrieval/retriever.h"
+#include "service/company_names.h"
 #include "sources/source_factory.h"
 #include "store/bar_store.h"
 #include "util/sector_map.h"
 
 namespace ohlcv {
+
+class LlmProbe;
 
 struct EngineOptions {
   std::string data_dir = "./data";       // OHLCV_DATA_DIR
@@ -48,7 +51,8 @@ struct EngineOptions {
   bool read_only = false;
 };
 
-// Health of one dependency, for /health.
+// Health of one dependency, for /health. The LLM is checked through
+// LlmProbe (llm_probe.h): cached for a few seconds, never critical.
 struct ComponentHealth {
   std::string name;     // "bar_store", "vector_store", "llm"
   bool ok = true;
@@ -90,7 +94,14 @@ class Engine {
 
   // Removes every bar and window of the data directory's stores.
   Status Clear();
-  // Consistent snapshot of the data directory (bars.db, index) into dest_dir.
+  // Snapshot of the whole data directory into dest_dir (service/backup.h):
+  // index/windows.db and bars.db through the SQLite online backup API on
+  // read connections of their own, sectors.csv, companies.csv, then
+  // manifest.json with the row counts of the copies. HNSW files are derived
+  // and skipped. With no ingest running, the ingest lock is held throughout,
+  // so bars and windows are from one moment; during an ingest, windows.db is
+  // copied before bars.db, so every window in the backup has its bars (the
+  // bars may run ahead by the windows not yet indexed; the manifest says so).
   Status Backup(const std::string& dest_dir) const;
 
   BarStore& bar_store() const { return *bar_store_; }
@@ -98,11 +109,19 @@ class Engine {
   Embedder& embedder() const { return *embedder_; }
   const Retriever& retriever() const { return *retriever_; }
   const SectorMap& sectors() const { return sectors_; }
+  const CompanyNames& company_names() const { return companies_; }
   const EngineOptions& options() const { return options_; }
 
  private:
   Engine() = default;
-  Status RefreshContext();
+  // Rebuilds the question context (known tickers, latest bar, names) from the
+  // bar store and remembers the data version it saw.
+  Status RefreshContext() const;
+  // Replicas may share one data directory (Kubernetes, the rollout
+  // rehearsal): another process's ingest moves the bar store's data version.
+  // Read paths call this; when the version moved it refreshes the context
+  // and drops cached answers.
+  void RefreshIfStale() const;
 
   EngineOptions options_;
   std::unique_ptr<BarStore> bar_store_;
@@ -111,7 +130,11 @@ class Engine {
   std::unique_ptr<Retriever> retriever_;
   std::unique_ptr<AnswerEngine> answers_;  // safe for concurrent use
   SectorMap sectors_;
-  std::mutex ingest_mu_;  // one writer at a time
+  CompanyNames companies_;                   // ticker -> name; fixed after Open
+  std::unique_ptr<LlmProbe> llm_probe_;        // set when an LLM is configured
+  mutable std::mutex ingest_mu_;             // one writer at a time; Backup holds it when idle
+  mutable std::mutex refresh_mu_;            // one context rebuild at a time
+  mutable std::atomic<uint64_t> context_version_{0};    // data version the context reflects
 };
 
 }  // namespace ohlcv

@@ -2,8 +2,10 @@
 //   /startup  503 until the stores are open and the index is loaded, then 200
 //   /ready    200 {"ready":true} when started, not draining and the vector
 //             store answers; else 503 {"ready":false,"reason":...}
-//   /health   liveness: healthy | degraded | unhealthy from Engine::Health();
-//             503 only when unhealthy (a down Chroma or LLM is degraded)
+//   /health   liveness: healthy | degraded | unhealthy from Engine::Health()
+//             (bar store, vector store, and the LLM when LLM_PROVIDER=openai,
+//             its reachability cached for a few seconds); 503 only when
+//             unhealthy (a down Chroma or LLM is degraded)
 #include <nlohmann/json.hpp>
 
 #include "service/engine.h"
@@ -58,10 +60,6 @@ ServerResponse Health(Service& s) {
       if (!c.ok && c.critical) critical_down = true;
       if (!c.ok && !c.critical) degraded = true;
     }
-  }
-  if (s.options().llm_provider != "none") {
-    components.push_back({{"name", "llm"}, {"ok", true}, {"critical", false},
-                          {"detail", s.options().llm_provider + " (answers fall back to offline on failure)"}});
   }
   std::string status = critical_down ? "unhealthy" : (degraded ? "degraded" : "healthy");
   return Json(critical_down ? 503 : 200, {{"status", status}, {"components", components}});

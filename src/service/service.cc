@@ -138,9 +138,11 @@ void Service::Handle(ServerRequest&& req_in, Responder respond) {
     }
     int retry_after = 1;
     // Limits apply per key; with no keys configured (loopback/--insecure)
-    // there is no identity to limit by.
-    if (auth_.enabled() && !limiter_.Allow(key_index, std::chrono::steady_clock::now(), &retry_after)) {
-      ServerResponse r = ErrorResponse(429, "rate limit exceeded for this API key");
+    // the client address is the only identity there is.
+    std::string bucket = auth_.enabled() ? "key:" + std::to_string(key_index) : "ip:" + request->remote;
+    if (!limiter_.Allow(bucket, std::chrono::steady_clock::now(), &retry_after)) {
+      ServerResponse r = ErrorResponse(429, auth_.enabled() ? "rate limit exceeded for this API key"
+                                                            : "rate limit exceeded for this client address");
       r.headers.emplace_back("Retry-After", std::to_string(retry_after));
       return Finish(*request, route->pattern, request_id, start, std::move(r), respond);
     }

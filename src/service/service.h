@@ -44,7 +44,7 @@ struct ServiceOptions {
   size_t max_queued_requests = 1024;
   std::string default_source = "synthetic";  // DATA_SOURCE, for POST /api/v1/ingest
   std::string csv_path;                       // OHLCV_CSV_PATH
-  std::string llm_provider = "none";          // reported by /health
+  std::string llm_provider = "none";          // LLM_PROVIDER, for the startup log (the Engine probes it)
   RequestLogOptions log;
 };
 

@@ -3,8 +3,8 @@
 // WindowIndexer into a local vector store, a Retriever over it. Tests add
 // series (synthetic, or read from the shared CSVs), then Finish().
 //
-// (The answer test binary does not link pipeline/ or sources/, so this
-// fixture does RunIngest's steps itself.)
+// (The answer test binary does not link pipeline/, so this fixture does
+// RunIngest's steps itself.)
 #pragma once
 
 #include <chrono>

@@ -243,6 +243,31 @@ TEST_P(VectorStoreConformance, ShapeSpaceSearch) {
   EXPECT_EQ((*rest)[0].window.id, (*hits)[1].window.id);
 }
 
+// Similar periods compare windows of one length only (WindowFilter::n_bars).
+TEST_P(VectorStoreConformance, ShapeSearchKeepsToOneWindowLength) {
+  PutStandardSet();
+  std::vector<Window> longer;
+  std::vector<int> vids;
+  for (int i = 0; i < 6; ++i) {
+    longer.push_back(ConformanceWindow(200 + i, "LONG", "Energy"));
+    longer.back().n_bars = 60;
+    longer.back().shape = data_[33].shape;  // the best shape match, but of another length
+    vids.push_back(200 + i);
+  }
+  Put(longer, vids);
+  WindowFilter f;
+  f.n_bars = 20;
+  auto hits = store_->Search(VectorSpace::kShape, data_[33].shape, 5, f);
+  ASSERT_TRUE(hits.ok()) << hits.status().ToString();
+  ASSERT_EQ(hits->size(), 5u);
+  for (const auto& h : *hits) EXPECT_EQ(h.window.n_bars, 20u) << h.window.id;
+  EXPECT_EQ((*hits)[0].window.id, data_[33].id);
+  f.n_bars = 60;
+  auto found = store_->Find(f, 100);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->size(), longer.size());
+}
+
 TEST_P(VectorStoreConformance, WrongDimensionsAreInvalidArgument) {
   PutStandardSet();
   std::vector<float> bad(kConformanceDim + 1, 0.1f);

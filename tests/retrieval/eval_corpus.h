@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 
 #include "retrieval/window_indexer.h"
+#include "sources/csv_source.h"
 #include "store/bar_store.h"
 #include "testutil/test_paths.h"
 #include "util/sector_map.h"
@@ -80,44 +81,16 @@ using Clock = std::chrono::steady_clock;
 
 inline double Since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-inline bool ParseNum(std::string_view s, double* out) {
-  if (s.empty()) return false;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return r.ec == std::errc();
-}
-
-// Date,High,Low,Open,Close,Volume,Adj Close,Name. Rows with a missing or
-// non-positive price are skipped (a few exist in the shared data).
+// One shared CSV file (Date,High,Low,Open,Close,Volume,Adj Close,Name)
+// through the CSV source's parser, so the corpus holds the bars an ingest of
+// these files would store (rows failing sources/bar_check.h, such as the few
+// all-zero ones, are skipped). Empty on a read or parse error.
 inline BarSeries ReadCsv(const fs::path& path) {
-  BarSeries s;
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::vector<std::string_view> f;
-    std::string_view rest(line);
-    while (true) {
-      size_t c = rest.find(',');
-      f.push_back(rest.substr(0, c));
-      if (c == std::string_view::npos) break;
-      rest.remove_prefix(c + 1);
-    }
-    if (f.size() < 8) continue;
-    auto ts = ParseTimestamp(f[0]);
-    Bar b;
-    if (!ts || !ParseNum(f[1], &b.high) || !ParseNum(f[2], &b.low) || !ParseNum(f[3], &b.open) ||
-        !ParseNum(f[4], &b.close) || !ParseNum(f[5], &b.volume)) {
-      continue;
-    }
-    if (!(b.high > 0 && b.low > 0 && b.open > 0 && b.close > 0 && b.volume >= 0)) continue;
-    if (!ParseNum(f[6], &b.adj_close)) b.adj_close = kNaN;
-    b.ts = *ts;
-    if (s.ticker.empty()) s.ticker = std::string(f[7]);
-    if (!s.ts.empty() && b.ts <= s.ts.back()) continue;  // the files are sorted; keep the first
-    s.push_back(b);
-  }
-  return s;
+  std::ifstream in(path, std::ios::binary);
+  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto parsed = ParseCsvBuffer(data, path.string(), FetchRequest{});
+  if (!parsed.ok() || parsed->series.empty()) return {};
+  return std::move(parsed->series.front());
 }
 
 inline std::unique_ptr<EvalCorpus> Build() {

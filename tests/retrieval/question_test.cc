@@ -33,6 +33,9 @@ QuestionContext MakeContext() {
 }
 
 class QuestionTest : public ::testing::Test {
+ public:
+  const QuestionParser& parser() const { return parser_; }
+
  protected:
   ParsedQuestion Parse(std::string_view text) { return parser_.Parse(text); }
   QuestionParser parser_{MakeContext()};
@@ -173,6 +176,15 @@ struct DateCase {
   std::optional<int64_t> start, end;
 };
 
+template <size_t N>
+void ExpectDates(QuestionTest& t, const DateCase (&cases)[N]) {
+  for (const auto& c : cases) {
+    auto q = t.parser().Parse(c.text);
+    EXPECT_EQ(q.start_ts, c.start) << c.text;
+    EXPECT_EQ(q.end_ts, c.end) << c.text;
+  }
+}
+
 TEST_F(QuestionTest, AbsoluteDates) {
   const DateCase cases[] = {
       {"AAPL in 2019", Day(2019, 1, 1), EndOfDay(2019, 12, 31)},
@@ -196,11 +208,7 @@ TEST_F(QuestionTest, AbsoluteDates) {
       {"before 2019", std::nullopt, EndOfDay(2018, 12, 31)},
       {"in 2016 and in 2018", Day(2016, 1, 1), EndOfDay(2018, 12, 31)},
   };
-  for (const auto& c : cases) {
-    auto q = Parse(c.text);
-    EXPECT_EQ(q.start_ts, c.start) << c.text;
-    EXPECT_EQ(q.end_ts, c.end) << c.text;
-  }
+  ExpectDates(*this, cases);
   // A bare month is ambiguous ("may"); it sets nothing.
   auto q = Parse("AAPL may rally in March");
   EXPECT_FALSE(q.start_ts || q.end_ts);
@@ -219,11 +227,7 @@ TEST_F(QuestionTest, RelativeDatesUseLatestBar) {
       {"this year", Day(2020, 1, 1), EndOfDay(2020, 1, 10)},
       {"Is AAPL overbought now?", Day(2020, 1, 10), EndOfDay(2020, 1, 10)},
   };
-  for (const auto& c : cases) {
-    auto q = Parse(c.text);
-    EXPECT_EQ(q.start_ts, c.start) << c.text;
-    EXPECT_EQ(q.end_ts, c.end) << c.text;
-  }
+  ExpectDates(*this, cases);
   QuestionContext ctx = MakeContext();
   ctx.latest_ts.reset();
   auto q = QuestionParser(ctx).Parse("breakouts in the last 30 days");
@@ -371,6 +375,65 @@ TEST_F(QuestionTest, LeftoverWordsBecomeTextTerms) {
   auto q = Parse("earnings season breakouts for AAPL after the iPhone launch");
   EXPECT_EQ(q.text_terms, "earnings season iphone launch");
   EXPECT_FALSE(q.notes.empty());
+}
+
+// Issue 4 held-out phrasings: one range of years or months written once.
+TEST_F(QuestionTest, RangesWrittenCompactly) {
+  const DateCase cases[] = {
+      {"AAPL 2018-2019", Day(2018, 1, 1), EndOfDay(2019, 12, 31)},
+      {"How did MSFT do from January to March 2019?", Day(2019, 1, 1), EndOfDay(2019, 3, 31)},
+      {"KO between Jan and Jun 2018", Day(2018, 1, 1), EndOfDay(2018, 6, 30)},
+      {"XOM Jan-Mar 2019", Day(2019, 1, 1), EndOfDay(2019, 3, 31)},
+      {"from March 2018 to June 2018", Day(2018, 3, 1), EndOfDay(2018, 6, 30)},
+      {"between 2016 and 2017", Day(2016, 1, 1), EndOfDay(2017, 12, 31)},
+      {"IBM in H1 2019", Day(2019, 1, 1), EndOfDay(2019, 6, 30)},
+      {"How has XOM done since 2019?", Day(2019, 1, 1), std::nullopt},
+      {"AAPL over the last 6 months", Day(2019, 7, 10), EndOfDay(2020, 1, 10)},
+      {"What is JPM's YTD return?", Day(2020, 1, 1), EndOfDay(2020, 1, 10)},
+  };
+  ExpectDates(*this, cases);
+  // Months out of order, or a date that is not a year range, set no range.
+  auto q = Parse("AAPL from June to March 2019");
+  EXPECT_EQ(q.start_ts, Day(2019, 3, 1));
+  EXPECT_EQ(q.end_ts, EndOfDay(2019, 3, 31));
+  EXPECT_FALSE(Parse("order 2019-13-45").start_ts.has_value());
+  // "over the last 6 months" is a period, not an indicator condition.
+  EXPECT_TRUE(Parse("AAPL return over the last 6 months").conditions.empty());
+}
+
+TEST_F(QuestionTest, SuggestionsAreCloseOrAbsent) {
+  QuestionContext ctx = MakeContext();
+  ctx.known_tickers.insert({"CSRA", "HST", "TSN"});
+  ctx.company_names.emplace("Tesla Inc", "TSLA");  // a company the store lacks
+  QuestionParser parser(ctx);
+  auto suggestion = [&](std::string_view text) {
+    auto q = parser.Parse(text);
+    EXPECT_EQ(q.unknown_tickers.size(), 1u) << text;
+    return q.suggestions.empty() ? std::string("?") : q.suggestions[0];
+  };
+  EXPECT_EQ(suggestion("How did MSTF do in 2019?"), "MSFT");  // a transposition is one edit
+  EXPECT_EQ(suggestion("How did AMZM do in 2018?"), "AMZN");
+  EXPECT_EQ(suggestion("How did APPL do in 2018?"), "AAPL");
+  EXPECT_EQ(suggestion("TSLA return in 2018"), "");             // CSRA is two edits away: no guess
+  EXPECT_EQ(suggestion("How did APLE do?"), "AAPL");            // one edit from "Apple"
+  // A company name written in capitals is the company, not an unknown symbol.
+  EXPECT_EQ(parser.Parse("How did APPLE do?").tickers, std::vector<std::string>{"AAPL"});
+  // A company named in words whose symbol is not stored: reported under its
+  // symbol, so the answer can print the ingest command for it.
+  auto q = parser.Parse("How did Tesla do in 2019?");
+  EXPECT_TRUE(q.tickers.empty());
+  EXPECT_EQ(q.unknown_tickers, std::vector<std::string>{"TSLA"});
+  ASSERT_EQ(q.suggestions.size(), 1u);
+  EXPECT_EQ(q.suggestions[0], "");
+}
+
+TEST_F(QuestionTest, TwoSectorsAreAComparison) {
+  auto q = Parse("tech vs energy in 2018");
+  EXPECT_EQ(q.sectors, (std::vector<std::string>{"Information Technology", "Energy"}));
+  EXPECT_EQ(q.type, QueryType::kComparison);
+  EXPECT_EQ(Parse("Which sector did better in 2017, utilities or financials?").type, QueryType::kComparison);
+  // An event word still makes it a base-rate question.
+  EXPECT_EQ(Parse("What happens after a golden cross in tech and energy stocks?").type, QueryType::kPrediction);
 }
 
 TEST_F(QuestionTest, ParseQuestionConvenienceMatchesParser) {

@@ -53,22 +53,39 @@ TEST(RateLimiterTest, TokenBucketPerKey) {
   RateLimiter limiter(/*rate=*/2, /*burst=*/3);
   auto t0 = RateLimiter::Clock::now();
   int retry = 0;
-  for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.Allow(0, t0, &retry)) << i;
-  EXPECT_FALSE(limiter.Allow(0, t0, &retry));
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.Allow("k0", t0, &retry)) << i;
+  EXPECT_FALSE(limiter.Allow("k0", t0, &retry));
   EXPECT_EQ(retry, 1);
-  EXPECT_TRUE(limiter.Allow(1, t0, &retry));  // another key has its own bucket
-  EXPECT_TRUE(limiter.Allow(0, t0 + std::chrono::milliseconds(500), &retry));  // refilled one token
-  EXPECT_FALSE(limiter.Allow(0, t0 + std::chrono::milliseconds(500), &retry));
+  EXPECT_TRUE(limiter.Allow("k1", t0, &retry));  // another key has its own bucket
+  EXPECT_TRUE(limiter.Allow("k0", t0 + std::chrono::milliseconds(500), &retry));  // refilled one token
+  EXPECT_FALSE(limiter.Allow("k0", t0 + std::chrono::milliseconds(500), &retry));
   // Refill caps at burst.
-  for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.Allow(0, t0 + std::chrono::seconds(100), &retry));
-  EXPECT_FALSE(limiter.Allow(0, t0 + std::chrono::seconds(100), &retry));
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.Allow("k0", t0 + std::chrono::seconds(100), &retry));
+  EXPECT_FALSE(limiter.Allow("k0", t0 + std::chrono::seconds(100), &retry));
 
   RateLimiter slow(0.1, 1);
-  EXPECT_TRUE(slow.Allow(0, t0, &retry));
-  EXPECT_FALSE(slow.Allow(0, t0, &retry));
+  EXPECT_TRUE(slow.Allow("k0", t0, &retry));
+  EXPECT_FALSE(slow.Allow("k0", t0, &retry));
   EXPECT_EQ(retry, 10);
   RateLimiter off(0, 1);
-  for (int i = 0; i < 100; ++i) EXPECT_TRUE(off.Allow(0, t0, &retry));
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(off.Allow("k0", t0, &retry));
+}
+
+TEST(RateLimiterTest, BucketsPerAddressStayBounded) {
+  RateLimiter limiter(/*rate=*/1, /*burst=*/2);
+  auto t0 = RateLimiter::Clock::now();
+  int retry = 0;
+  // A flood from many addresses, each spending one token: buckets are not
+  // full, so eviction falls back to dropping the least recently used half.
+  for (size_t i = 0; i < RateLimiter::kMaxBuckets + 10; ++i) {
+    EXPECT_TRUE(limiter.Allow("ip:10.0." + std::to_string(i), t0 + std::chrono::microseconds(i), &retry));
+  }
+  EXPECT_LE(limiter.bucket_count(), RateLimiter::kMaxBuckets);
+  EXPECT_GE(limiter.bucket_count(), RateLimiter::kMaxBuckets / 2);
+  // Once refilled, buckets are dropped first (they carry no state).
+  auto later = t0 + std::chrono::seconds(10);
+  for (int i = 0; i < 2; ++i) EXPECT_TRUE(limiter.Allow("ip:busy", later, &retry));
+  EXPECT_FALSE(limiter.Allow("ip:busy", later, &retry));
 }
 
 }  // namespace

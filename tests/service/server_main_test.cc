@@ -211,22 +211,3 @@ TEST(ServerMainTest, MetricsPortServesPrometheusText) {
 
 }  // namespace
 }  // namespace ohlcv
-
-namespace ohlcv {
-namespace {
-
-// Not a test: a stand-in for `ohlcv-rag serve` until the CLI calls
-// RunServer, for bench/service_wrk.sh. Config from the environment; runs
-// until SIGTERM/SIGINT.
-//   service_tests --gtest_also_run_disabled_tests --gtest_filter='*DISABLED_Serve*'
-TEST(ServerMainTest, DISABLED_ServeFromEnvironment) {
-  ConfigInputs in;
-  in.default_config_path = "";
-  auto config = LoadConfig(in);
-  ASSERT_TRUE(config.ok()) << config.status().ToString();
-  Status st = RunServer(*config);
-  EXPECT_TRUE(st.ok()) << st.ToString();
-}
-
-}  // namespace
-}  // namespace ohlcv

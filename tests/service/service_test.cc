@@ -183,18 +183,23 @@ TEST(ServiceTest, OversizedBodyIs413) {
   EXPECT_EQ(Body(res)["error"]["code"], "payload_too_large");
 }
 
+// Spends a bucket of `burst` tokens on GET /api/v1/status (each must be 200)
+// and returns the next reply.
+httplib::Result SpendBucket(httplib::Client& c, int burst) {
+  for (int i = 0; i < burst; ++i) {
+    auto res = c.Get("/api/v1/status");
+    EXPECT_TRUE(res && res->status == 200) << i;
+  }
+  return c.Get("/api/v1/status");
+}
+
 TEST(ServiceTest, RateLimitPerKeyWithRetryAfter) {
   ServiceOptions o = TestServer::Defaults();
   o.rate_limit_rps = 0.5;
   o.rate_limit_burst = 3;
   TestServer s(o);
   auto c = s.Client();
-  for (int i = 0; i < 3; ++i) {
-    auto res = c.Get("/api/v1/status");
-    ASSERT_TRUE(res);
-    EXPECT_EQ(res->status, 200) << i;
-  }
-  auto limited = c.Get("/api/v1/status");
+  auto limited = SpendBucket(c, 3);
   ExpectError(limited, 429, "rate_limited");
   EXPECT_EQ(limited->get_header_value("Retry-After"), "2");
   // The other key has its own bucket; probes are not limited.
@@ -202,6 +207,23 @@ TEST(ServiceTest, RateLimitPerKeyWithRetryAfter) {
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 200);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(c.Get("/health")->status, 200);
+}
+
+TEST(ServiceTest, RateLimitPerClientAddressWithoutKeys) {
+  ServiceOptions o = TestServer::Defaults();
+  o.api_keys.clear();  // loopback / --insecure: the client IP is the identity
+  o.rate_limit_rps = 0.5;
+  o.rate_limit_burst = 2;
+  TestServer s(o);
+  httplib::Client c("127.0.0.1", s.server->port());
+  auto limited = SpendBucket(c, 2);
+  ExpectError(limited, 429, "rate_limited");
+  EXPECT_EQ(limited->get_header_value("Retry-After"), "2");
+  EXPECT_NE(Body(limited)["error"]["message"].get<std::string>().find("client address"), std::string::npos);
+  // Presenting some key does not open a new bucket when auth is off.
+  auto with_key = c.Get("/api/v1/status", {{"X-API-Key", "anything"}});
+  ExpectError(with_key, 429, "rate_limited");
+  EXPECT_EQ(c.Get("/health")->status, 200);  // probes are never limited
 }
 
 TEST(ServiceTest, RequestIdsAreEchoedOrGenerated) {
@@ -345,7 +367,11 @@ TEST(ServiceTest, ApiRoutes) {
 TEST(ServiceTest, IngestJobRunsAndReportsProgress) {
   TestServer s;
   auto c = s.Client();
-  auto res = c.Post("/api/v1/ingest", R"({"source": "synthetic", "tickers": ["AAPL"]})", "application/json");
+  // Re-ingest AAPL up to its last stored day: the same synthetic bars, so the
+  // shared engine's counts (ApiRoutes) hold in any test order.
+  std::string last = Body(c.Get("/api/v1/tickers"))["tickers"][0]["last"];
+  auto res = c.Post("/api/v1/ingest", R"({"source": "synthetic", "tickers": ["AAPL"], "end": ")" + last + R"("})",
+                    "application/json");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 202) << res->body;
   json j = Body(res);

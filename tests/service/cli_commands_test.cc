@@ -1,0 +1,241 @@
+// The ohlcv-rag binary end to end: setup, analyze, interactive and clear, as a
+// user runs them (a real process, real stdin/stdout, a terminal where the
+// command asks for one). Lives in service_tests because the CLI is an
+// executable, not a library; the binary is <build>/ohlcv-rag.
+#include <gtest/gtest.h>
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "testutil/test_paths.h"
+
+namespace ohlcv {
+namespace {
+
+using json = nlohmann::json;
+
+std::string Binary() { return std::string(OHLCV_BINARY_DIR) + "/ohlcv-rag"; }
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct CliRun {
+  int code = -1;
+  std::string out, err;
+};
+
+// Runs the binary on `data_dir` with the hashing embedder (no word-vector
+// file needed), the default offline source, and `input` on stdin (a file, so
+// not a terminal). Bounded by `timeout 120`.
+CliRun RunCli(const std::string& data_dir, const std::vector<std::string>& args, const std::string& input = "") {
+  std::string dir = testing::MakeTempDir("cli-run");
+  {
+    std::ofstream in(dir + "/in");
+    in << input;
+  }
+  std::string cmd = "env -u DATA_SOURCE -u LLM_PROVIDER -u API_KEY -u VECTOR_STORE_TYPE OHLCV_EMBEDDER=hashing "
+                    "OHLCV_DATA_DIR=" + Quote(data_dir) + " timeout 120 " + Quote(Binary());
+  for (const auto& a : args) cmd += " " + Quote(a);
+  cmd += " < " + dir + "/in > " + dir + "/out 2> " + dir + "/err";
+  int status = std::system(cmd.c_str());
+  CliRun r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = Slurp(dir + "/out");
+  r.err = Slurp(dir + "/err");
+  return r;
+}
+
+json StatusJson(const std::string& data_dir) {
+  CliRun r = RunCli(data_dir, {"status", "--json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  return json::parse(r.out, nullptr, false);
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  // One `setup` for the suite: it is also the first test of `setup` itself.
+  static void SetUpTestSuite() {
+    ASSERT_TRUE(std::filesystem::exists(Binary())) << Binary() << " is missing: build the ohlcv-rag target";
+    data_dir_ = new std::string(testing::MakeTempDir("cli-setup"));
+    setup_ = new CliRun(RunCli(*data_dir_, {"setup"}));
+  }
+  static void TearDownTestSuite() {
+    delete data_dir_;
+    delete setup_;
+  }
+  static std::string* data_dir_;
+  static CliRun* setup_;
+};
+std::string* CliTest::data_dir_ = nullptr;
+CliRun* CliTest::setup_ = nullptr;
+
+TEST_F(CliTest, SetupIngestsTheDefaultTickersOfflineAndPrintsStatus) {
+  ASSERT_EQ(setup_->code, 0) << setup_->err << setup_->out;
+  EXPECT_NE(setup_->out.find("from synthetic"), std::string::npos) << setup_->out;
+  EXPECT_NE(setup_->out.find("4 tickers"), std::string::npos) << setup_->out;  // the status line
+  json status = StatusJson(*data_dir_);
+  ASSERT_TRUE(status.is_object());
+  std::set<std::string> tickers;
+  for (const auto& t : status["tickers"]) tickers.insert(t["ticker"].get<std::string>());
+  EXPECT_EQ(tickers, (std::set<std::string>{"AAPL", "AMZN", "GOOGL", "MSFT"}));
+  EXPECT_GT(status["bars"].get<int64_t>(), 4 * 1000);
+  EXPECT_GT(status["windows"].get<int64_t>(), 0);
+}
+
+TEST_F(CliTest, AnalyzeEachKindAsTextAndJson) {
+  CliRun trend = RunCli(*data_dir_, {"analyze", "trend", "--tickers", "AAPL"});
+  ASSERT_EQ(trend.code, 0) << trend.err;
+  EXPECT_NE(trend.out.find("trend analysis of AAPL"), std::string::npos) << trend.out;
+  EXPECT_NE(trend.out.find("Findings:"), std::string::npos);
+  EXPECT_NE(trend.out.find("Confidence: "), std::string::npos);
+
+  CliRun cmp = RunCli(*data_dir_, {"analyze", "comparison", "-t", "AAPL,MSFT", "--start", "2016-01-01",
+                                "--end", "2017-12-31", "--json"});
+  ASSERT_EQ(cmp.code, 0) << cmp.err;
+  json j = json::parse(cmp.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << cmp.out;
+  EXPECT_EQ(j["kind"], "comparison");
+  EXPECT_EQ(j["tickers"], json({"AAPL", "MSFT"}));
+  EXPECT_FALSE(j["findings"].empty());
+  EXPECT_EQ(j["period"]["start"].get<std::string>().substr(0, 4), "2016");
+
+  CliRun ind = RunCli(*data_dir_, {"analyze", "indicator", "-t", "MSFT", "--condition", "RSI > 70", "--json"});
+  ASSERT_EQ(ind.code, 0) << ind.err;
+  EXPECT_FALSE(json::parse(ind.out)["findings"].empty());
+  CliRun pat = RunCli(*data_dir_, {"analyze", "pattern", "-t", "GOOGL", "--pattern", "golden_cross", "--json"});
+  ASSERT_EQ(pat.code, 0) << pat.err;
+  EXPECT_EQ(json::parse(pat.out)["kind"], "pattern");
+
+  // Usage errors are exit 2 with a message naming what is missing.
+  CliRun one = RunCli(*data_dir_, {"analyze", "comparison", "-t", "AAPL"});
+  EXPECT_EQ(one.code, 2);
+  EXPECT_NE(one.err.find("two or more"), std::string::npos) << one.err;
+  CliRun no_cond = RunCli(*data_dir_, {"analyze", "indicator", "-t", "AAPL"});
+  EXPECT_EQ(no_cond.code, 2);
+  EXPECT_NE(no_cond.err.find("--condition"), std::string::npos) << no_cond.err;
+  EXPECT_EQ(RunCli(*data_dir_, {"analyze", "forecast", "-t", "AAPL"}).code, 2);
+}
+
+TEST_F(CliTest, InteractiveAnswersPipedQuestionsAndStopsAtQuit) {
+  CliRun r = RunCli(*data_dir_, {"interactive"},
+                 "How did AAPL perform in 2016?\n\n   \nhelp\nstatus\nCompare MSFT and AMZN in 2017\nquit\n"
+                 "How did GOOGL perform in 2018?\n");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("> "), std::string::npos) << "no prompt without a terminal";
+  EXPECT_NE(r.out.find("AAPL"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Commands: help"), std::string::npos);
+  EXPECT_NE(r.out.find("4 tickers"), std::string::npos) << "status on the REPL's own engine";
+  EXPECT_NE(r.out.find("MSFT"), std::string::npos);  // the question after blank lines and `help` ran
+  EXPECT_EQ(r.out.find("GOOGL"), std::string::npos) << "the question after `quit` must not run";
+}
+
+TEST_F(CliTest, InteractiveEndsCleanlyAtEndOfInput) {
+  CliRun empty = RunCli(*data_dir_, {"interactive"}, "");
+  EXPECT_EQ(empty.code, 0) << empty.err;
+  EXPECT_TRUE(empty.err.empty()) << empty.err;
+  CliRun json_mode = RunCli(*data_dir_, {"interactive", "--json"}, "What was MSFT's return in 2016?");  // no newline
+  ASSERT_EQ(json_mode.code, 0) << json_mode.err;
+  json j = json::parse(json_mode.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << json_mode.out;
+  EXPECT_EQ(j["no_data"], false);
+  EXPECT_NE(j["answer"].get<std::string>().find("MSFT"), std::string::npos);
+  CliRun exit_word = RunCli(*data_dir_, {"interactive"}, "exit\n");
+  EXPECT_EQ(exit_word.code, 0);
+}
+
+// A fresh directory with one ticker ingested.
+std::string SmallDataDir() {
+  std::string dir = testing::MakeTempDir("cli-clear");
+  CliRun r = RunCli(dir, {"ingest", "--tickers", "ZZZ", "--json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  return dir;
+}
+
+TEST(CliClearTest, RefusesWithoutATerminalOrYes) {
+  std::string dir = SmallDataDir();
+  CliRun r = RunCli(dir, {"clear"}, "y\n");  // piped "y" is not a confirmation
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("not a terminal"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--yes"), std::string::npos) << r.err;
+  EXPECT_GT(StatusJson(dir)["bars"].get<int64_t>(), 0) << "nothing may be deleted";
+
+  CliRun yes = RunCli(dir, {"clear", "--yes"});
+  ASSERT_EQ(yes.code, 0) << yes.err;
+  EXPECT_NE(yes.out.find("removed"), std::string::npos) << yes.out;
+  json after = StatusJson(dir);
+  EXPECT_EQ(after["bars"], 0);
+  EXPECT_EQ(after["windows"], 0);
+  EXPECT_TRUE(after["tickers"].empty());
+}
+
+// Runs `clear` on a pseudo-terminal and types `answer` at the prompt.
+CliRun ClearOnTerminal(const std::string& dir, const std::string& answer) {
+  int master = -1;
+  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid == 0) {
+    setenv("OHLCV_EMBEDDER", "hashing", 1);
+    setenv("OHLCV_DATA_DIR", dir.c_str(), 1);
+    unsetenv("VECTOR_STORE_TYPE");
+    std::string bin = Binary();
+    execl(bin.c_str(), bin.c_str(), "clear", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  CliRun r;
+  if (pid < 0) return r;
+  std::string out;
+  char buf[512];
+  bool answered = false;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    ssize_t n = read(master, buf, sizeof buf);
+    if (n <= 0) break;  // EIO once the child has exited
+    out.append(buf, static_cast<size_t>(n));
+    if (!answered && out.find("[y/N]") != std::string::npos) {
+      std::string line = answer + "\n";
+      EXPECT_EQ(write(master, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+      answered = true;
+    }
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(master);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = out;
+  return r;
+}
+
+TEST(CliClearTest, AsksOnATerminal) {
+  std::string dir = SmallDataDir();
+  CliRun no = ClearOnTerminal(dir, "n");
+  EXPECT_EQ(no.code, 1) << no.out;
+  EXPECT_NE(no.out.find("Delete every bar and window in " + dir), std::string::npos) << no.out;
+  EXPECT_NE(no.out.find("nothing was deleted"), std::string::npos) << no.out;
+  EXPECT_GT(StatusJson(dir)["bars"].get<int64_t>(), 0);
+
+  CliRun yes = ClearOnTerminal(dir, "y");
+  EXPECT_EQ(yes.code, 0) << yes.out;
+  EXPECT_NE(yes.out.find("cleared"), std::string::npos) << yes.out;
+  EXPECT_EQ(StatusJson(dir)["bars"], 0);
+}
+
+}  // namespace
+}  // namespace ohlcv
