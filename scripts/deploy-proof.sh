@@ -17,15 +17,24 @@
 #      that Swarm rolls back by itself
 #   6. clean up: stack, swarm, compose project, dockerd we started
 #
-#   scripts/deploy-proof.sh [all|base|build|compose|swarm]
+#   scripts/deploy-proof.sh [all|base|build|compose|swarm|ci]
 #
-# Prints how long each step took and "N passed, N failed". Needs root and
-# the Debian mirror (debootstrap, apt in image builds); npm artifacts (the
-# ChromaDB server, word vectors) are prepared on the host and copied in.
-# Not wired into CI: cold it takes tens of minutes (debootstrap and the
-# compile); see docs/deployment.md for measured times.
+# `ci` (scripts/test.sh; minutes instead of ~27 cold): no compile and no
+# builder base. The app image packages the Release binary CI already built
+# ($OHLCV_BIN, default build/ohlcv-rag, stripped here; its embedded web UI
+# comes with it) and ${OHLCV_CACHE_DIR:-.cache}/wink-sg-100d.bin through the
+# Dockerfile's BINARY_FROM=prebuilt stage on the debootstrap runtime base;
+# then the same ChromaDB and nginx images and Compose + Swarm proofs as `all`.
+#
+# Prints how long each step took and "N passed, N failed". Exit 0 when every
+# step passed, 1 when one failed, 77 when Docker cannot run here at all
+# (dockerd does not start or `docker info` does not answer within 60 s), 2 on
+# bad usage. Every wait is bounded. Needs root and the Debian mirror
+# (debootstrap, apt in image builds); npm artifacts (the ChromaDB server, word
+# vectors, the web UI) are prepared on the host and copied in.
 # State: $OHLCV_PROOF_DIR (default /var/tmp/ohlcv-proof). OHLCV_PROOF_SRC:
-# the app image's build context (default: this repository).
+# the app image's build context in the compiling modes (default: this
+# repository).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # The app image's build context: the repository, or another tree (e.g. a
@@ -35,6 +44,13 @@ PROOF_DIR=${OHLCV_PROOF_DIR:-/var/tmp/ohlcv-proof}
 BASE=debian:12-local
 BUILDER=ohlcv-builder:bookworm
 WHAT=${1:-all}
+case $WHAT in
+  all | base | build | compose | swarm | ci) ;;
+  *)
+    echo "usage: scripts/deploy-proof.sh [all|base|build|compose|swarm|ci]" >&2
+    exit 2
+    ;;
+esac
 LB_PORT=${OHLCV_LB_PORT:-8088}
 mkdir -p "$PROOF_DIR"
 export OHLCV_BASE_IMAGE=$BASE OHLCV_LB_PORT=$LB_PORT COMPOSE_PROJECT_NAME=ohlcvproof
@@ -43,6 +59,16 @@ passed=0
 failed=0
 timings=()
 DOCKERD_PID=""
+DOCKER_DOWN=""  # why Docker cannot run here (exit 77)
+UI_EXPECTED=0   # 1: the image's binary embeds the web UI, so / must serve it
+# Bounds (seconds) for steps that can hang on the network or a wedged daemon.
+T_DOCKER=60   # one docker/compose call that starts or stops things
+T_BUILD=900   # one image build or import (apt downloads inside)
+T_BOOTSTRAP=900
+if [[ $WHAT == ci ]]; then  # no compile: cold builds take seconds, debootstrap 1-3 min
+  T_BUILD=300
+  T_BOOTSTRAP=600
+fi
 
 log() { echo "[$(date -u +%H:%M:%S)] $*"; }
 result() {  # NAME RC SECONDS
@@ -62,8 +88,8 @@ timed() {  # NAME CMD...
 
 cleanup() {
   log "cleanup"
-  if docker info > /dev/null 2>&1; then
-    docker stack rm ohlcv > /dev/null 2>&1
+  if timeout 10 docker info > /dev/null 2>&1; then
+    timeout $T_DOCKER docker stack rm ohlcv > /dev/null 2>&1
     for _ in $(seq 1 30); do
       [[ -z "$(docker ps -q --filter label=com.docker.stack.namespace=ohlcv)" ]] && break
       sleep 1
@@ -75,9 +101,11 @@ cleanup() {
         docker volume rm "$v" > /dev/null 2>&1 || sleep 1
       done
     done
-    docker swarm leave --force > /dev/null 2>&1
-    (cd "$ROOT" && docker-compose -f docker-compose.yml -f docker-compose.ci.yml down -v --remove-orphans > /dev/null 2>&1)
+    timeout $T_DOCKER docker swarm leave --force > /dev/null 2>&1
+    (cd "$ROOT" && timeout $T_DOCKER docker-compose -f docker-compose.yml -f docker-compose.ci.yml \
+      down -v --remove-orphans > /dev/null 2>&1)
   fi
+  rm -rf "$PROOF_DIR/app-ctx"
   if [[ -n "$DOCKERD_PID" ]]; then
     kill "$DOCKERD_PID" 2> /dev/null
     for _ in $(seq 1 30); do kill -0 "$DOCKERD_PID" 2> /dev/null || break; sleep 1; done
@@ -87,6 +115,7 @@ cleanup() {
   echo
   echo "step timings:"
   printf '  %s\n' "${timings[@]}"
+  printf '  %-52s %5ss\n' "total (with cleanup)" "$SECONDS"
   echo "${passed} passed, ${failed} failed"
 }
 trap cleanup EXIT
@@ -97,20 +126,26 @@ packages() {
     dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "install ok installed" || need+=("$p")
   done
   [[ ${#need[@]} -eq 0 ]] && return 0
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+  timeout 600 apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq --no-install-recommends "${need[@]}"
 }
 
+# Fails (and the script exits 77) only when Docker cannot run here at all.
 start_dockerd() {
-  if docker info > /dev/null 2>&1; then
+  if timeout 10 docker info > /dev/null 2>&1; then
     log "dockerd already running"
     return 0
   fi
+  command -v dockerd > /dev/null || { DOCKER_DOWN="no dockerd binary"; return 1; }
   dockerd > "$PROOF_DIR/dockerd.log" 2>&1 &
   DOCKERD_PID=$!
-  for _ in $(seq 1 60); do
-    docker info > /dev/null 2>&1 && return 0
+  local t0=$SECONDS
+  while ((SECONDS - t0 < 60)); do
+    timeout 10 docker info > /dev/null 2>&1 && return 0
+    kill -0 "$DOCKERD_PID" 2> /dev/null || { DOCKER_DOWN="dockerd exited at start"; break; }
     sleep 1
   done
+  DOCKER_DOWN=${DOCKER_DOWN:-"docker info did not answer within 60 s"}
   tail -20 "$PROOF_DIR/dockerd.log"
   return 1
 }
@@ -126,7 +161,7 @@ import_rootfs() {
   local rootfs="$PROOF_DIR/rootfs-${1//[:\/]/-}" include=()
   [[ -n "${2:-}" ]] && include=("--include=$2")
   rm -rf "$rootfs"
-  debootstrap --variant=minbase "${include[@]}" bookworm "$rootfs" http://deb.debian.org/debian \
+  timeout $T_BOOTSTRAP debootstrap --variant=minbase "${include[@]}" bookworm "$rootfs" http://deb.debian.org/debian \
     > "$PROOF_DIR/debootstrap-${1//[:\/]/-}.log" 2>&1 ||
     { tail -20 "$PROOF_DIR/debootstrap-${1//[:\/]/-}.log"; return 1; }
   cat > "$rootfs/etc/apt/sources.list" << 'EOF2'
@@ -135,7 +170,7 @@ deb http://deb.debian.org/debian bookworm-updates main
 deb http://deb.debian.org/debian-security bookworm-security main
 EOF2
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-  tar -C "$rootfs" -c . | docker import - "$1" > /dev/null && rm -rf "$rootfs" &&
+  tar -C "$rootfs" -c . | timeout $T_BUILD docker import - "$1" > /dev/null && rm -rf "$rootfs" &&
     docker image inspect -f "$1 {{.Size}} bytes" "$1"
 }
 
@@ -150,14 +185,21 @@ libcurl4-openssl-dev,nlohmann-json3-dev,libfmt-dev,libspdlog-dev,libcli11-dev,li
 # `docker build` with BuildKit (the Dockerfile's ccache mount needs it):
 # docker 23+ with buildx does it by default; docker 20.10's own client does it
 # with DOCKER_BUILDKIT=1. A newer client without the buildx plugin cannot.
+# Bounded by T_BUILD.
 docker_build() {
   if docker buildx version > /dev/null 2>&1; then
-    docker build --progress=plain "$@"
+    timeout $T_BUILD docker build --progress=plain "$@"
   elif [[ -x /usr/bin/docker ]] && /usr/bin/docker --version | grep -q ' 20\.10\.'; then
-    DOCKER_BUILDKIT=1 /usr/bin/docker build --progress=plain "$@"
+    DOCKER_BUILDKIT=1 timeout $T_BUILD /usr/bin/docker build --progress=plain "$@"
   else
-    DOCKER_BUILDKIT=1 docker build --progress=plain "$@"
+    DOCKER_BUILDKIT=1 timeout $T_BUILD docker build --progress=plain "$@"
   fi
+}
+
+# The image labels' VERSION and COMMIT build args, from git when there is one.
+version_args() {
+  printf '%s\n' --build-arg "VERSION=$(cd "$ROOT" && git describe --tags --always 2> /dev/null || echo dev)"
+  printf '%s\n' --build-arg "COMMIT=$(cd "$ROOT" && git rev-parse --short=12 HEAD 2> /dev/null || echo unknown)"
 }
 
 build_app() {
@@ -167,13 +209,49 @@ build_app() {
   mkdir -p "$vec"
   [[ -f "$vec/wink-sg-100d.bin" || ! -f "$ROOT/.cache/wink-sg-100d.bin" ]] || cp "$ROOT/.cache/wink-sg-100d.bin" "$vec/"
   "$ROOT/tools/embeddings/fetch_wink.sh" "$vec" || return 1
+  # The web UI, compiled into the binary by the build stage when present
+  # (npm on the host; without node the image serves the built-in page).
+  if command -v npm > /dev/null && [[ -x "$ROOT/web/build.sh" ]]; then
+    "$ROOT/web/build.sh" "$SRC/deploy/docker/web-dist" > "$PROOF_DIR/web-build.log" 2>&1 ||
+      { tail -10 "$PROOF_DIR/web-build.log"; return 1; }
+    UI_EXPECTED=1
+  fi
+  local args
+  mapfile -t args < <(version_args)
   docker_build -f "$SRC/deploy/docker/Dockerfile" \
     --build-arg BASE_IMAGE="$BUILDER" --build-arg RUNTIME_IMAGE="$BASE" --build-arg BUILD_JOBS=2 \
-    --build-arg VERSION="$(cd "$ROOT" && git describe --tags --always 2> /dev/null || echo dev)" \
-    --build-arg COMMIT="$(cd "$ROOT" && git rev-parse --short=12 HEAD 2> /dev/null || echo unknown)" \
-    -t ohlcv-rag:ci -t ohlcv-rag:dev "$SRC" > "$PROOF_DIR/build-app.log" 2>&1 ||
+    "${args[@]}" -t ohlcv-rag:ci -t ohlcv-rag:dev "$SRC" > "$PROOF_DIR/build-app.log" 2>&1 ||
     { tail -30 "$PROOF_DIR/build-app.log"; return 1; }
   grep -E 'cache (hits|misses)|Hits:|Misses:|DONE [0-9.]{3,}s' "$PROOF_DIR/build-app.log" | tail -n 8
+  docker image inspect -f 'labels {{json .Config.Labels}} user {{.Config.User}} size {{.Size}}' ohlcv-rag:ci
+}
+
+# `ci`: the host's binary (stripped) and word vectors in a small build context
+# laid out like the repository (deploy/docker/prebuilt/, vectors/), built with
+# BINARY_FROM=prebuilt: no compile stage, no builder base.
+build_app_prebuilt() {
+  local bin=${OHLCV_BIN:-$ROOT/build/ohlcv-rag}
+  local vec=${OHLCV_CACHE_DIR:-$ROOT/.cache}/wink-sg-100d.bin
+  local ctx="$PROOF_DIR/app-ctx"
+  [[ -x "$bin" ]] || { echo "no binary at $bin (set OHLCV_BIN)"; return 1; }
+  [[ -s "$vec" ]] || { echo "no word vectors at $vec (tools/embeddings/fetch_wink.sh)"; return 1; }
+  rm -rf "$ctx"
+  mkdir -p "$ctx/deploy/docker/prebuilt" "$ctx/deploy/docker/vectors" || return 1
+  strip -o "$ctx/deploy/docker/prebuilt/ohlcv-rag" "$bin" 2> /dev/null ||
+    cp "$bin" "$ctx/deploy/docker/prebuilt/ohlcv-rag" || return 1
+  ln "$vec" "$ctx/deploy/docker/vectors/" 2> /dev/null || cp "$vec" "$ctx/deploy/docker/vectors/" || return 1
+  if grep -qa '/assets/app-' "$bin"; then
+    UI_EXPECTED=1
+    log "the binary embeds the web UI"
+  else
+    log "the binary has no web UI (built without -DOHLCV_WEB_DIST)"
+  fi
+  local args
+  mapfile -t args < <(version_args)
+  docker_build -f "$ROOT/deploy/docker/Dockerfile" \
+    --build-arg BINARY_FROM=prebuilt --build-arg RUNTIME_IMAGE="$BASE" \
+    "${args[@]}" -t ohlcv-rag:ci -t ohlcv-rag:dev "$ctx" > "$PROOF_DIR/build-app.log" 2>&1 ||
+    { tail -30 "$PROOF_DIR/build-app.log"; return 1; }
   docker image inspect -f 'labels {{json .Config.Labels}} user {{.Config.User}} size {{.Size}}' ohlcv-rag:ci
 }
 
@@ -233,7 +311,7 @@ compose_proof() {
   cd "$ROOT" || return 1
   KEY=$(tr -d '\n' < deploy/docker/dev-api-key)
   local dc=(docker-compose -f docker-compose.yml -f docker-compose.ci.yml)
-  "${dc[@]}" up -d --no-build || return 1
+  timeout $T_DOCKER "${dc[@]}" up -d --no-build || return 1
   local app chroma t0=$SECONDS
   app=$("${dc[@]}" ps -q app)
   chroma=$("${dc[@]}" ps -q chromadb)
@@ -251,8 +329,17 @@ compose_proof() {
   done
   log "compose: app and chromadb healthy after $((SECONDS - t0)) s"
   curl -s -m 5 localhost:8000/ready && echo
-  ask_question http://127.0.0.1:8000 || { "${dc[@]}" logs --tail 30 app; return 1; }
-  "${dc[@]}" down -v
+  # The page of issue 7 (its hashed assets) when the binary embeds it.
+  local page
+  page=$(curl -s -m 5 localhost:8000/)
+  if grep -q '/assets/app-' <<< "$page"; then
+    log "compose: the web UI is served at /"
+  elif [[ $UI_EXPECTED == 1 ]]; then
+    echo "the binary embeds the web UI but / does not serve it: ${page:0:200}"
+    return 1
+  fi
+  ask_question http://127.0.0.1:8000 || { timeout $T_DOCKER "${dc[@]}" logs --tail 30 app; return 1; }
+  timeout $T_DOCKER "${dc[@]}" down -v
 }
 
 swarm_wait_replicas() {  # WANT TIMEOUT
@@ -268,7 +355,7 @@ swarm_wait_replicas() {  # WANT TIMEOUT
 }
 
 swarm_deploy() {
-  docker swarm init --advertise-addr 127.0.0.1 > /dev/null || return 1
+  timeout $T_DOCKER docker swarm init --advertise-addr 127.0.0.1 > /dev/null || return 1
   local node
   node=$(docker node ls -q | head -1)
   docker node update --label-add ohlcv.app=true --label-add zone=a --label-add storage=true "$node" > /dev/null
@@ -279,7 +366,7 @@ swarm_deploy() {
   (cd "$ROOT/deploy/validate" && { [[ -d out/js ]] || node_modules/.bin/tsc -p .; } &&
     node out/js/merge_stack.js "$ROOT/deploy/swarm/docker-stack.yml" "$ROOT/deploy/swarm/docker-stack.ci.yml") \
     > "$PROOF_DIR/swarm/stack.yml" || return 1
-  docker stack deploy -c "$PROOF_DIR/swarm/stack.yml" ohlcv || return 1
+  timeout $T_DOCKER docker stack deploy -c "$PROOF_DIR/swarm/stack.yml" ohlcv || return 1
   swarm_wait_replicas 3 300 || return 1
   for _ in $(seq 1 60); do
     [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "http://127.0.0.1:$LB_PORT/ready")" == 200 ]] && return 0
@@ -343,7 +430,7 @@ swarm_rolling_update() {
 
 swarm_failed_update_rolls_back() {
   local t0=$SECONDS state
-  docker service update --image ohlcv-rag:broken --detach=true ohlcv_app > /dev/null || return 1
+  timeout $T_DOCKER docker service update --image ohlcv-rag:broken --detach=true ohlcv_app > /dev/null || return 1
   while ((SECONDS - t0 < 300)); do
     state=$(docker service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' ohlcv_app)
     [[ "$state" == rollback_completed ]] && break
@@ -361,28 +448,40 @@ if [[ $(id -u) != 0 ]]; then
   exit 2
 fi
 timed "packages (docker.io docker-compose debootstrap wrk)" packages || exit 1
-timed "start dockerd" start_dockerd || exit 1
-[[ $WHAT == all || $WHAT == base || $WHAT == build || $WHAT == compose || $WHAT == swarm ]] &&
-  { timed "base image: debootstrap + docker import" base_image || exit 1; }
+if ! timed "start dockerd" start_dockerd; then
+  cat << EOM
+
+##############################################################################
+##  deploy-proof: DOCKER CANNOT RUN ON THIS MACHINE: $DOCKER_DOWN.
+##  The Docker proof was NOT run (exit 77 = skipped); see $PROOF_DIR/dockerd.log
+##############################################################################
+EOM
+  exit 77
+fi
+timed "base image: debootstrap + docker import" base_image || exit 1
 [[ $WHAT == all || $WHAT == base || $WHAT == build ]] &&
   { timed "builder base: debootstrap --include=<-dev packages>" builder_image || exit 1; }
 if [[ $WHAT == all || $WHAT == build ]]; then
   timed "build app image (deploy/docker/Dockerfile)" build_app || exit 1
+elif [[ $WHAT == ci ]]; then
+  timed "app image from the prebuilt binary (no compile)" build_app_prebuilt || exit 1
+fi
+if [[ $WHAT == all || $WHAT == build || $WHAT == ci ]]; then
   timed "build ChromaDB image (npm server)" build_chroma || exit 1
   timed "build load balancer + failing image" build_lb || exit 1
 fi
 # The Compose and Swarm proofs need the service (`ohlcv-rag serve`, issue 5).
-if [[ $WHAT == all || $WHAT == compose || $WHAT == swarm ]] &&
+if [[ $WHAT == all || $WHAT == ci || $WHAT == compose || $WHAT == swarm ]] &&
   ! docker run --rm --entrypoint ohlcv-rag ohlcv-rag:ci --help 2> /dev/null | grep -qE '^\s+serve\b'; then
   log "ohlcv-rag:ci has no 'serve' command yet: Compose and Swarm proofs not run"
   timings+=("$(printf '%-52s %6s  %s' "compose + swarm proofs" "-" "BLOCKED (binary has no serve)")")
   failed=$((failed + 1))
   exit 1
 fi
-if [[ $WHAT == all || $WHAT == compose ]]; then
+if [[ $WHAT == all || $WHAT == ci || $WHAT == compose ]]; then
   timed "compose: healthy, ingest, question answered" compose_proof
 fi
-if [[ $WHAT == all || $WHAT == swarm ]]; then
+if [[ $WHAT == all || $WHAT == ci || $WHAT == swarm ]]; then
   if timed "swarm: init + stack deploy, 3 healthy replicas" swarm_deploy; then
     KEY=$(cat "$PROOF_DIR/api_key")
     timed "swarm: ingest through the load balancer" swarm_ingest

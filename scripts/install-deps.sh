@@ -20,6 +20,8 @@ PACKAGES=(
   chromium
   # the Kubernetes rollout rehearsal's load balancer (scripts/rollout-rehearsal.sh)
   nginx
+  # the Docker proof (scripts/deploy-proof.sh ci): engine, Compose v1, base images
+  docker.io docker-compose debootstrap
 )
 # node/npm fetch the word vectors and run the ChromaDB test server. Many machines
 # carry a newer Node.js than Debian's; install Debian's only when there is none.
