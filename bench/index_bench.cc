@@ -33,13 +33,14 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "index/hnsw_index.h"
 #include "index/vector_store.h"
 
 namespace {
 
 using namespace ohlcv;
-using Clock = std::chrono::steady_clock;
+using namespace ohlcv::bench;
 
 constexpr size_t kDim = 100, kShapeDim = 32, kClusters = 200;
 const char* const kSectors[] = {"Energy", "Financials", "Health Care", "Industrials", "Materials",
@@ -57,51 +58,6 @@ std::string Word(size_t r) {
   return r < std::size(kCommon) ? kCommon[r] : "term" + std::to_string(r);
 }
 
-// CPU seconds of this thread or of the whole process: on a shared, loaded
-// machine they show the cost of the work apart from waiting for a core.
-double CpuSeconds(clockid_t clock) {
-  timespec ts{};
-  clock_gettime(clock, &ts);
-  return double(ts.tv_sec) + ts.tv_nsec * 1e-9;
-}
-
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string one;
-  in >> one;
-  return one.empty() ? "?" : one;
-}
-
-double Seconds(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-std::vector<float> Clustered(std::mt19937& rng, size_t n, size_t dim, float noise) {
-  std::normal_distribution<float> g;
-  std::vector<float> centres(kClusters * dim);
-  for (auto& x : centres) x = g(rng);
-  std::uniform_int_distribution<size_t> pick(0, kClusters - 1);
-  std::vector<float> out(n * dim);
-  for (size_t i = 0; i < n; ++i) {
-    size_t c = pick(rng);
-    double ss = 0;
-    for (size_t j = 0; j < dim; ++j) {
-      float v = centres[c * dim + j] + noise * g(rng);
-      out[i * dim + j] = v;
-      ss += double(v) * v;
-    }
-    float inv = static_cast<float>(1 / std::sqrt(ss));
-    for (size_t j = 0; j < dim; ++j) out[i * dim + j] *= inv;
-  }
-  return out;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
-}
-
-double Median(std::vector<double> v) { return Percentile(std::move(v), 0.5); }
 
 uint64_t FileBytes(const std::string& path) {
   std::error_code ec;
@@ -115,7 +71,7 @@ uint64_t FileBytes(const std::string& path) {
 int Sweep(size_t n, size_t queries) {
   using index_internal::HnswIndex;
   std::mt19937 rng(42);
-  auto text = Clustered(rng, n, kDim, 0.6f);
+  auto text = Clustered(rng, n, kDim, 0.6f, kClusters);
   std::vector<uint64_t> labels(n);
   for (size_t i = 0; i < n; ++i) labels[i] = i;
   std::uniform_int_distribution<size_t> any(0, n - 1);
@@ -184,8 +140,8 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(dir);
 
   std::mt19937 rng(42);
-  auto text = Clustered(rng, n, kDim, 0.6f);
-  auto shape = Clustered(rng, n, kShapeDim, 0.4f);
+  auto text = Clustered(rng, n, kDim, 0.6f, kClusters);
+  auto shape = Clustered(rng, n, kShapeDim, 0.4f, kClusters);
   std::vector<Window> windows(n);
   std::vector<double> weights(kVocab);
   for (size_t r = 0; r < kVocab; ++r) weights[r] = 1.0 / double(r + 1);

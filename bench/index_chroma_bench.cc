@@ -43,12 +43,13 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "index/vector_store.h"
 
 namespace {
 
 using namespace ohlcv;
-using Clock = std::chrono::steady_clock;
+using namespace ohlcv::bench;
 namespace fs = std::filesystem;
 
 constexpr size_t kDim = 100, kShapeDim = 32, kClusters = 200, kBatch = 2000, kK = 10;
@@ -58,36 +59,6 @@ const char* const kWords[] = {"rsi",        "uptrend",  "volume",     "close",  
                               "sma",        "macd",     "downtrend",  "breakout", "golden",
                               "cross",      "oversold", "overbought", "gap",      "support",
                               "resistance", "rally",    "range",      "drawdown", "high"};
-
-double Seconds(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-double Percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
-}
-double Median(std::vector<double> v) { return Percentile(std::move(v), 0.5); }
-
-std::vector<float> Clustered(std::mt19937& rng, size_t n, size_t dim, float noise) {
-  std::normal_distribution<float> g;
-  std::vector<float> centres(kClusters * dim);
-  for (auto& x : centres) x = g(rng);
-  std::uniform_int_distribution<size_t> pick(0, kClusters - 1);
-  std::vector<float> out(n * dim);
-  for (size_t i = 0; i < n; ++i) {
-    size_t c = pick(rng);
-    double ss = 0;
-    for (size_t j = 0; j < dim; ++j) {
-      float v = centres[c * dim + j] + noise * g(rng);
-      out[i * dim + j] = v;
-      ss += double(v) * v;
-    }
-    float inv = static_cast<float>(1 / std::sqrt(ss));
-    for (size_t j = 0; j < dim; ++j) out[i * dim + j] *= inv;
-  }
-  return out;
-}
 
 // A chroma server this process started (or none when CHROMADB_HOST is set).
 struct Server {
@@ -203,8 +174,8 @@ int main(int argc, char** argv) {
 
   // Data.
   std::mt19937 rng(42);
-  auto text = Clustered(rng, n, kDim, 0.6f);
-  auto shape = Clustered(rng, n, kShapeDim, 0.4f);
+  auto text = Clustered(rng, n, kDim, 0.6f, kClusters);
+  auto shape = Clustered(rng, n, kShapeDim, 0.4f, kClusters);
   std::vector<Window> windows(n);
   std::uniform_int_distribution<size_t> word(0, std::size(kWords) - 1);
   for (size_t i = 0; i < n; ++i) {

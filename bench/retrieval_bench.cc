@@ -36,6 +36,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "embed/embedder.h"
 #include "index/vector_store.h"
 #include "retrieval/retriever.h"
@@ -49,28 +50,7 @@ namespace {
 
 using namespace ohlcv;
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-double Seconds(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-double CpuSeconds(clockid_t clock = CLOCK_PROCESS_CPUTIME_ID) {
-  timespec ts{};
-  clock_gettime(clock, &ts);
-  return double(ts.tv_sec) + ts.tv_nsec * 1e-9;
-}
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string one;
-  in >> one;
-  return one;
-}
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-double Percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
+using namespace ohlcv::bench;
 
 bool ParseNum(std::string_view s, double* out) {
   return !s.empty() && std::from_chars(s.data(), s.data() + s.size(), *out).ec == std::errc();
