@@ -29,6 +29,7 @@
 #include "answer/answer_engine.h"
 #include "embed/embedder.h"
 #include "retrieval/window_indexer.h"
+#include "sources/source.h"
 #include "util/time.h"
 
 namespace ohlcv {
@@ -77,25 +78,16 @@ struct World {
   bool ok = false;
 };
 
-bool ReadCsv(const std::string& path, BarSeries* s) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) f.push_back(cell);
-    if (f.size() < 7) continue;
-    auto ts = ParseTimestamp(f[0]);
-    if (!ts) continue;
-    Bar b{*ts, std::atof(f[3].c_str()), std::atof(f[1].c_str()), std::atof(f[2].c_str()),
-          std::atof(f[4].c_str()), std::atof(f[5].c_str()), std::atof(f[6].c_str())};
-    if (!(b.close > 0 && b.open > 0 && b.high > 0 && b.low > 0)) continue;
-    if (!s->empty() && b.ts <= s->ts.back()) continue;
-    s->push_back(b);
-  }
-  return !s->empty();
+// One shared CSV file through the project's CSV source, so the bench holds the
+// bars an ingest of it would store. Empty when the file does not parse.
+BarSeries ReadCsv(const std::string& path) {
+  auto source = NewCsvSource({path, ""});
+  FetchRequest request;
+  auto units = source->Plan(request);
+  if (!units.ok() || units->empty()) return {};
+  auto fetched = source->Fetch(units->front(), request);
+  if (!fetched.ok() || fetched->series.empty()) return {};
+  return std::move(fetched->series.front());
 }
 
 World* BuildWorld() {
@@ -119,9 +111,8 @@ World* BuildWorld() {
   std::vector<Window> pending;
   QuestionContext ctx;
   for (const auto& f : files) {
-    BarSeries s;
-    s.ticker = std::filesystem::path(f).stem().string();
-    if (!ReadCsv(f, &s) || !w->bars->Upsert(s).ok()) continue;
+    BarSeries s = ReadCsv(f);
+    if (s.empty() || !w->bars->Upsert(s).ok()) continue;
     const std::string sector = w->sectors.Lookup(s.ticker).value_or("");
     SeriesAnalysis an;
     an.Analyze(s, sector, w->analysis);

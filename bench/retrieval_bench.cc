@@ -41,6 +41,7 @@
 #include "index/vector_store.h"
 #include "retrieval/retriever.h"
 #include "retrieval/window_indexer.h"
+#include "sources/source.h"
 #include "util/sector_map.h"
 #include "util/time.h"
 #include "windows/series_analysis.h"
@@ -52,35 +53,16 @@ using namespace ohlcv;
 namespace fs = std::filesystem;
 using namespace ohlcv::bench;
 
-bool ParseNum(std::string_view s, double* out) {
-  return !s.empty() && std::from_chars(s.data(), s.data() + s.size(), *out).ec == std::errc();
-}
-
-// Date,High,Low,Open,Close,Volume,Adj Close,Name; rows with a bad price skipped.
-BarSeries ReadCsv(const fs::path& path) {
-  BarSeries s;
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::vector<std::string_view> f;
-    std::string_view rest(line);
-    for (size_t c; (c = rest.find(',')) != std::string_view::npos; rest.remove_prefix(c + 1)) {
-      f.push_back(rest.substr(0, c));
-    }
-    f.push_back(rest);
-    Bar b;
-    auto ts = f.size() >= 8 ? ParseTimestamp(f[0]) : std::nullopt;
-    if (!ts || !ParseNum(f[1], &b.high) || !ParseNum(f[2], &b.low) || !ParseNum(f[3], &b.open) ||
-        !ParseNum(f[4], &b.close) || !ParseNum(f[5], &b.volume) || !(b.low > 0 && b.open > 0 && b.close > 0)) {
-      continue;
-    }
-    b.ts = *ts;
-    if (s.ticker.empty()) s.ticker = std::string(f[7]);
-    if (!s.ts.empty() && b.ts <= s.ts.back()) continue;
-    s.push_back(b);
-  }
-  return s;
+// One shared CSV file through the project's CSV source, so the bench holds the
+// bars an ingest of it would store. Empty when the file does not parse.
+BarSeries ReadCsv(const std::string& path) {
+  auto source = NewCsvSource({path, ""});
+  FetchRequest request;
+  auto units = source->Plan(request);
+  if (!units.ok() || units->empty()) return {};
+  auto fetched = source->Fetch(units->front(), request);
+  if (!fetched.ok() || fetched->series.empty()) return {};
+  return std::move(fetched->series.front());
 }
 
 struct Options {
@@ -120,7 +102,7 @@ int Run(const Options& opt) {
   AnalysisOptions ao;  // defaults: length 30, stride 5
   size_t n_windows = 0;
   for (const auto& f : files) {
-    BarSeries s = ReadCsv(f);
+    BarSeries s = ReadCsv(f.string());
     if (s.size() < 2) continue;
     const std::string sector = sectors.ok() ? sectors->Lookup(s.ticker).value_or("") : "";
     analysis.Analyze(s, sector, ao);
