@@ -55,7 +55,7 @@ echo "==> tests under ASan + UBSan"
 # -O1, no debug info: the usual sanitizer trade-off between build time and run time.
 scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1 -DOHLCV_SANITIZE=ON \
   -DOHLCV_BENCH=OFF
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions="$ROOT/scripts/ubsan.supp" \
   OHLCV_SANITIZED=1 ctest --test-dir build-asan --output-on-failure --timeout 1800
 
 echo "==> Docker proof (issue 6): image from the Release binary, Compose, Swarm rolling update under wrk, rollback"
