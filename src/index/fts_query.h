@@ -22,6 +22,15 @@ inline constexpr size_t kMaxFtsTokens = 32;
 // Duplicates are dropped; at most kMaxFtsTokens are kept.
 std::vector<std::string> FtsTokens(std::string_view text);
 
+// The text the FTS index holds for a window summary: its tokens (as above,
+// in order, repeats kept) without the ones that cannot help a word search:
+// tokens of digits only (dates, prices, percentages: filters answer those)
+// and the summary template's connectives ("on", "to", "times"...). A third of
+// the tokens remain, and FTS5 indexing costs in proportion (issue 3 upsert
+// rate). Query tokens missing from the index are dropped at query time, so
+// numbers in a question do no harm.
+std::string FtsDocument(std::string_view summary);
+
 // `"tok1" OR "tok2" ...` (or AND); "" for no tokens (the caller returns no hits).
 std::string FtsMatchExpression(const std::vector<std::string>& tokens, std::string_view op = "OR");
 

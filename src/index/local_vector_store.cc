@@ -92,6 +92,17 @@ Status LocalVectorStore::InitMeta(Conn& db) {
     }
     return Status::Ok();
   }
+  // Version 2 differs only in what the FTS index holds: a writer rebuilds it
+  // (seconds for 100k windows), a reader can search it as it is.
+  if (meta["schema_version"] == "2") {
+    if (!options_.read_only) {
+      OHLCV_RETURN_IF_ERROR(index_internal::RebuildFts(db).WithContext("rebuilding the full-text index"));
+      OHLCV_ASSIGN_OR_RETURN(Stmt put, db.Prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'"));
+      put.BindText(1, std::to_string(index_internal::kSchemaVersion));
+      OHLCV_RETURN_IF_ERROR(put.Run());
+    }
+    meta["schema_version"] = std::to_string(index_internal::kSchemaVersion);
+  }
   if (meta["schema_version"] != std::to_string(index_internal::kSchemaVersion)) {
     return Status::InvalidArgument(fmt::format(
         "vector store {} has schema version {}, this build reads {}: it was written by another "

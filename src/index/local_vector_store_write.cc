@@ -8,6 +8,20 @@
 #include "index/window_rows.h"
 
 namespace ohlcv::index_internal {
+namespace {
+
+// Indexes of the last occurrence of each label, in batch order.
+std::vector<size_t> LastCopies(const std::vector<int64_t>& labels) {
+  std::unordered_map<int64_t, size_t> last_of;
+  for (size_t i = 0; i < labels.size(); ++i) last_of[labels[i]] = i;
+  std::vector<size_t> rows;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (last_of[labels[i]] == i) rows.push_back(i);
+  }
+  return rows;
+}
+
+}  // namespace
 
 // --------------------------------------------------------------------- writes
 
@@ -45,29 +59,45 @@ Status LocalVectorStore::Upsert(std::span<const Window> windows, std::span<const
     // Cached statements: prepared once per connection, not per batch.
     auto prep = [&](const std::string& sql) { return db.PrepareCached(sql); };
     auto find = prep("SELECT label FROM windows WHERE id = ?");
-    auto fts_del = prep(index_internal::FtsDeleteSql("w.label = ?"));
     auto insert = prep(index_internal::WindowInsertSql());
     auto doc = prep(index_internal::DocInsertSql());
     auto vec = prep(index_internal::VectorInsertSql());
-    auto fts_ins = prep("INSERT INTO windows_fts(rowid, summary, ticker, sector) VALUES(?, ?, ?, ?)");
-    for (auto* r : {&find, &fts_del, &insert, &doc, &vec, &fts_ins}) {
+    auto fts_ins = prep(index_internal::kFtsInsertSql);
+    for (auto* r : {&find, &insert, &doc, &vec, &fts_ins}) {
       if (!r->ok()) return rollback(r->status());
     }
-    std::string patterns;
+    // Three passes, FTS5 last. FTS5 buffers new rows in memory until COMMIT,
+    // but flushes that buffer into a new segment whenever another statement
+    // opens a statement savepoint (INSERT OR REPLACE does): interleaving the
+    // FTS insert with the row inserts wrote one segment per window and made
+    // the upsert 3-4x slower.
+    // 1. Labels: an existing id keeps its label, so the HNSW entry is
+    //    replaced in place; the contentless FTS index forgets a row only
+    //    when told its old values, so that runs before the rows are replaced.
+    //    An id named twice in the batch gets one label; the last copy wins.
+    std::unordered_map<std::string_view, int64_t> batch_labels;
     for (size_t i = 0; i < windows.size(); ++i) {
-      const Window& w = windows[i];
-      find->BindText(1, w.id);
+      if (auto it = batch_labels.find(windows[i].id); it != batch_labels.end()) {
+        labels[i] = it->second;
+        continue;
+      }
+      find->BindText(1, windows[i].id);
       auto found = find->Step();
       if (!found.ok()) return rollback(found.status());
-      // An existing id keeps its label, so the HNSW entry is replaced in place.
       const bool existed = *found;
       labels[i] = existed ? find->Int(0) : next_label_++;
       find->Reset();
+      batch_labels.emplace(windows[i].id, labels[i]);
+      if (!existed) continue;
+      Status st = index_internal::ForgetFtsRows(db, "w.label = ?", labels[i]);
+      if (!st.ok()) return rollback(st.WithContext("upsert " + windows[i].id));
+    }
+    // 2. The rows.
+    std::string patterns;
+    for (size_t i = 0; i < windows.size(); ++i) {
+      const Window& w = windows[i];
       std::span<float> text_vec(text.data() + i * dim, dim);
       index_internal::NormalizeInPlace(text_vec);
-      // The contentless FTS index forgets a row only when told its old
-      // values, so that runs before the rows are replaced.
-      fts_del->BindInt(1, labels[i]);
       index_internal::BindWindowRow(*insert, w, ++last_seq_, labels[i]);
       patterns = index_internal::EncodePatterns(w.patterns);
       doc->BindInt(1, labels[i]);
@@ -76,16 +106,17 @@ Status LocalVectorStore::Upsert(std::span<const Window> windows, std::span<const
       vec->BindInt(1, labels[i]);
       vec->BindBlob(2, text_vec.data(), text_vec.size_bytes());
       vec->BindBlob(3, w.shape.data(), w.shape.size() * sizeof(float));
-      fts_ins->BindInt(1, labels[i]);
-      fts_ins->BindText(2, w.summary);
-      fts_ins->BindText(3, w.ticker);
-      fts_ins->BindText(4, w.sector);
-      for (Stmt* s : {existed ? &*fts_del : nullptr, &*insert, &*doc, &*vec, &*fts_ins}) {
-        if (!s) continue;
+      for (Stmt* s : {&*insert, &*doc, &*vec}) {
         Status st = s->Run();
         s->Reset();
         if (!st.ok()) return rollback(st.WithContext("upsert " + w.id));
       }
+    }
+    // 3. The full-text rows, once per label (the last copy of an id).
+    for (size_t i : LastCopies(labels)) {
+      const Window& w = windows[i];
+      Status st = index_internal::AddFtsRow(*fts_ins, labels[i], w.summary, w.ticker, w.sector);
+      if (!st.ok()) return rollback(st.WithContext("upsert " + w.id));
     }
     auto meta = prep("UPDATE meta SET value = ? WHERE key = ?");
     if (!meta.ok()) return rollback(meta.status());
@@ -97,14 +128,8 @@ Status LocalVectorStore::Upsert(std::span<const Window> windows, std::span<const
       if (!st.ok()) return rollback(st);
     }
   }
-  // A batch may name an id twice; the last copy wins, and HNSW parallel adds
-  // need distinct labels.
-  std::unordered_map<int64_t, size_t> last_of;
-  for (size_t i = 0; i < labels.size(); ++i) last_of[labels[i]] = i;
-  std::vector<size_t> rows;
-  for (size_t i = 0; i < labels.size(); ++i) {
-    if (last_of[labels[i]] == i) rows.push_back(i);
-  }
+  // HNSW parallel adds need distinct labels.
+  const std::vector<size_t> rows = LastCopies(labels);
   std::vector<uint64_t> add_labels;
   std::vector<int64_t> add_seqs;
   std::vector<float> add_text, add_shape;
@@ -152,12 +177,11 @@ Result<uint64_t> LocalVectorStore::DeleteTicker(const std::string& ticker) {
   {
     auto sel = db.PrepareCached("SELECT label FROM windows WHERE ticker = ?");
     auto log = db.PrepareCached("INSERT INTO deletions(seq, label) VALUES(?, ?)");
-    auto fts = db.PrepareCached(index_internal::FtsDeleteSql("w.ticker = ?"));
     auto docs = db.PrepareCached("DELETE FROM window_docs WHERE label IN (SELECT label FROM windows WHERE ticker = ?)");
     auto vecs = db.PrepareCached("DELETE FROM window_vectors WHERE label IN (SELECT label FROM windows WHERE ticker = ?)");
     auto rows = db.PrepareCached("DELETE FROM windows WHERE ticker = ?");
     auto meta = db.PrepareCached("UPDATE meta SET value = ? WHERE key = 'last_seq'");
-    for (auto* r : {&sel, &log, &fts, &docs, &vecs, &rows, &meta}) {
+    for (auto* r : {&sel, &log, &docs, &vecs, &rows, &meta}) {
       if (!r->ok()) return rollback(r->status());
     }
     sel->BindText(1, ticker);
@@ -179,7 +203,8 @@ Result<uint64_t> LocalVectorStore::DeleteTicker(const std::string& ticker) {
       if (!st.ok()) return rollback(st);
     }
     // FTS first: it reads the summaries the next statements delete.
-    for (Stmt* s : {&*fts, &*docs, &*vecs, &*rows}) {
+    if (Status st = index_internal::ForgetFtsRows(db, "w.ticker = ?", ticker); !st.ok()) return rollback(st);
+    for (Stmt* s : {&*docs, &*vecs, &*rows}) {
       s->BindText(1, ticker);
       Status st = s->Run();
       s->Reset();

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "index/fts_query.h"
+
 namespace ohlcv::index_internal {
 namespace {
 
@@ -110,12 +112,46 @@ int64_t PatternMask(std::span<const PatternKind> kinds) {
   return mask;
 }
 
-std::string FtsDeleteSql(std::string_view where) {
-  return fmt::format(
-      "INSERT INTO windows_fts(windows_fts, rowid, summary, ticker, sector) "
-      "SELECT 'delete', w.label, d.summary, w.ticker, w.sector FROM windows w "
-      "JOIN window_docs d ON d.label = w.label WHERE {}",
-      where);
+Status AddFtsRow(sqlite::Stmt& insert, int64_t label, std::string_view summary,
+                 std::string_view ticker, std::string_view sector) {
+  insert.BindInt(1, label);
+  insert.BindText(2, FtsDocument(summary));
+  insert.BindText(3, ticker);
+  insert.BindText(4, sector);
+  Status st = insert.Run();
+  insert.Reset();
+  return st;
+}
+
+Status ForgetFtsRows(sqlite::Db& db, std::string_view where, const sqlite::Value& param) {
+  OHLCV_ASSIGN_OR_RETURN(auto rows, db.PrepareCached(fmt::format(
+                                        "SELECT w.label, d.summary, w.ticker, w.sector FROM windows w "
+                                        "JOIN window_docs d ON d.label = w.label WHERE {}",
+                                        where)));
+  OHLCV_ASSIGN_OR_RETURN(auto forget, db.PrepareCached(
+                                          "INSERT INTO windows_fts(windows_fts, rowid, summary, ticker, sector) "
+                                          "VALUES('delete', ?, ?, ?, ?)"));
+  rows.Bind(1, param);
+  while (true) {
+    OHLCV_ASSIGN_OR_RETURN(bool row, rows.Step());
+    if (!row) break;
+    OHLCV_RETURN_IF_ERROR(AddFtsRow(forget, rows.Int(0), rows.Text(1), rows.Text(2), rows.Text(3)));
+  }
+  rows.Reset();
+  return Status::Ok();
+}
+
+Status RebuildFts(sqlite::Db& db) {
+  OHLCV_RETURN_IF_ERROR(db.Exec("INSERT INTO windows_fts(windows_fts) VALUES('delete-all')"));
+  OHLCV_ASSIGN_OR_RETURN(auto rows, db.Prepare("SELECT w.label, d.summary, w.ticker, w.sector FROM windows w "
+                                               "JOIN window_docs d ON d.label = w.label"));
+  OHLCV_ASSIGN_OR_RETURN(auto insert, db.PrepareCached(kFtsInsertSql));
+  while (true) {
+    OHLCV_ASSIGN_OR_RETURN(bool row, rows.Step());
+    if (!row) break;
+    OHLCV_RETURN_IF_ERROR(AddFtsRow(insert, rows.Int(0), rows.Text(1), rows.Text(2), rows.Text(3)));
+  }
+  return Status::Ok();
 }
 
 std::string WindowSelectColumns(std::string_view alias) {

@@ -12,8 +12,9 @@
 //                   events (binary, see EncodePatterns).
 //   window_vectors  the normalised text vector and the shape vector, read by
 //                   exact scans and index rebuilds only.
-// windows_fts is contentless (the summary is stored once, in window_docs):
-// removing a row from it needs the old values, see FtsDeleteSql().
+// windows_fts is contentless (the summary is stored once, in window_docs)
+// and holds FtsDocument(summary), not the summary: removing a row from it
+// needs those exact values again, see ForgetFtsRows().
 //
 // Thread-safety: pure functions over caller-owned statements.
 #pragma once
@@ -35,7 +36,9 @@ namespace ohlcv::index_internal {
 // refused with InvalidArgument (re-ingest into a new directory).
 // Version 2: windows split into windows/window_docs/window_vectors, label is
 // the rowid, pattern kinds as a bitmask column, contentless FTS5.
-inline constexpr int kSchemaVersion = 2;
+// Version 3: the FTS index holds FtsDocument(summary); a version-2 store is
+// brought to 3 on a writable open by RebuildFts (its rows are unchanged).
+inline constexpr int kSchemaVersion = 3;
 
 // Statements that create every table and index (idempotent).
 std::string SchemaSql();
@@ -44,11 +47,20 @@ std::string SchemaSql();
 int64_t PatternMask(const std::vector<PatternEvent>& events);
 int64_t PatternMask(std::span<const PatternKind> kinds);
 
-// "INSERT INTO windows_fts(windows_fts, rowid, summary, ticker, sector)
-// SELECT 'delete', ... WHERE <where>": removes the FTS rows of the windows
-// matching `where` (over windows w and window_docs d) using their stored
-// values, as a contentless FTS5 table requires. Run before the rows change.
-std::string FtsDeleteSql(std::string_view where);
+// Adds the FTS row of one window: FtsDocument(summary), ticker, sector.
+// `insert` is a statement prepared from kFtsInsertSql.
+inline constexpr const char* kFtsInsertSql =
+    "INSERT INTO windows_fts(rowid, summary, ticker, sector) VALUES(?, ?, ?, ?)";
+Status AddFtsRow(sqlite::Stmt& insert, int64_t label, std::string_view summary,
+                 std::string_view ticker, std::string_view sector);
+
+// Removes the FTS rows of the windows matching `where` (over windows w, one
+// `?` bound to `param`), from their stored values, as a contentless FTS5
+// table requires. Run before the rows change.
+Status ForgetFtsRows(sqlite::Db& db, std::string_view where, const sqlite::Value& param);
+
+// Empties the FTS index and indexes every stored window again.
+Status RebuildFts(sqlite::Db& db);
 
 // A numeric metadata column: its name (== the Window/WindowIndicators member
 // name and the NumericCondition field) and accessors.

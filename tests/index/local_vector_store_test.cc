@@ -496,6 +496,130 @@ TEST(FtsQueryTest, QuotesEveryTokenAndDropsOperators) {
   EXPECT_EQ(std::count(out.begin(), out.end(), '"'), 2 * static_cast<long>(index_internal::kMaxFtsTokens));
 }
 
+TEST(FtsQueryTest, DocumentKeepsWordsDropsNumbersAndTemplateConnectives) {
+  using index_internal::FtsDocument;
+  EXPECT_EQ(FtsDocument("AAPL (Information Technology) 2019-03-01 to 2019-04-12: +12.3% rally (170.10 to "
+                        "191.05); gap up 3 times, 2019-03-05 to 2019-03-20; RSI 71.2 overbought on 2019-04-02."),
+            "AAPL Information Technology rally gap up RSI overbought");
+  EXPECT_EQ(FtsDocument("golden-cross SMA50x200 on The 2nd"), "golden cross SMA50x200 2nd");
+  EXPECT_EQ(FtsDocument("12 34.5 -- on to"), "");
+}
+
+// Term document counts of the store's FTS index, read as FTS5 keeps them.
+int64_t FtsDocs(const std::string& dir, const std::string& term) {
+  sqlite3* db = nullptr;
+  int64_t n = -1;
+  if (sqlite3_open_v2((dir + "/windows.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT coalesce((SELECT doc FROM windows_fts_vocab WHERE term = ?), 0)", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, term.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return n;
+}
+
+void ExecSql(const std::string& dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir + "/windows.db").c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+// The FTS index is contentless: replacing or deleting a window must remove
+// exactly the terms it was indexed with, or FTS5 silently keeps stale
+// postings. Checked through FTS5's own document counts and integrity check.
+TEST(LocalVectorStoreTest, FullTextIndexForgetsReplacedAndDeletedWindows) {
+  const std::string dir = testing::MakeTempDir();
+  auto batch = [](const std::string& ticker, const std::string& word, int n) {
+    std::vector<Window> ws;
+    std::vector<float> emb;
+    for (int i = 0; i < n; ++i) {
+      ws.push_back(ConformanceWindow(i, ticker, "Energy"));
+      ws.back().summary = ticker + " " + word + " 2019-03-01 to 2019-04-12: +4.2% gap up 3 times";
+      auto v = ConformanceVector(i, kDim);
+      emb.insert(emb.end(), v.begin(), v.end());
+    }
+    return std::pair{ws, emb};
+  };
+  {
+    auto s = OpenLocalVectorStore(Options(dir));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    for (auto [ticker, word] : {std::pair{"AAA", "zebra"}, {"BBB", "zebra"}}) {
+      auto [ws, emb] = batch(ticker, word, 30);
+      ASSERT_TRUE((*s)->Upsert(ws, emb).ok());
+    }
+    auto [ws, emb] = batch("AAA", "walrus", 30);  // same ids, new summaries
+    // The same id twice in one batch: the last copy wins, indexed once.
+    ws.push_back(ws.front());
+    emb.insert(emb.end(), emb.begin(), emb.begin() + kDim);
+    ASSERT_TRUE((*s)->Upsert(ws, emb).ok());
+    auto hits = (*s)->LexicalSearch("walrus", 100, {});
+    ASSERT_TRUE(hits.ok());
+    EXPECT_EQ(hits->size(), 30u);
+  }
+  EXPECT_EQ(FtsDocs(dir, "zebra"), 30);   // BBB only
+  EXPECT_EQ(FtsDocs(dir, "walrus"), 30);
+  EXPECT_EQ(FtsDocs(dir, "aaa"), 30);
+  EXPECT_EQ(FtsDocs(dir, "2019"), 0);     // numbers are not indexed
+  EXPECT_EQ(FtsDocs(dir, "gap"), 60);
+  {
+    auto s = OpenLocalVectorStore(Options(dir));
+    ASSERT_TRUE(s.ok());
+    auto removed = (*s)->DeleteTicker("AAA");
+    ASSERT_TRUE(removed.ok());
+    EXPECT_EQ(*removed, 30u);
+  }
+  EXPECT_EQ(FtsDocs(dir, "walrus"), 0);
+  EXPECT_EQ(FtsDocs(dir, "aaa"), 0);
+  EXPECT_EQ(FtsDocs(dir, "gap"), 30);
+  ExecSql(dir, "INSERT INTO windows_fts(windows_fts) VALUES('integrity-check')");
+}
+
+// A schema-2 store indexed whole summaries; a writable open rebuilds the
+// FTS index (so later deletes pass the values it holds) and marks it 3.
+TEST(LocalVectorStoreTest, SchemaTwoStoreIsMigratedOnWritableOpen) {
+  const std::string dir = testing::MakeTempDir();
+  {
+    auto s = OpenLocalVectorStore(Options(dir));
+    ASSERT_TRUE(s.ok());
+    PutRange(**s, 0, 40, "OLD");
+  }
+  // What version 2 wrote: the summary as it is.
+  ExecSql(dir,
+          "INSERT INTO windows_fts(windows_fts) VALUES('delete-all');"
+          "INSERT INTO windows_fts(rowid, summary, ticker, sector) SELECT w.label, d.summary || ' 2019 to', "
+          "w.ticker, w.sector FROM windows w JOIN window_docs d USING(label);"
+          "UPDATE meta SET value = '2' WHERE key = 'schema_version';");
+  EXPECT_EQ(FtsDocs(dir, "2019"), 40);
+  {
+    LocalVectorStoreOptions ro = Options(dir);
+    ro.read_only = true;
+    auto r = OpenLocalVectorStore(ro);  // a reader searches it as it is
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(FtsDocs(dir, "2019"), 40);
+  }
+  {
+    auto s = OpenLocalVectorStore(Options(dir));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_EQ(FtsDocs(dir, "2019"), 0);
+    EXPECT_EQ(FtsDocs(dir, "old"), 40);
+    auto removed = (*s)->DeleteTicker("OLD");
+    ASSERT_TRUE(removed.ok());
+    EXPECT_EQ(*removed, 40u);
+  }
+  EXPECT_EQ(FtsDocs(dir, "old"), 0);
+  ExecSql(dir, "INSERT INTO windows_fts(windows_fts) VALUES('integrity-check')");
+  {
+    LocalVectorStoreOptions ro = Options(dir);
+    ro.read_only = true;
+    ASSERT_TRUE(OpenLocalVectorStore(ro).ok());
+  }
+}
+
 TEST(FilterSqlTest, ValuesAreBoundNeverInlined) {
   WindowFilter f;
   f.tickers = {"EVIL'); DROP TABLE windows; --"};
