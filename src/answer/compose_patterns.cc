@@ -36,8 +36,11 @@ std::vector<Occurrence> Occurrences(Ctx& c, const TickerData& data) {
   if (!r) return out;
   const SeriesAnalysis& an = data.analysis(c.cache.analysis_options());
   if (!c.q.patterns.empty()) {
-    for (const PatternEvent& e : an.events) {
-      if (e.bar < r->first || e.bar > r->last) continue;
+    // Events are sorted by bar: only the period's slice is visited.
+    auto first = std::lower_bound(an.events.begin(), an.events.end(), r->first,
+                                  [](const PatternEvent& e, size_t bar) { return e.bar < bar; });
+    for (auto it = first; it != an.events.end() && it->bar <= r->last; ++it) {
+      const PatternEvent& e = *it;
       if (std::find(c.q.patterns.begin(), c.q.patterns.end(), e.kind) == c.q.patterns.end()) continue;
       out.push_back({ShortPhrase(e.kind), e.bar, e.ts, e.value});
     }

@@ -18,7 +18,7 @@ namespace ohlcv::index_internal {
 Result<std::vector<std::string>> LocalVectorStore::PruneCommonTokens(Conn& db,
                                                                      std::vector<std::string> tokens) {
   const int64_t docs = rows_.load();
-  OHLCV_ASSIGN_OR_RETURN(Stmt df, db.Prepare("SELECT doc FROM windows_fts_vocab WHERE term = ?"));
+  OHLCV_ASSIGN_OR_RETURN(Stmt df, db.PrepareCached("SELECT doc FROM windows_fts_vocab WHERE term = ?"));
   std::vector<std::pair<int64_t, std::string>> found;
   for (auto& t : tokens) {
     df.BindText(1, t);
@@ -49,7 +49,7 @@ Result<std::vector<SearchHit>> LocalVectorStore::RunLexical(Conn& db, const std:
   // rank inside FTS5 first and join only the top k rows.
   OHLCV_ASSIGN_OR_RETURN(
       Stmt stmt,
-      db.Prepare(filter.empty()
+      db.PrepareCached(filter.empty()
                      ? fmt::format("SELECT {}, t.r FROM (SELECT rowid AS l, bm25(windows_fts, 1.0, 3.0, 1.0) AS r "
                                    "FROM windows_fts WHERE windows_fts MATCH ? ORDER BY r LIMIT ?2) t "
                                    ", {} WHERE w.label = t.l ORDER BY t.r LIMIT ?2",
@@ -129,7 +129,7 @@ Result<std::vector<SearchHit>> LocalVectorStore::Find(const WindowFilter& filter
   if (limit == 0) return std::vector<SearchHit>{};
   auto lease = AcquireReader();
   if (!lease.ok()) return Fail(lease.status());
-  auto stmt = (*lease)->Prepare(fmt::format("SELECT {} FROM {} WHERE {} ORDER BY w.end_ts DESC, w.id LIMIT ?",
+  auto stmt = (*lease)->PrepareCached(fmt::format("SELECT {} FROM {} WHERE {} ORDER BY w.end_ts DESC, w.id LIMIT ?",
                                             index_internal::WindowSelectColumns("w"),
                                             index_internal::WindowFrom("w"), f->where));
   if (!stmt.ok()) return Fail(stmt.status());
@@ -179,7 +179,7 @@ Result<std::vector<Window>> LocalVectorStore::Get(std::span<const std::string> i
 Result<uint64_t> LocalVectorStore::Count() {
   auto lease = AcquireReader();
   if (!lease.ok()) return Fail(lease.status());
-  auto stmt = (*lease)->Prepare("SELECT COUNT(*) FROM windows");
+  auto stmt = (*lease)->PrepareCached("SELECT COUNT(*) FROM windows");
   if (!stmt.ok()) return Fail(stmt.status());
   auto row = stmt->Step();
   if (!row.ok()) return Fail(row.status());

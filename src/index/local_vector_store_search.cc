@@ -1,6 +1,7 @@
 #include "index/local_vector_store_impl.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <unordered_map>
 
@@ -39,7 +40,7 @@ Result<std::vector<SearchHit>> LocalVectorStore::ExactSearch(Conn& db, const Spa
   const size_t dim = q.size();
   // Vectors live in their own table: the filter runs on the small
   // `windows` rows (or their indexes) and only passing rows touch a vector.
-  OHLCV_ASSIGN_OR_RETURN(Stmt scan, db.Prepare(fmt::format(
+  OHLCV_ASSIGN_OR_RETURN(Stmt scan, db.PrepareCached(fmt::format(
                                         "SELECT w.label, v.{} FROM windows w JOIN window_vectors v "
                                         "ON v.label = w.label WHERE {}",
                                         space.column, f.where)));
@@ -89,14 +90,19 @@ Result<std::vector<SearchHit>> LocalVectorStore::HnswSearch(Conn& db, const Spac
         // CROSS JOIN keeps the candidate list as the outer loop: without it
         // the planner may prefer e.g. the sector index and scan every row of
         // a broad sector.
+        // The list is padded to a power of two with label -1 (no row), so
+        // a few statement shapes are prepared once and cached.
+        const size_t slots = std::bit_ceil(e - b);
         std::string values;
-        for (size_t i = b; i < e; ++i) values += i > b ? ",(?)" : "(?)";
-        OHLCV_ASSIGN_OR_RETURN(Stmt check, db.Prepare(fmt::format(
+        for (size_t i = 0; i < slots; ++i) values += i > 0 ? ",(?)" : "(?)";
+        OHLCV_ASSIGN_OR_RETURN(Stmt check, db.PrepareCached(fmt::format(
                                                "WITH c(l) AS (VALUES {}) SELECT w.label FROM c "
                                                "CROSS JOIN windows w ON w.label = c.l WHERE {}",
                                                values, f.where)));
-        for (size_t i = b; i < e; ++i) check.BindInt(static_cast<int>(i - b + 1), unchecked[i]);
-        check.BindAll(f.params, static_cast<int>(e - b + 1));
+        for (size_t i = 0; i < slots; ++i) {
+          check.BindInt(static_cast<int>(i + 1), b + i < e ? unchecked[b + i] : -1);
+        }
+        check.BindAll(f.params, static_cast<int>(slots + 1));
         while (true) {
           OHLCV_ASSIGN_OR_RETURN(bool row, check.Step());
           if (!row) break;
@@ -141,7 +147,7 @@ Result<std::vector<SearchHit>> LocalVectorStore::Search(VectorSpace space_id,
   Conn& db = **lease;
   if (!filter.empty()) {
     // Selective filters: count up to the threshold; few rows -> exact scan.
-    OHLCV_ASSIGN_OR_RETURN(Stmt probe, db.Prepare(fmt::format(
+    OHLCV_ASSIGN_OR_RETURN(Stmt probe, db.PrepareCached(fmt::format(
         "SELECT COUNT(*) FROM (SELECT 1 FROM windows w WHERE {} LIMIT {})", f->where, kExactScanMaxRows + 1)));
     probe.BindAll(f->params);
     auto row = probe.Step();

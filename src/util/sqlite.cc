@@ -151,6 +151,9 @@ Result<Stmt> Db::Prepare(std::string_view sql) {
 Result<Stmt> Db::PrepareCached(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) return Stmt(db_, it->second, /*owned=*/false);
+  // SQL built from filters comes in many shapes; past the cap it is
+  // prepared per use rather than held forever.
+  if (cache_.size() >= kMaxCachedStatements) return Prepare(sql);
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);

@@ -112,9 +112,11 @@ class Db {
   Status Exec(const std::string& sql);
   // A new statement, finalized when the Stmt dies.
   Result<Stmt> Prepare(std::string_view sql);
-  // The cached statement for `sql` (prepared once, SQLITE_PREPARE_PERSISTENT).
+  // The cached statement for `sql` (prepared once, SQLITE_PREPARE_PERSISTENT);
+  // once kMaxCachedStatements are cached, a new owned statement instead.
   // REQUIRES: no other live Stmt borrows the same SQL text.
   Result<Stmt> PrepareCached(const std::string& sql);
+  static constexpr size_t kMaxCachedStatements = 256;
   // Rows changed by the last INSERT/UPDATE/DELETE on this connection.
   int64_t Changes() const { return sqlite3_changes64(db_); }
   // Status for the last error on this connection, prefixed with `what`.
