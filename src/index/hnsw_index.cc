@@ -68,6 +68,22 @@ struct HnswIndex::Impl {
     index.reset();  // before space
   }
 
+  // True when `label` is live and stores exactly `vec`. Safe beside
+  // parallel addPoint calls of other labels: the map is read under
+  // hnswlib's own lock, and only an add of this label (never concurrent
+  // with this one: labels of a batch are distinct) writes this element.
+  bool HoldsUnchanged(hnswlib::labeltype label, const std::vector<float>& vec) const {
+    hnswlib::tableint id;
+    {
+      std::lock_guard lock(index->cur_element_count_guard_);
+      auto it = index->label_lookup_.find(label);
+      if (it == index->label_lookup_.end()) return false;
+      id = it->second;
+    }
+    return !index->isMarkedDeleted(id) &&
+           std::memcmp(index->getDataByInternalId(id), vec.data(), vec.size() * sizeof(float)) == 0;
+  }
+
   // hnswlib's searchBaseLayer prefetches the neighbour AFTER the last one
   // (`*(datal + j + 1)`), so scanning a full upper-level list reads one id
   // past it. On layer 0 that lands in the element's own vector; on upper
@@ -244,6 +260,9 @@ Status HnswIndex::Add(std::span<const float> vectors, std::span<const uint64_t> 
       for (size_t i = begin; i < end; ++i) {
         std::copy_n(vectors.data() + i * dim, dim, buf.data());
         NormalizeInPlace(buf);
+        // A re-ingest re-adds labels with the vectors they already hold:
+        // hnswlib would rebuild their links (updatePoint) for nothing.
+        if (impl_->HoldsUnchanged(static_cast<hnswlib::labeltype>(labels[i]), buf)) continue;
         try {
           impl_->PadUpperLinks(
               index.addPoint(buf.data(), static_cast<hnswlib::labeltype>(labels[i]), -1));

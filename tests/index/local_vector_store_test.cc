@@ -635,6 +635,40 @@ TEST(FilterSqlTest, ValuesAreBoundNeverInlined) {
   EXPECT_EQ(index_internal::BuildSqlFilter({}, "w")->where, "1");
 }
 
+// Re-adding labels (what a re-ingest does): unchanged vectors are skipped,
+// changed ones move, deleted ones come back.
+TEST(HnswIndexTest, ReAddKeepsUnchangedMovesChangedRevivesDeleted) {
+  using index_internal::HnswIndex;
+  index_internal::HnswParams p;
+  p.dim = kDim;
+  auto idx = HnswIndex::Create(p);
+  ASSERT_TRUE(idx.ok());
+  std::vector<float> vecs;
+  std::vector<uint64_t> labels;
+  for (int i = 0; i < 1500; ++i) {
+    auto v = ConformanceVector(i, kDim);
+    vecs.insert(vecs.end(), v.begin(), v.end());
+    labels.push_back(static_cast<uint64_t>(i));
+  }
+  ASSERT_TRUE((*idx)->Add(vecs, labels, 2).ok());
+  (*idx)->MarkDeleted(10);
+  // Label 20 now holds vector 5000's direction; all others are re-added as they are.
+  auto moved = ConformanceVector(5000, kDim);
+  std::copy(moved.begin(), moved.end(), vecs.begin() + 20 * kDim);
+  ASSERT_TRUE((*idx)->Add(vecs, labels, 2).ok());
+  EXPECT_EQ((*idx)->live_count(), 1500u);
+  for (int i : {0, 10, 777, 1499}) {
+    auto hits = (*idx)->Search(ConformanceVector(i, kDim), 1);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].label, static_cast<uint64_t>(i));
+    EXPECT_NEAR(hits[0].score, 1.0f, 1e-4);
+  }
+  auto hits = (*idx)->Search(moved, 1);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].label, 20u);
+  EXPECT_NEAR(hits[0].score, 1.0f, 1e-4);
+}
+
 TEST(HnswIndexTest, SaveLoadRoundTripAndTornFileDetected) {
   using index_internal::HnswIndex;
   std::string dir = testing::MakeTempDir();
