@@ -635,21 +635,25 @@ TEST(FilterSqlTest, ValuesAreBoundNeverInlined) {
   EXPECT_EQ(index_internal::BuildSqlFilter({}, "w")->where, "1");
 }
 
+// Vectors ConformanceVector(i) for i < n, labelled i * label_step.
+void ConformanceRows(int n, uint64_t label_step, std::vector<float>* vecs, std::vector<uint64_t>* labels) {
+  for (int i = 0; i < n; ++i) {
+    auto v = ConformanceVector(i, kDim);
+    vecs->insert(vecs->end(), v.begin(), v.end());
+    labels->push_back(static_cast<uint64_t>(i) * label_step);
+  }
+}
+
 // Re-adding labels (what a re-ingest does): unchanged vectors are skipped,
 // changed ones move, deleted ones come back.
 TEST(HnswIndexTest, ReAddKeepsUnchangedMovesChangedRevivesDeleted) {
-  using index_internal::HnswIndex;
   index_internal::HnswParams p;
   p.dim = kDim;
-  auto idx = HnswIndex::Create(p);
+  auto idx = index_internal::HnswIndex::Create(p);
   ASSERT_TRUE(idx.ok());
   std::vector<float> vecs;
   std::vector<uint64_t> labels;
-  for (int i = 0; i < 1500; ++i) {
-    auto v = ConformanceVector(i, kDim);
-    vecs.insert(vecs.end(), v.begin(), v.end());
-    labels.push_back(static_cast<uint64_t>(i));
-  }
+  ConformanceRows(1500, 1, &vecs, &labels);
   ASSERT_TRUE((*idx)->Add(vecs, labels, 2).ok());
   (*idx)->MarkDeleted(10);
   // Label 20 now holds vector 5000's direction; all others are re-added as they are.
@@ -678,11 +682,7 @@ TEST(HnswIndexTest, SaveLoadRoundTripAndTornFileDetected) {
   ASSERT_TRUE(idx.ok());
   std::vector<float> vecs;
   std::vector<uint64_t> labels;
-  for (int i = 0; i < 2000; ++i) {  // beyond initial capacity: exercises resize
-    auto v = ConformanceVector(i, kDim);
-    vecs.insert(vecs.end(), v.begin(), v.end());
-    labels.push_back(static_cast<uint64_t>(i) * 3);
-  }
+  ConformanceRows(2000, 3, &vecs, &labels);  // beyond initial capacity: exercises resize
   ASSERT_TRUE((*idx)->Add(vecs, labels, 2).ok());
   (*idx)->MarkDeleted(3);
   (*idx)->MarkDeleted(3);       // idempotent
