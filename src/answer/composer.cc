@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <regex>
+#include <initializer_list>
 #include <set>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -42,14 +45,71 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-bool HasRankWords(const std::string& lower) {
-  static const std::regex kRank(
-      R"(\b(best|worst|top|bottom|highest|lowest|most|least|outperform\w*|underperform\w*|gainers?|losers?|rank\w*|leaders?|laggards?|perform\w*|strongest|weakest)\b)");
-  return std::regex_search(lower, kRank);
+// The question's words (runs of [a-z0-9_], as regex \w on lower-case text).
+std::vector<std::string_view> Words(std::string_view lower) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  auto word = [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_'; };
+  while (i < lower.size()) {
+    while (i < lower.size() && !word(lower[i])) ++i;
+    const size_t start = i;
+    while (i < lower.size() && word(lower[i])) ++i;
+    if (i > start) out.push_back(lower.substr(start, i - start));
+  }
+  return out;
+}
+
+bool AnyWord(const std::vector<std::string_view>& words, std::initializer_list<std::string_view> exact,
+             std::initializer_list<std::string_view> prefixes = {}) {
+  for (std::string_view w : words) {
+    for (std::string_view e : exact)
+      if (w == e) return true;
+    for (std::string_view p : prefixes)
+      if (w.starts_with(p)) return true;
+  }
+  return false;
+}
+
+// A question asking for a ranking: best/worst/top/... (plain word lookups:
+// std::regex cost more than the rest of the scope resolution).
+bool HasRankWords(const std::vector<std::string_view>& words) {
+  return AnyWord(words,
+                 {"best", "worst", "top", "bottom", "highest", "lowest", "most", "least", "gainer", "gainers",
+                  "loser", "losers", "leader", "leaders", "laggard", "laggards", "strongest", "weakest"},
+                 {"outperform", "underperform", "rank", "perform"});
+}
+
+// A ranking that should lead with the worst: "worst", "losers", "fell the most"...
+bool WantsWorstFirst(const std::vector<std::string_view>& words) {
+  if (AnyWord(words, {"worst", "bottom", "lowest", "least", "loser", "losers", "laggard", "laggards", "weakest"},
+              {"underperform"}))
+    return true;
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    static constexpr std::string_view kFell[] = {"fell", "dropped", "declined", "lost", "fallen", "sank", "slumped"};
+    if (std::find(std::begin(kFell), std::end(kFell), words[i]) == std::end(kFell)) continue;
+    const size_t next = words[i + 1] == "the" ? i + 2 : i + 1;
+    if (next < words.size() && words[next] == "most") return true;
+  }
+  return false;
+}
+
+// True when some number is followed (past spaces and hyphens) by a letter
+// that can start a horizon unit: the regex below only runs then.
+bool MayHaveHorizon(std::string_view lower) {
+  for (size_t i = 0; i < lower.size(); ++i) {
+    if (lower[i] < '0' || lower[i] > '9') continue;
+    size_t j = i;
+    while (j < lower.size() && lower[j] >= '0' && lower[j] <= '9') ++j;
+    while (j < lower.size() && (lower[j] == ' ' || lower[j] == '-' || lower[j] == '\t')) ++j;
+    if (j < lower.size() && (lower[j] == 'd' || lower[j] == 'w' || lower[j] == 'm' || lower[j] == 't')) return true;
+    i = j;
+  }
+  return false;
 }
 
 // "10-day", "next 5 days", "2 weeks", "1 month" -> bars; 0 when absent.
 size_t ParseHorizon(const std::string& lower) {
+  if (!MayHaveHorizon(lower)) return 0;
   static const std::regex kHorizon(R"((last|past)?\s*\b(\d{1,3})\s*-?\s*(trading\s+)?(days?|d|weeks?|months?)\b)");
   for (auto it = std::sregex_iterator(lower.begin(), lower.end(), kHorizon); it != std::sregex_iterator(); ++it) {
     const auto& m = *it;
@@ -77,10 +137,9 @@ void SayNoData(DraftBuilder& b, const std::string& what, const std::vector<std::
 bool ResolveScope(Ctx& c, DraftBuilder& b) {
   Scope& s = c.scope;
   const std::string lower = Lower(c.request.question);
-  s.rank_words = HasRankWords(lower);
-  static const std::regex kWorst(
-      R"(\b(worst|bottom|lowest|least|underperform\w*|losers?|laggards?|weakest)\b|\b(fell|dropped|declined|lost|fallen|sank|slumped)\s+(the\s+)?most\b)");
-  s.rank_worst_first = std::regex_search(lower, kWorst);
+  const std::vector<std::string_view> words = Words(lower);
+  s.rank_words = HasRankWords(words);
+  s.rank_worst_first = WantsWorstFirst(words);
   s.horizon = ParseHorizon(lower);
   if (s.horizon == 0) s.horizon = c.options.default_horizon;
 

@@ -41,40 +41,32 @@ Result<std::vector<std::string>> LocalVectorStore::PruneCommonTokens(Conn& db,
 }
 
 // One FTS5 query: up to k rows matching `match` and the filter, best first,
-// with their raw BM25 scores (positive, higher is better).
+// with their raw BM25 scores (positive, higher is better). Ranks labels
+// first and reads whole rows for the k kept only.
 Result<std::vector<SearchHit>> LocalVectorStore::RunLexical(Conn& db, const std::string& match,
                                                             size_t k, const WindowFilter& filter,
                                                             const SqlFilter& f) {
-  // Ticker matches weigh more than a word in the summary. Without a filter,
-  // rank inside FTS5 first and join only the top k rows.
+  // Ticker matches weigh more than a word in the summary.
   OHLCV_ASSIGN_OR_RETURN(
       Stmt stmt,
       db.PrepareCached(filter.empty()
-                     ? fmt::format("SELECT {}, t.r FROM (SELECT rowid AS l, bm25(windows_fts, 1.0, 3.0, 1.0) AS r "
-                                   "FROM windows_fts WHERE windows_fts MATCH ? ORDER BY r LIMIT ?2) t "
-                                   ", {} WHERE w.label = t.l ORDER BY t.r LIMIT ?2",
-                                   index_internal::WindowSelectColumns("w"), index_internal::WindowFrom("w"))
-                     : fmt::format("SELECT {}, bm25(windows_fts, 1.0, 3.0, 1.0) AS r FROM windows_fts "
-                                   ", {} WHERE w.label = windows_fts.rowid "
-                                   "AND windows_fts MATCH ? AND {} ORDER BY r LIMIT ?",
-                                   index_internal::WindowSelectColumns("w"), index_internal::WindowFrom("w"),
-                                   f.where)));
+                           ? std::string("SELECT rowid, bm25(windows_fts, 1.0, 3.0, 1.0) AS r FROM windows_fts "
+                                         "WHERE windows_fts MATCH ? ORDER BY r LIMIT ?")
+                           : fmt::format("SELECT w.label, bm25(windows_fts, 1.0, 3.0, 1.0) AS r FROM windows_fts "
+                                         "JOIN windows w ON w.label = windows_fts.rowid "
+                                         "WHERE windows_fts MATCH ? AND {} ORDER BY r LIMIT ?",
+                                         f.where)));
   stmt.BindText(1, match);
-  if (filter.empty()) {
-    stmt.BindInt(2, static_cast<int64_t>(k));
-  } else {
-    stmt.BindAll(f.params, 2);
-    stmt.BindInt(static_cast<int>(f.params.size()) + 2, static_cast<int64_t>(k));
-  }
-  std::vector<SearchHit> out;
-  const int rank_col = index_internal::WindowSelectColumnCount();
+  stmt.BindAll(f.params, 2);
+  stmt.BindInt(static_cast<int>(f.params.size()) + 2, static_cast<int64_t>(k));
+  std::vector<std::pair<int64_t, float>> ranked;
   while (true) {
     OHLCV_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    OHLCV_ASSIGN_OR_RETURN(Window w, index_internal::DecodeWindow(stmt, 0));
-    out.push_back({std::move(w), -stmt.Double(rank_col)});  // bm25() is negative
+    ranked.emplace_back(stmt.Int(0), static_cast<float>(-stmt.Double(1)));  // bm25() is negative
   }
-  return out;
+  stmt.Reset();
+  return FetchByLabels(db, ranked);
 }
 
 // Windows holding every (useful) term rank first; when they are fewer than
@@ -98,6 +90,12 @@ Result<std::vector<SearchHit>> LocalVectorStore::LexicalSearch(const std::string
     const double best = hits.front().score > 0 ? hits.front().score : 1;
     for (auto& h : hits) h.score = std::clamp(h.score / best * cap, 1e-9, cap);
   };
+  // One read transaction: rankings and rows come from one snapshot.
+  OHLCV_RETURN_IF_ERROR(Fail((*lease)->Exec("BEGIN")));
+  struct EndRead {
+    Conn& db;
+    ~EndRead() { (void)db.Exec("COMMIT"); }
+  } end_read{**lease};
   auto all = RunLexical(**lease, index_internal::FtsMatchExpression(*pruned, "AND"), k, filter, *f);
   if (!all.ok()) return Fail(all.status());
   std::vector<SearchHit> out = std::move(all).value();
@@ -129,22 +127,31 @@ Result<std::vector<SearchHit>> LocalVectorStore::Find(const WindowFilter& filter
   if (limit == 0) return std::vector<SearchHit>{};
   auto lease = AcquireReader();
   if (!lease.ok()) return Fail(lease.status());
-  auto stmt = (*lease)->PrepareCached(fmt::format("SELECT {} FROM {} WHERE {} ORDER BY w.end_ts DESC, w.id LIMIT ?",
-                                            index_internal::WindowSelectColumns("w"),
-                                            index_internal::WindowFrom("w"), f->where));
-  if (!stmt.ok()) return Fail(stmt.status());
-  stmt->BindAll(f->params);
-  stmt->BindInt(static_cast<int>(f->params.size()) + 1, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
-  std::vector<SearchHit> out;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row.ok()) return Fail(row.status());
-    if (!*row) break;
-    auto w = index_internal::DecodeWindow(*stmt, 0);
-    if (!w.ok()) return Fail(w.status());
-    out.push_back({std::move(w).value(), 1.0});
-  }
-  return out;
+  Conn& db = **lease;
+  // Labels first, then whole rows: sorting only (end_ts, id, label) costs a
+  // third of sorting whole rows (summary, shape and ~50 columns each).
+  auto labels = [&]() -> Result<std::vector<std::pair<int64_t, float>>> {
+    OHLCV_ASSIGN_OR_RETURN(
+        Stmt stmt, db.PrepareCached(fmt::format(
+                       "SELECT w.label FROM windows w WHERE {} ORDER BY w.end_ts DESC, w.id LIMIT ?", f->where)));
+    stmt.BindAll(f->params);
+    stmt.BindInt(static_cast<int>(f->params.size()) + 1, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+    std::vector<std::pair<int64_t, float>> out;
+    while (true) {
+      OHLCV_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      out.emplace_back(stmt.Int(0), 1.0f);
+    }
+    return out;
+  };
+  // One read transaction: the labels and the rows come from one snapshot.
+  OHLCV_RETURN_IF_ERROR(Fail(db.Exec("BEGIN")));
+  auto found = labels();
+  Result<std::vector<SearchHit>> hits = found.ok() ? FetchByLabels(db, *found)
+                                                  : Result<std::vector<SearchHit>>(found.status());
+  (void)db.Exec("COMMIT");
+  if (!hits.ok()) return Fail(hits.status());
+  return hits;
 }
 
 Result<std::vector<Window>> LocalVectorStore::Get(std::span<const std::string> ids) {
