@@ -133,6 +133,11 @@ Db::~Db() {
 }
 
 Status Db::Exec(const std::string& sql) {
+  // Transaction control runs per query on the read paths: keep it prepared.
+  if (sql == "BEGIN" || sql == "COMMIT" || sql == "ROLLBACK" || sql == "BEGIN IMMEDIATE") {
+    OHLCV_ASSIGN_OR_RETURN(Stmt stmt, PrepareCached(sql));
+    return stmt.Run().WithContext(sql);
+  }
   char* err = nullptr;
   int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
   if (rc == SQLITE_OK) return Status::Ok();
