@@ -367,6 +367,10 @@ ParsedQuestion QuestionParser::Parse(std::string_view text) const {
     if (AllUpper(tok.text)) ++caps;
   }
   const bool shouting = words >= 3 && caps * 2 > words;
+  size_t first_word = t.size();
+  for (size_t i = 0; i < t.size() && first_word == t.size(); ++i) {
+    if (t[i].kind == QToken::Kind::kWord) first_word = i;
+  }
   for (size_t i = 0; i < t.size(); ++i) {
     QToken& tok = t[i];
     if (tok.consumed || tok.kind != QToken::Kind::kWord) continue;
@@ -377,7 +381,9 @@ ParsedQuestion QuestionParser::Parse(std::string_view text) const {
       if (tok.dollar || tok.possessive) {
         is_ticker = true;
       } else if (caps_word) {
-        is_ticker = upper.size() >= 2 || tok.dollar;
+        // One capital letter ("C", "T", "F") is a symbol mid-sentence; as
+        // the first word it is more likely the article "A" or "I".
+        is_ticker = upper.size() >= 2 || i != first_word;
       } else {
         is_ticker = upper.size() >= 2 && !qi::IsStopword(tok.lower) && !qi::IsCommonWord(tok.lower);
       }

@@ -124,6 +124,21 @@ TEST_F(QuestionTest, CommonWordsAreTickersOnlyInCapitalsOrWithDollar) {
   EXPECT_TRUE(q3.unknown_tickers.empty());
 }
 
+// One-letter symbols (C, T, F, V...) are written in capitals mid-sentence;
+// lower case or first in the question they are ordinary words.
+TEST_F(QuestionTest, OneLetterTickersInCapitalsMidSentence) {
+  QuestionContext ctx = MakeContext();
+  ctx.known_tickers.insert({"C", "T", "F", "V"});
+  QuestionParser p(ctx);
+  EXPECT_EQ(p.Parse("Was C overbought in April 2015?").tickers, std::vector<std::string>{"C"});
+  EXPECT_EQ(p.Parse("How did T perform in January 2015?").tickers, std::vector<std::string>{"T"});
+  EXPECT_EQ(p.Parse("Compare F and V in 2018").tickers, (std::vector<std::string>{"F", "V"}));
+  EXPECT_EQ(p.Parse("How did A do in 2019?").tickers, std::vector<std::string>{"A"});
+  EXPECT_TRUE(p.Parse("A strong upward move").tickers.empty());
+  EXPECT_TRUE(p.Parse("how did t do, and was v ok?").tickers.empty());
+  EXPECT_TRUE(p.Parse("WAS C OVERBOUGHT IN APRIL?").tickers.empty());  // shouting says nothing by case
+}
+
 TEST_F(QuestionTest, CompanyNames) {
   auto q = Parse("How did Apple and bank of america perform in 2019?");
   EXPECT_EQ(q.tickers, (std::vector<std::string>{"AAPL", "BAC"}));
