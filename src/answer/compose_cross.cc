@@ -87,7 +87,7 @@ Status ComposeRanking(Ctx& c, DraftBuilder& b, const std::vector<std::string>& t
                    b.Pct(k, p + " average return", sum / static_cast<double>(n)),
                    b.Pct(k, p + " median return", Median(values)));
   if (!excluded.empty())
-    b.Note(fmt::format("{} tickers without bars covering the whole period were left out of the ranking",
+    b.Note(fmt::format("{} tickers without traded bars covering the whole period were left out of the ranking",
                        excluded.size()));
   b.Say(std::move(s));
   return Status::Ok();

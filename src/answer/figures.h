@@ -123,8 +123,9 @@ struct RankEntry {
   ReturnFigure ret;
 };
 // Tickers with bars covering [start, end] (first bar in range at most
-// coverage_slack_days after `start`, last at most that many before `end`)
-// ranked by return over their bars in the range, best first; ties by ticker.
+// coverage_slack_days after `start`, last at most that many before `end`,
+// both traded: volume > 0) ranked by return over their bars in the range,
+// best first; ties by ticker.
 // Those not covering the range are appended to *excluded when non-null.
 // REQUIRES: start <= end.
 std::vector<RankEntry> RankByReturn(std::span<const NamedSeries> series, int64_t start, int64_t end,

@@ -14,8 +14,11 @@ std::vector<RankEntry> RankByReturn(std::span<const NamedSeries> series, int64_t
     if (s.bars != nullptr) r = FindBarRange(*s.bars, start, end);
     // A ticker listed (or delisted) inside the period would be ranked on a
     // shorter span than the others: leave it out rather than mislead.
+    // A zero-volume bar at either end is a placeholder price (the shared
+    // data has sub-cent rows before some listings), not a traded one.
     if (!r || r->size() < 2 || s.bars->ts[r->first] > start + slack ||
-        s.bars->ts[r->last] < end - slack) {
+        s.bars->ts[r->last] < end - slack || !(s.bars->volume[r->first] > 0) ||
+        !(s.bars->volume[r->last] > 0)) {
       if (excluded != nullptr) excluded->push_back(s.ticker);
       continue;
     }

@@ -94,6 +94,15 @@ TEST(FiguresTest, RankingSkipsTickersNotCoveringThePeriod) {
   EXPECT_EQ(ranked[1].ticker, "B");
   ASSERT_EQ(excluded.size(), 1u);
   EXPECT_EQ(excluded[0], "LATE");
+  // Untraded placeholder prices at either end (0.002 -> 0.006: "+200%").
+  BarSeries placeholder = Make({0.002, 0.004, 0.006, 0.004, 0.006, 0.006, 0.006, 0.006, 0.006, 0.006, 0.006});
+  placeholder.volume.front() = 0;
+  std::vector<NamedSeries> with_placeholder = {{"A", &a}, {"BHF", &placeholder}};
+  excluded.clear();
+  ranked = RankByReturn(with_placeholder, a.ts[0], a.ts[10], 3, &excluded);
+  ASSERT_EQ(ranked.size(), 1u);
+  EXPECT_EQ(ranked[0].ticker, "A");
+  EXPECT_EQ(excluded, std::vector<std::string>{"BHF"});
 }
 
 TEST(FiguresTest, BaseRateMeasuresOnlyAfterTheEvent) {
