@@ -51,12 +51,29 @@ Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool
   return store;
 }
 
-Result<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, const std::string& sectors_file) {
+namespace {
+
+Result<EngineOptions> EngineOptionsFor(const GlobalOptions& global) {
   ConfigInputs inputs;
   inputs.flags.emplace_back("--data-dir", global.data_dir);
   OHLCV_ASSIGN_OR_RETURN(AppConfig config, LoadConfig(inputs));
-  EngineOptions options = EngineOptionsFromConfig(config);
+  return EngineOptionsFromConfig(config);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, const std::string& sectors_file) {
+  OHLCV_ASSIGN_OR_RETURN(EngineOptions options, EngineOptionsFor(global));
   if (!sectors_file.empty()) options.sectors_file = sectors_file;
+  return Engine::Open(options);
+}
+
+Result<std::unique_ptr<Engine>> OpenEngineToRead(const GlobalOptions& global) {
+  OHLCV_ASSIGN_OR_RETURN(EngineOptions options, EngineOptionsFor(global));
+  auto engine = Engine::Open(options);
+  // Unavailable: the directory's single writer is another process.
+  if (engine.ok() || engine.status().code() != StatusCode::kUnavailable) return engine;
+  options.read_only = true;
   return Engine::Open(options);
 }
 

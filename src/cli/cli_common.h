@@ -51,6 +51,11 @@ Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool
 // merged into the data directory's sector map.
 Result<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, const std::string& sectors_file = "");
 
+// For commands that only read (query, similar, analyze, status,
+// interactive): the engine opened for writing when it can be, read-only when
+// another process (a running `serve`) holds the data directory.
+Result<std::unique_ptr<Engine>> OpenEngineToRead(const GlobalOptions& global);
+
 // Upper-cases a ticker as stored.
 std::string NormalizeTicker(std::string ticker);
 

@@ -28,7 +28,7 @@ int RunQuery(const QueryArgs& args, const GlobalOptions& global) {
     if (!type.ok()) return ReportError(type.status());
     ask.type = *type;
   }
-  auto engine = OpenEngine(global);
+  auto engine = OpenEngineToRead(global);
   if (!engine.ok()) return ReportError(engine.status());
   auto answer = (*engine)->Ask(ask);
   if (!answer.ok()) return ReportError(answer.status());
@@ -48,7 +48,7 @@ int RunSimilar(const SimilarArgs& args, const GlobalOptions& global) {
   if (!args.end.empty() && !(req.end_ts = ParseEndTimestamp(args.end))) {
     return ReportError(Status::InvalidArgument("bad --end '" + args.end + "' (use YYYY-MM-DD)"));
   }
-  auto engine = OpenEngine(global);
+  auto engine = OpenEngineToRead(global);
   if (!engine.ok()) return ReportError(engine.status());
   auto result = (*engine)->Similar(req);
   if (!result.ok()) return ReportError(result.status());
@@ -88,7 +88,7 @@ int PrintAnswer(const Answer& answer, bool json) {
 }
 
 int RunStatus(const GlobalOptions& global) {
-  auto engine = OpenEngine(global);
+  auto engine = OpenEngineToRead(global);
   if (!engine.ok()) return ReportError(engine.status());
   return PrintStatus(**engine, global.json);
 }

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "service/engine.h"
 #include "testutil/test_paths.h"
 
 namespace ohlcv {
@@ -99,6 +100,26 @@ TEST_F(CliTest, SetupIngestsTheDefaultTickersOfflineAndPrintsStatus) {
   EXPECT_EQ(tickers, (std::set<std::string>{"AAPL", "AMZN", "GOOGL", "MSFT"}));
   EXPECT_GT(status["bars"].get<int64_t>(), 4 * 1000);
   EXPECT_GT(status["windows"].get<int64_t>(), 0);
+}
+
+// A running `serve` holds the data directory's single writer: the commands
+// that only read open it read-only then; a writing command says why it cannot.
+TEST_F(CliTest, ReadCommandsWorkWhileAnotherProcessHoldsTheDirectory) {
+  ASSERT_EQ(setup_->code, 0) << setup_->err;
+  EngineOptions o;
+  o.data_dir = *data_dir_;
+  o.embedder = "hashing";
+  auto holder = Engine::Open(o);  // as `serve` holds it
+  ASSERT_TRUE(holder.ok()) << holder.status().ToString();
+  CliRun q = RunCli(*data_dir_, {"query", "How did AAPL perform?"});
+  EXPECT_EQ(q.code, 0) << q.err;
+  EXPECT_NE(q.out.find("AAPL"), std::string::npos) << q.out;
+  CliRun st = RunCli(*data_dir_, {"status"});
+  EXPECT_EQ(st.code, 0) << st.err;
+  EXPECT_NE(st.out.find("4 tickers"), std::string::npos) << st.out;
+  CliRun ingest = RunCli(*data_dir_, {"ingest", "--source", "synthetic", "--tickers", "NVDA"});
+  EXPECT_NE(ingest.code, 0);
+  EXPECT_NE(ingest.err.find("open for writing elsewhere"), std::string::npos) << ingest.err;
 }
 
 TEST_F(CliTest, AnalyzeEachKindAsTextAndJson) {
