@@ -15,19 +15,12 @@
 // A main() with its own timing (percentiles and throughput are the figures
 // wanted; Google Benchmark reports neither directly), like index_bench.
 //
-// Server: CHROMADB_HOST/CHROMADB_PORT when set; otherwise the bench starts
-// `node <repo>/.cache/chroma/node_modules/chromadb/dist/cli.mjs run` (what
-// `npx chroma run` runs; install with scripts/chroma-setup.sh) on a free
-// loopback port with a temporary data directory, and stops it at the end.
+// Server: CHROMADB_HOST/CHROMADB_PORT when set; otherwise the bench starts one
+// with the tests' launcher (tests/testutil/chroma_server.h: the npm package
+// scripts/chroma-setup.sh installs, a free loopback port, a temporary data
+// directory) and stops it at the end.
 //
 // Usage: index_chroma_bench [--n N] [--upsert-n U] [--queries Q] [--reps R]
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,6 +38,7 @@
 
 #include "bench_util.h"
 #include "index/vector_store.h"
+#include "testutil/chroma_server.h"
 
 namespace {
 
@@ -59,73 +53,6 @@ const char* const kWords[] = {"rsi",        "uptrend",  "volume",     "close",  
                               "sma",        "macd",     "downtrend",  "breakout", "golden",
                               "cross",      "oversold", "overbought", "gap",      "support",
                               "resistance", "rally",    "range",      "drawdown", "high"};
-
-// A chroma server this process started (or none when CHROMADB_HOST is set).
-struct Server {
-  pid_t pid = -1;
-  std::string host = "127.0.0.1";
-  int port = 0;
-  ~Server() { Stop(); }
-  void Stop() {
-    if (pid <= 0) return;
-    ::kill(-pid, SIGTERM);
-    for (int i = 0; i < 250 && ::waitpid(pid, nullptr, WNOHANG) == 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ::kill(-pid, SIGKILL);
-    ::waitpid(pid, nullptr, WNOHANG);
-    pid = -1;
-  }
-};
-
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(a);
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-    port = ntohs(a.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
-
-bool StartServer(Server& s, const std::string& data_dir) {
-  std::string pkg = std::string(OHLCV_SOURCE_DIR) + "/.cache/chroma";
-  if (const char* d = std::getenv("OHLCV_CHROMA_DIR"); d && *d)
-    pkg = d;
-  else if (const char* c = std::getenv("OHLCV_CACHE_DIR"); c && *c)
-    pkg = std::string(c) + "/chroma";
-  const std::string cli = pkg + "/node_modules/chromadb/dist/cli.mjs";
-  if (!fs::exists(cli)) {
-    std::fprintf(stderr, "%s missing: run scripts/chroma-setup.sh or set CHROMADB_HOST/PORT\n",
-                 cli.c_str());
-    return false;
-  }
-  s.port = FreePort();
-  const std::string port = std::to_string(s.port), log = data_dir + "/server.log";
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-    }
-    if (::chdir(pkg.c_str()) != 0) ::_exit(127);
-    ::execlp("node", "node", cli.c_str(), "run", "--path", (data_dir + "/db").c_str(), "--host",
-             "127.0.0.1", "--port", port.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  if (pid < 0) return false;
-  s.pid = pid;
-  ::setpgid(pid, pid);
-  return true;
-}
 
 // Which filter a query case applies: none, ticker + date range (selective),
 // one sector of 11 (broad equality), one pattern kind in 1/9 of windows.
@@ -163,13 +90,19 @@ int main(int argc, char** argv) {
       (fs::temp_directory_path() / ("ohlcv-chroma-bench-" + std::to_string(::getpid()))).string();
   fs::create_directories(tmp);
 
-  Server server;
+  // CHROMADB_HOST/PORT when set, else a server of our own (the tests' launcher).
+  std::string chroma_host = "127.0.0.1";
+  int chroma_port = 8000;
+  testing::ChromaServer own_server;
   if (const char* h = std::getenv("CHROMADB_HOST"); h && *h) {
-    server.host = h;
+    chroma_host = h;
     const char* p = std::getenv("CHROMADB_PORT");
-    server.port = p ? std::atoi(p) : 8000;
-  } else if (!StartServer(server, tmp)) {
+    chroma_port = p ? std::atoi(p) : 8000;
+  } else if (std::string error = own_server.Start(); !error.empty()) {
+    std::fprintf(stderr, "%s\n", error.c_str());
     return 1;
+  } else {
+    chroma_port = own_server.port();
   }
 
   // Data.
@@ -240,24 +173,18 @@ int main(int argc, char** argv) {
   std::function<Result<std::unique_ptr<VectorStore>>(const std::string&)> open_chroma =
       [&](const std::string& tag) {
         ChromaVectorStoreOptions o;
-        o.host = server.host;
-        o.port = server.port;
+        o.host = chroma_host;
+        o.port = chroma_port;
         o.collection_prefix =
             "bench_" + std::to_string(::getpid()) + "_" + tag + "_" + std::to_string(opened++);
         o.embedder = embedder;
         o.timeout_ms = 120000;
         return OpenChromaVectorStore(o);
       };
-  // The bench's own server may still be starting: wait for Health.
-  for (int i = 0; i < 600; ++i) {
-    auto s = open_chroma("probe");
-    if (s.ok() && (*s)->Health().ok()) break;
-    if (i == 599) {
-      std::fprintf(stderr, "chroma at %s:%d did not come up: %s\n", server.host.c_str(),
-                   server.port, s.ok() ? "health failed" : s.status().ToString().c_str());
-      return 1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (auto probe = open_chroma("probe"); !probe.ok() || !(*probe)->Health().ok()) {
+    std::fprintf(stderr, "chroma at %s:%d does not answer: %s\n", chroma_host.c_str(), chroma_port,
+                 probe.ok() ? "health failed" : probe.status().ToString().c_str());
+    return 1;
   }
 
   auto load = [&](VectorStore& store, size_t count) -> double {
@@ -348,13 +275,13 @@ int main(int argc, char** argv) {
   std::printf(
       "index_chroma_bench: n=%zu upsert_n=%zu dim=%zu shape_dim=%zu queries=%zu reps=%d "
       "chroma=%s:%d\n",
-      n, upsert_n, kDim, kShapeDim, queries, reps, server.host.c_str(), server.port);
+      n, upsert_n, kDim, kShapeDim, queries, reps, chroma_host.c_str(), chroma_port);
   Report local = run("local", open_local);
   Report chroma = run("chroma", open_chroma);
   std::printf("chroma/local: upsert %.3fx, text query p50 %.1fx slower\n",
               chroma.upsert_wps / local.upsert_wps,
               chroma.p50_p99[0].first / local.p50_p99[0].first);
-  server.Stop();
+  own_server.Stop();
   std::error_code ec;
   fs::remove_all(tmp, ec);
   return 0;

@@ -5,8 +5,6 @@
 #include <mutex>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 namespace ohlcv::testing {
 namespace fs = std::filesystem;
 
