@@ -27,9 +27,9 @@
 #include <benchmark/benchmark.h>
 
 #include "answer/answer_engine.h"
+#include "csv_series.h"
 #include "embed/embedder.h"
 #include "retrieval/window_indexer.h"
-#include "sources/source.h"
 #include "util/time.h"
 
 namespace ohlcv {
@@ -78,18 +78,6 @@ struct World {
   bool ok = false;
 };
 
-// One shared CSV file through the project's CSV source, so the bench holds the
-// bars an ingest of it would store. Empty when the file does not parse.
-BarSeries ReadCsv(const std::string& path) {
-  auto source = NewCsvSource({path, ""});
-  FetchRequest request;
-  auto units = source->Plan(request);
-  if (!units.ok() || units->empty()) return {};
-  auto fetched = source->Fetch(units->front(), request);
-  if (!fetched.ok() || fetched->series.empty()) return {};
-  return std::move(fetched->series.front());
-}
-
 World* BuildWorld() {
   auto* w = new World;
   const std::string data = std::string(OHLCV_SOURCE_DIR) + "/../shared/data";
@@ -104,14 +92,11 @@ World* BuildWorld() {
   wo.path = DefaultWordVectorPath(OHLCV_SOURCE_DIR);
   if (auto e = NewWordVectorEmbedder(wo); e.ok()) w->embedder = std::move(e).value();
   else w->embedder = NewHashingEmbedder(64);
-  std::vector<std::string> files;
-  for (const auto& e : std::filesystem::directory_iterator(data + "/sp500_2015_2020")) files.push_back(e.path().string());
-  std::sort(files.begin(), files.end());
   std::unique_ptr<WindowIndexer> indexer;
   std::vector<Window> pending;
   QuestionContext ctx;
-  for (const auto& f : files) {
-    BarSeries s = ReadCsv(f);
+  for (const auto& f : bench::CsvFilesIn(data + "/sp500_2015_2020")) {
+    BarSeries s = bench::ReadCsvSeries(f);
     if (s.empty() || !w->bars->Upsert(s).ok()) continue;
     const std::string sector = w->sectors.Lookup(s.ticker).value_or("");
     SeriesAnalysis an;

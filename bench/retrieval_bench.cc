@@ -37,11 +37,11 @@
 #include <vector>
 
 #include "bench_util.h"
+#include "csv_series.h"
 #include "embed/embedder.h"
 #include "index/vector_store.h"
 #include "retrieval/retriever.h"
 #include "retrieval/window_indexer.h"
-#include "sources/source.h"
 #include "util/sector_map.h"
 #include "util/time.h"
 #include "windows/series_analysis.h"
@@ -52,18 +52,6 @@ namespace {
 using namespace ohlcv;
 namespace fs = std::filesystem;
 using namespace ohlcv::bench;
-
-// One shared CSV file through the project's CSV source, so the bench holds the
-// bars an ingest of it would store. Empty when the file does not parse.
-BarSeries ReadCsv(const std::string& path) {
-  auto source = NewCsvSource({path, ""});
-  FetchRequest request;
-  auto units = source->Plan(request);
-  if (!units.ok() || units->empty()) return {};
-  auto fetched = source->Fetch(units->front(), request);
-  if (!fetched.ok() || fetched->series.empty()) return {};
-  return std::move(fetched->series.front());
-}
 
 struct Options {
   int reps = 3;
@@ -91,18 +79,13 @@ int Run(const Options& opt) {
   // --- setup: CSV -> windows -----------------------------------------------
   auto t0 = Clock::now();
   auto sectors = SectorMap::Load(fs::path(opt.data).parent_path().string() + "/sp500_sectors.csv");
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(opt.data)) {
-    if (e.path().extension() == ".csv") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
   std::vector<std::vector<Window>> per_ticker;
   QuestionContext ctx;
   SeriesAnalysis analysis;
   AnalysisOptions ao;  // defaults: length 30, stride 5
   size_t n_windows = 0;
-  for (const auto& f : files) {
-    BarSeries s = ReadCsv(f.string());
+  for (const auto& f : CsvFilesIn(opt.data)) {
+    BarSeries s = ReadCsvSeries(f);
     if (s.size() < 2) continue;
     const std::string sector = sectors.ok() ? sectors->Lookup(s.ticker).value_or("") : "";
     analysis.Analyze(s, sector, ao);
