@@ -86,6 +86,25 @@ inline constexpr uint64_t kWalCheckpointBytes = uint64_t{64} << 20;
 // Rebuild at open when tombstones outnumber live rows (reclaims memory).
 inline constexpr size_t kMinTombstonesForRebuild = 1000;
 
+// One read transaction on a reader connection: the statements run while it
+// lives see one snapshot (a rank and the rows it names, a scan and its
+// fetch). Ends at destruction; declare it after the lease and after any
+// cached statement that may still be stepping.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Conn& db) : db_(db), begun_(db.Exec("BEGIN")) {}
+  ~ReadSnapshot() {
+    if (begun_.ok()) (void)db_.Exec("COMMIT");
+  }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+  const Status& status() const { return begun_; }
+
+ private:
+  Conn& db_;
+  Status begun_;
+};
+
 struct Space {
   VectorSpace space;
   const char* file;    // index file name in the data directory

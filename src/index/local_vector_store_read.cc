@@ -90,12 +90,8 @@ Result<std::vector<SearchHit>> LocalVectorStore::LexicalSearch(const std::string
     const double best = hits.front().score > 0 ? hits.front().score : 1;
     for (auto& h : hits) h.score = std::clamp(h.score / best * cap, 1e-9, cap);
   };
-  // One read transaction: rankings and rows come from one snapshot.
-  OHLCV_RETURN_IF_ERROR(Fail((*lease)->Exec("BEGIN")));
-  struct EndRead {
-    Conn& db;
-    ~EndRead() { (void)db.Exec("COMMIT"); }
-  } end_read{**lease};
+  ReadSnapshot snapshot(**lease);  // rankings and rows from one snapshot
+  OHLCV_RETURN_IF_ERROR(Fail(snapshot.status()));
   auto all = RunLexical(**lease, index_internal::FtsMatchExpression(*pruned, "AND"), k, filter, *f);
   if (!all.ok()) return Fail(all.status());
   std::vector<SearchHit> out = std::move(all).value();
@@ -144,12 +140,11 @@ Result<std::vector<SearchHit>> LocalVectorStore::Find(const WindowFilter& filter
     }
     return out;
   };
-  // One read transaction: the labels and the rows come from one snapshot.
-  OHLCV_RETURN_IF_ERROR(Fail(db.Exec("BEGIN")));
+  ReadSnapshot snapshot(db);  // the labels and the rows from one snapshot
+  OHLCV_RETURN_IF_ERROR(Fail(snapshot.status()));
   auto found = labels();
-  Result<std::vector<SearchHit>> hits = found.ok() ? FetchByLabels(db, *found)
-                                                  : Result<std::vector<SearchHit>>(found.status());
-  (void)db.Exec("COMMIT");
+  if (!found.ok()) return Fail(found.status());
+  auto hits = FetchByLabels(db, *found);
   if (!hits.ok()) return Fail(hits.status());
   return hits;
 }
@@ -164,7 +159,8 @@ Result<std::vector<Window>> LocalVectorStore::Get(std::span<const std::string> i
   auto stmt = db.PrepareCached(kSql);
   if (!stmt.ok()) return Fail(stmt.status());
   std::vector<Window> out;
-  OHLCV_RETURN_IF_ERROR(Fail(db.Exec("BEGIN")));  // one snapshot for all ids
+  ReadSnapshot snapshot(db);  // one snapshot for all ids
+  OHLCV_RETURN_IF_ERROR(Fail(snapshot.status()));
   for (const auto& id : ids) {
     stmt->BindText(1, id);
     auto row = stmt->Step();
@@ -174,12 +170,8 @@ Result<std::vector<Window>> LocalVectorStore::Get(std::span<const std::string> i
       else out.push_back(std::move(w).value());
     }
     stmt->Reset();
-    if (!row.ok()) {
-      (void)db.Exec("COMMIT");
-      return Fail(row.status());
-    }
+    if (!row.ok()) return Fail(row.status());
   }
-  (void)db.Exec("COMMIT");
   return out;
 }
 

@@ -155,10 +155,9 @@ Result<std::vector<SearchHit>> LocalVectorStore::Search(VectorSpace space_id,
     const size_t matching = static_cast<size_t>(probe.Int(0));
     probe.Reset();  // ends its implicit read transaction before ours
     if (matching <= kExactScanMaxRows) {
-      // One read transaction: the scan and the fetch see the same snapshot.
-      OHLCV_RETURN_IF_ERROR(Fail(db.Exec("BEGIN")));
+      ReadSnapshot snapshot(db);  // the scan and the fetch see one snapshot
+      OHLCV_RETURN_IF_ERROR(Fail(snapshot.status()));
       auto hits = ExactSearch(db, space, *f, q, k);
-      (void)db.Exec("COMMIT");
       if (!hits.ok()) return Fail(hits.status());
       return hits;
     }
