@@ -115,7 +115,7 @@ Status LocalVectorStore::Upsert(std::span<const Window> windows, std::span<const
     // 3. The full-text rows, once per label (the last copy of an id).
     for (size_t i : LastCopies(labels)) {
       const Window& w = windows[i];
-      Status st = index_internal::AddFtsRow(*fts_ins, labels[i], w.summary, w.ticker, w.sector);
+      Status st = index_internal::RunFtsRow(*fts_ins, labels[i], w.summary, w.ticker, w.sector);
       if (!st.ok()) return rollback(st.WithContext("upsert " + w.id));
     }
     auto meta = prep("UPDATE meta SET value = ? WHERE key = ?");

@@ -112,46 +112,50 @@ int64_t PatternMask(std::span<const PatternKind> kinds) {
   return mask;
 }
 
-Status AddFtsRow(sqlite::Stmt& insert, int64_t label, std::string_view summary,
-                 std::string_view ticker, std::string_view sector) {
-  insert.BindInt(1, label);
-  insert.BindText(2, FtsDocument(summary));
-  insert.BindText(3, ticker);
-  insert.BindText(4, sector);
-  Status st = insert.Run();
-  insert.Reset();
+Status RunFtsRow(sqlite::Stmt& fts, int64_t label, std::string_view summary, std::string_view ticker,
+                 std::string_view sector) {
+  fts.BindInt(1, label);
+  fts.BindText(2, FtsDocument(summary));
+  fts.BindText(3, ticker);
+  fts.BindText(4, sector);
+  Status st = fts.Run();
+  fts.Reset();
   return st;
 }
 
-Status ForgetFtsRows(sqlite::Db& db, std::string_view where, const sqlite::Value& param) {
+namespace {
+
+// Runs `fts` (an FTS insert or 'delete') with the values of each stored
+// window matching `where` (over windows w; `param` bound to its `?` if any).
+Status ForEachStoredFtsRow(sqlite::Db& db, std::string_view where, const sqlite::Value* param,
+                           sqlite::Stmt& fts) {
   OHLCV_ASSIGN_OR_RETURN(auto rows, db.PrepareCached(fmt::format(
                                         "SELECT w.label, d.summary, w.ticker, w.sector FROM windows w "
                                         "JOIN window_docs d ON d.label = w.label WHERE {}",
                                         where)));
-  OHLCV_ASSIGN_OR_RETURN(auto forget, db.PrepareCached(
-                                          "INSERT INTO windows_fts(windows_fts, rowid, summary, ticker, sector) "
-                                          "VALUES('delete', ?, ?, ?, ?)"));
-  rows.Bind(1, param);
+  if (param != nullptr) rows.Bind(1, *param);
   while (true) {
     OHLCV_ASSIGN_OR_RETURN(bool row, rows.Step());
     if (!row) break;
-    OHLCV_RETURN_IF_ERROR(AddFtsRow(forget, rows.Int(0), rows.Text(1), rows.Text(2), rows.Text(3)));
+    OHLCV_RETURN_IF_ERROR(RunFtsRow(fts, rows.Int(0), rows.Text(1), rows.Text(2), rows.Text(3)));
   }
   rows.Reset();
   return Status::Ok();
 }
 
+}  // namespace
+
+Status ForgetFtsRows(sqlite::Db& db, std::string_view where, const sqlite::Value& param) {
+  OHLCV_ASSIGN_OR_RETURN(auto forget, db.PrepareCached(
+                                          "INSERT INTO windows_fts(windows_fts, rowid, summary, ticker, sector) "
+                                          "VALUES('delete', ?, ?, ?, ?)"));
+  return ForEachStoredFtsRow(db, where, &param, forget);
+}
+
 Status RebuildFts(sqlite::Db& db) {
   OHLCV_RETURN_IF_ERROR(db.Exec("INSERT INTO windows_fts(windows_fts) VALUES('delete-all')"));
-  OHLCV_ASSIGN_OR_RETURN(auto rows, db.Prepare("SELECT w.label, d.summary, w.ticker, w.sector FROM windows w "
-                                               "JOIN window_docs d ON d.label = w.label"));
   OHLCV_ASSIGN_OR_RETURN(auto insert, db.PrepareCached(kFtsInsertSql));
-  while (true) {
-    OHLCV_ASSIGN_OR_RETURN(bool row, rows.Step());
-    if (!row) break;
-    OHLCV_RETURN_IF_ERROR(AddFtsRow(insert, rows.Int(0), rows.Text(1), rows.Text(2), rows.Text(3)));
-  }
-  return Status::Ok();
+  return ForEachStoredFtsRow(db, "1", nullptr, insert);
 }
 
 std::string WindowSelectColumns(std::string_view alias) {

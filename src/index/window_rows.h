@@ -47,12 +47,13 @@ std::string SchemaSql();
 int64_t PatternMask(const std::vector<PatternEvent>& events);
 int64_t PatternMask(std::span<const PatternKind> kinds);
 
-// Adds the FTS row of one window: FtsDocument(summary), ticker, sector.
-// `insert` is a statement prepared from kFtsInsertSql.
+// Binds one window's FTS values (label, FtsDocument(summary), ticker, sector)
+// to `fts` and runs it: a statement prepared from kFtsInsertSql, or the
+// matching 'delete' command ForgetFtsRows uses.
 inline constexpr const char* kFtsInsertSql =
     "INSERT INTO windows_fts(rowid, summary, ticker, sector) VALUES(?, ?, ?, ?)";
-Status AddFtsRow(sqlite::Stmt& insert, int64_t label, std::string_view summary,
-                 std::string_view ticker, std::string_view sector);
+Status RunFtsRow(sqlite::Stmt& fts, int64_t label, std::string_view summary, std::string_view ticker,
+                 std::string_view sector);
 
 // Removes the FTS rows of the windows matching `where` (over windows w, one
 // `?` bound to `param`), from their stored values, as a contentless FTS5
