@@ -3,7 +3,7 @@
 # Included from the top-level CMakeLists.txt after ohlcv_module(service ...).
 # With -DOHLCV_WEB_DIST=<folder> (the folder web/build.sh wrote), every file of
 # the folder becomes a byte array in <build>/generated/ui_assets_data.inc,
-# which src/service/ui_assets.cc includes; the files are globbed with
+# which src/service/ui/ui_assets.cc includes; the files are globbed with
 # CONFIGURE_DEPENDS, so rebuilding the UI into the same folder (new hashed
 # names) re-embeds it on the next ninja run. Without the option the binary
 # serves a built-in page saying how to build the UI, so the C++ build never
@@ -60,7 +60,7 @@ if(OHLCV_WEB_DIST)
   add_dependencies(ohlcv_service ohlcv_web_assets)
   # The define changes this file's flags, so it cannot share the module's
   # precompiled header (GCC rejects a PCH built with other definitions).
-  set_source_files_properties("${CMAKE_SOURCE_DIR}/src/service/ui_assets.cc" PROPERTIES
+  set_source_files_properties("${CMAKE_SOURCE_DIR}/src/service/ui/ui_assets.cc" PROPERTIES
     COMPILE_DEFINITIONS "OHLCV_WEB_ASSETS_INC=\"${ohlcv_web_inc}\""
     OBJECT_DEPENDS "${ohlcv_web_inc}"
     SKIP_PRECOMPILE_HEADERS ON)

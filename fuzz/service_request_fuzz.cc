@@ -10,10 +10,10 @@
 #include <string>
 #include <string_view>
 
-#include "service/api_error.h"
-#include "service/auth.h"
-#include "service/http_types.h"
-#include "service/request_parse.h"
+#include "service/http/api_error.h"
+#include "service/api/auth.h"
+#include "service/http/http_types.h"
+#include "service/api/request_parse.h"
 
 namespace {
 

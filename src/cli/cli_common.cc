@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "config/config_loader.h"
-#include "service/server_main.h"
+#include "kb/kb_config.h"
 
 namespace ohlcv::cli {
 
@@ -53,28 +53,28 @@ Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool
 
 namespace {
 
-Result<EngineOptions> EngineOptionsFor(const GlobalOptions& global) {
+Result<KbOptions> EngineOptionsFor(const GlobalOptions& global) {
   ConfigInputs inputs;
   inputs.flags.emplace_back("--data-dir", global.data_dir);
   OHLCV_ASSIGN_OR_RETURN(AppConfig config, LoadConfig(inputs));
-  return EngineOptionsFromConfig(config);
+  return KbOptionsFromConfig(config);
 }
 
 }  // namespace
 
-Result<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, const std::string& sectors_file) {
-  OHLCV_ASSIGN_OR_RETURN(EngineOptions options, EngineOptionsFor(global));
+Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const std::string& sectors_file) {
+  OHLCV_ASSIGN_OR_RETURN(KbOptions options, EngineOptionsFor(global));
   if (!sectors_file.empty()) options.sectors_file = sectors_file;
-  return Engine::Open(options);
+  return KnowledgeBase::Open(options);
 }
 
-Result<std::unique_ptr<Engine>> OpenEngineToRead(const GlobalOptions& global) {
-  OHLCV_ASSIGN_OR_RETURN(EngineOptions options, EngineOptionsFor(global));
-  auto engine = Engine::Open(options);
+Result<std::unique_ptr<KnowledgeBase>> OpenKbToRead(const GlobalOptions& global) {
+  OHLCV_ASSIGN_OR_RETURN(KbOptions options, EngineOptionsFor(global));
+  auto engine = KnowledgeBase::Open(options);
   // Unavailable: the directory's single writer is another process.
   if (engine.ok() || engine.status().code() != StatusCode::kUnavailable) return engine;
   options.read_only = true;
-  return Engine::Open(options);
+  return KnowledgeBase::Open(options);
 }
 
 std::string NormalizeTicker(std::string ticker) {

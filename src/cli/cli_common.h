@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
-#include "service/engine.h"
+#include "kb/knowledge_base.h"
 #include "store/bar_store.h"
 
 namespace CLI {
@@ -49,12 +49,12 @@ Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool
 // The engine of the data directory, configured like `serve` (environment,
 // optional /app/config.json); --data-dir wins. `sectors_file` ("" = none) is
 // merged into the data directory's sector map.
-Result<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, const std::string& sectors_file = "");
+Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const std::string& sectors_file = "");
 
 // For commands that only read (query, similar, analyze, status,
 // interactive): the engine opened for writing when it can be, read-only when
 // another process (a running `serve`) holds the data directory.
-Result<std::unique_ptr<Engine>> OpenEngineToRead(const GlobalOptions& global);
+Result<std::unique_ptr<KnowledgeBase>> OpenKbToRead(const GlobalOptions& global);
 
 // Upper-cases a ticker as stored.
 std::string NormalizeTicker(std::string ticker);
@@ -89,7 +89,7 @@ int RunIngest(const IngestArgs& args, const GlobalOptions& global);
 
 // Prints what the data directory holds; returns the exit code.
 int RunStatus(const GlobalOptions& global);
-int PrintStatus(const Engine& engine, bool json);  // the same, on an open engine
+int PrintStatus(const KnowledgeBase& engine, bool json);  // the same, on an open engine
 
 // Prints an answer (text, sources, notes; or JSON); returns the exit code
 // (3 when the store lacks the data asked about).

@@ -25,7 +25,7 @@ std::string Trim(const std::string& s) {
 }
 
 int RunInteractive(size_t n_results, const GlobalOptions& global) {
-  auto engine = OpenEngineToRead(global);
+  auto engine = OpenKbToRead(global);
   if (!engine.ok()) return ReportError(engine.status());
   const bool tty = StdinIsTerminal();
   if (tty) std::cout << "ohlcv-rag interactive: " << global.data_dir << "\n" << kHelp;

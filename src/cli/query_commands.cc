@@ -1,12 +1,12 @@
 // `ohlcv-rag query | similar | status`: ask the knowledge base of the data
-// directory, through the same Engine the HTTP service uses.
+// directory, through the same KnowledgeBase the HTTP service uses.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
 
 #include "cli/cli_common.h"
-#include "service/engine.h"
+#include "kb/knowledge_base.h"
 #include "util/time.h"
 #include "util/window_json.h"
 
@@ -28,7 +28,7 @@ int RunQuery(const QueryArgs& args, const GlobalOptions& global) {
     if (!type.ok()) return ReportError(type.status());
     ask.type = *type;
   }
-  auto engine = OpenEngineToRead(global);
+  auto engine = OpenKbToRead(global);
   if (!engine.ok()) return ReportError(engine.status());
   auto answer = (*engine)->Ask(ask);
   if (!answer.ok()) return ReportError(answer.status());
@@ -48,7 +48,7 @@ int RunSimilar(const SimilarArgs& args, const GlobalOptions& global) {
   if (!args.end.empty() && !(req.end_ts = ParseEndTimestamp(args.end))) {
     return ReportError(Status::InvalidArgument("bad --end '" + args.end + "' (use YYYY-MM-DD)"));
   }
-  auto engine = OpenEngineToRead(global);
+  auto engine = OpenKbToRead(global);
   if (!engine.ok()) return ReportError(engine.status());
   auto result = (*engine)->Similar(req);
   if (!result.ok()) return ReportError(result.status());
@@ -88,12 +88,12 @@ int PrintAnswer(const Answer& answer, bool json) {
 }
 
 int RunStatus(const GlobalOptions& global) {
-  auto engine = OpenEngineToRead(global);
+  auto engine = OpenKbToRead(global);
   if (!engine.ok()) return ReportError(engine.status());
   return PrintStatus(**engine, global.json);
 }
 
-int PrintStatus(const Engine& engine, bool json) {
+int PrintStatus(const KnowledgeBase& engine, bool json) {
   auto status = engine.GetStatus();
   if (!status.ok()) return ReportError(status.status());
   if (json) {

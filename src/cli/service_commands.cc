@@ -8,8 +8,9 @@
 
 #include "cli/cli_common.h"
 #include "config/config_loader.h"
-#include "service/engine.h"
-#include "service/server_main.h"
+#include "kb/knowledge_base.h"
+#include "kb/kb_config.h"
+#include "service/api/server_main.h"
 
 namespace ohlcv::cli {
 namespace {
@@ -53,9 +54,9 @@ int Run(Command command, CLI::App& app, CLI::App& cmd, const GlobalOptions& glob
       return st.ok() ? kExitOk : kExitFailure;
     }
     case Command::kBackup: {
-      EngineOptions options = EngineOptionsFromConfig(*config);
+      KbOptions options = KbOptionsFromConfig(*config);
       options.read_only = true;
-      auto engine = Engine::Open(options);
+      auto engine = KnowledgeBase::Open(options);
       if (!engine.ok()) return ReportError(engine.status());
       Status st = (*engine)->Backup(backup_dest);
       if (!st.ok()) return ReportError(st);

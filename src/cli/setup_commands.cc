@@ -54,7 +54,7 @@ int RunClear(bool yes, const GlobalOptions& global) {
       return kExitFailure;
     }
   }
-  auto engine = OpenEngine(global);
+  auto engine = OpenKb(global);
   if (!engine.ok()) return ReportError(engine.status());
   auto before = (*engine)->GetStatus();
   Status st = (*engine)->Clear();

@@ -1,5 +1,6 @@
 #include "pipeline/ingest.h"
 
+#include "retrieval/window_indexer.h"
 #include "sources/bar_check.h"
 
 #include <algorithm>
@@ -174,6 +175,29 @@ Result<IngestStats> RunIngest(Source& source, const FetchRequest& request, BarSt
   run.stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return std::move(run.stats);
+}
+
+}  // namespace ohlcv
+
+namespace ohlcv {
+
+Result<IngestStats> IngestAndIndex(Source& source, const FetchRequest& request, BarStore& store,
+                                   const IndexTarget& target, const IngestOptions& options,
+                                   const IngestProgressFn& progress) {
+  WindowIndexer indexer(target.vectors, target.embedder);
+  // RunIngest calls the sink one call at a time, so `pending` needs no lock.
+  std::vector<Window> pending;
+  auto stats = RunIngest(source, request, store, options, progress,
+                         [&](const BarSeries&, std::span<const Window> windows) {
+                           pending.insert(pending.end(), windows.begin(), windows.end());
+                           if (pending.size() < target.batch_windows) return Status::Ok();
+                           Status st = indexer.Index(pending);
+                           pending.clear();
+                           return st;
+                         });
+  if (!stats.ok()) return stats;
+  if (!pending.empty()) OHLCV_RETURN_IF_ERROR(indexer.Index(pending).WithContext("indexing the last windows"));
+  return stats;
 }
 
 }  // namespace ohlcv

@@ -1,6 +1,7 @@
-// Ingest: source → bar store → indicators → patterns → windows → (sink).
+// Ingest: source → bar store → indicators → patterns → windows → index.
 //
-// RunIngest plans the source's units (files or tickers), fetches them on a
+// IngestAndIndex is the whole ingest the knowledge base runs: RunIngest with
+// the retrieval index as its window sink, batched. RunIngest plans the source's units (files or tickers), fetches them on a
 // small pool of threads, upserts each series into the bar store (one
 // transaction per ticker), analyses the full stored series and hands its
 // windows to an optional sink (the retrieval index). A unit that fails is
@@ -24,6 +25,8 @@
 #include <vector>
 
 #include "core/status.h"
+#include "embed/embedder.h"
+#include "index/vector_store.h"
 #include "core/window.h"
 #include "windows/series_analysis.h"
 #include "sources/source.h"
@@ -79,5 +82,21 @@ using WindowSinkFn = std::function<Status(const BarSeries& bars, std::span<const
 Result<IngestStats> RunIngest(Source& source, const FetchRequest& request, BarStore& store,
                               const IngestOptions& options, const IngestProgressFn& progress = {},
                               const WindowSinkFn& sink = {});
+
+// Where IngestAndIndex puts the windows: embedded by `embedder`, upserted
+// into `vectors` in batches of `batch_windows` (one call per ticker costs
+// about 3x more: embedding and store transactions amortise over a batch).
+struct IndexTarget {
+  VectorStore& vectors;
+  Embedder& embedder;
+  size_t batch_windows = 16384;
+};
+
+// RunIngest, then every window indexed into `target`. The windows of the last
+// partial batch are indexed after the run; a failure there is returned with
+// the context "indexing the last windows".
+Result<IngestStats> IngestAndIndex(Source& source, const FetchRequest& request, BarStore& store,
+                                   const IndexTarget& target, const IngestOptions& options,
+                                   const IngestProgressFn& progress = {});
 
 }  // namespace ohlcv

@@ -1,6 +1,6 @@
 // WindowIndexer: embeds window summaries and upserts the windows, with their
 // text vectors, into a VectorStore. It is the retrieval side of an ingest:
-// RunIngest's WindowSinkFn wraps Index() (service/engine.cc does
+// RunIngest's WindowSinkFn wraps Index() (pipeline/ingest.cc IngestAndIndex does
 //   [&indexer](const BarSeries&, std::span<const Window> w) { return indexer.Index(w); }).
 //
 // Each Index() call is split into batches of options.batch_size windows; a

@@ -12,7 +12,7 @@ trap 'rm -rf "$scratch"' EXIT
 make_copy() {  # fresh copy of everything consistency.js reads, in $scratch/r
   rm -rf "$scratch/r"
   mkdir -p "$scratch/r/src" "$scratch/r/deploy"
-  cp -r "$ROOT/src/config" "$ROOT/src/service" "$ROOT/src/cli" "$scratch/r/src/"
+  cp -r "$ROOT/src/config" "$ROOT/src/service" "$ROOT/src/kb" "$ROOT/src/cli" "$scratch/r/src/"
   cp -r "$ROOT/deploy/docker" "$ROOT/deploy/swarm" "$ROOT/deploy/k8s" "$scratch/r/deploy/"
   cp "$ROOT"/docker-compose*.yml "$scratch/r/"
 }
@@ -71,7 +71,7 @@ run_case "grace period shorter than preStop + drain" "terminationGracePeriodSeco
 make_copy; sed -i 's|{"http_port", "http_port", "OHLCV_HTTP_PORT"|{"http_port", "http_port", "OHLCV_PORT"|' "$scratch/r/src/config/settings_table.cc"
 run_case "service renames an env var the deploy files set" "env names are settings"
 
-make_copy; sed -i 's|router.Add("GET", "/startup"|router.Add("GET", "/started"|' "$scratch/r/src/service/probes.cc"
+make_copy; sed -i 's|router.Add("GET", "/startup"|router.Add("GET", "/started"|' "$scratch/r/src/service/api/probes.cc"
 run_case "service moves a probe route" "startupProbe GET /startup"
 
 make_copy; sed -i 's|as: "http_requests_per_second"|as: "http_requests_rate"|' "$scratch/r/deploy/k8s/base/prometheus-adapter-rules.yaml"

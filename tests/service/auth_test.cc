@@ -1,4 +1,4 @@
-#include "service/auth.h"
+#include "service/api/auth.h"
 
 #include <gtest/gtest.h>
 

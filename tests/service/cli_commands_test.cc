@@ -16,7 +16,7 @@
 #include <sstream>
 #include <thread>
 
-#include "service/engine.h"
+#include "kb/knowledge_base.h"
 #include "testutil/test_paths.h"
 
 namespace ohlcv {
@@ -106,10 +106,10 @@ TEST_F(CliTest, SetupIngestsTheDefaultTickersOfflineAndPrintsStatus) {
 // that only read open it read-only then; a writing command says why it cannot.
 TEST_F(CliTest, ReadCommandsWorkWhileAnotherProcessHoldsTheDirectory) {
   ASSERT_EQ(setup_->code, 0) << setup_->err;
-  EngineOptions o;
+  KbOptions o;
   o.data_dir = *data_dir_;
   o.embedder = "hashing";
-  auto holder = Engine::Open(o);  // as `serve` holds it
+  auto holder = KnowledgeBase::Open(o);  // as `serve` holds it
   ASSERT_TRUE(holder.ok()) << holder.status().ToString();
   CliRun q = RunCli(*data_dir_, {"query", "How did AAPL perform?"});
   EXPECT_EQ(q.code, 0) << q.err;

@@ -1,5 +1,5 @@
 // Transport tests: a real HttpServer on 127.0.0.1 with simple handlers.
-#include "service/http_server.h"
+#include "service/http/http_server.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "raw_client.h"
-#include "service/worker_pool.h"
+#include "service/http/worker_pool.h"
 
 namespace ohlcv {
 namespace {

@@ -1,7 +1,7 @@
 // LlmProbe and the LLM component of /health: reachability of an
 // OpenAI-compatible server on loopback, cached between checks, and a down LLM
 // making the service degraded (200), never unhealthy.
-#include "service/llm_probe.h"
+#include "kb/llm_probe.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -14,8 +14,8 @@
 #include <future>
 #include <thread>
 
-#include "service/engine.h"
-#include "service/service.h"
+#include "kb/knowledge_base.h"
+#include "service/api/service.h"
 #include "testutil/test_paths.h"
 
 namespace ohlcv {
@@ -102,12 +102,12 @@ TEST(LlmProbeTest, DownRefusedOrFailingServerIsNotOk) {
   EXPECT_TRUE(LlmProbe({.base_url = not_found.url()}).Check().ok);
 }
 
-nlohmann::json HealthOf(Engine& engine) {
+nlohmann::json HealthOf(KnowledgeBase& engine) {
   ServiceOptions so;
   so.worker_threads = 2;
   so.log.level = "error";
   Service service(so);
-  service.SetEngine(&engine);
+  service.SetKnowledgeBase(&engine);
   ServerRequest req;
   req.method = "GET";
   req.path = req.target = "/health";
@@ -129,11 +129,11 @@ nlohmann::json LlmComponent(const nlohmann::json& health) {
 }
 
 TEST(LlmProbeTest, HealthReportsTheLlmAndADownLlmOnlyDegrades) {
-  EngineOptions o;
+  KbOptions o;
   o.data_dir = testing::MakeTempDir("llm-health");
   o.embedder = "hashing";
   {
-    auto offline = Engine::Open(o);
+    auto offline = KnowledgeBase::Open(o);
     ASSERT_TRUE(offline.ok());
     EXPECT_TRUE(LlmComponent(HealthOf(**offline)).is_null()) << "no LLM configured, none reported";
   }
@@ -141,14 +141,14 @@ TEST(LlmProbeTest, HealthReportsTheLlmAndADownLlmOnlyDegrades) {
   o.answers.llm = LlmOptions{};
   o.answers.llm->base_url = llm.url();
   {
-    auto up = Engine::Open(o);
+    auto up = KnowledgeBase::Open(o);
     ASSERT_TRUE(up.ok());
     auto h = HealthOf(**up);
     EXPECT_EQ(h["status"], "healthy") << h.dump();
     EXPECT_EQ(LlmComponent(h)["ok"], true);
   }
   o.answers.llm->base_url = DeadUrl();
-  auto down = Engine::Open(o);
+  auto down = KnowledgeBase::Open(o);
   ASSERT_TRUE(down.ok());
   auto h = HealthOf(**down);
   EXPECT_EQ(h["http_status"], 200);

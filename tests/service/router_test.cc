@@ -1,4 +1,4 @@
-#include "service/router.h"
+#include "service/http/router.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,8 @@
 // RunServer end to end in-process: startup, probes, a real SIGTERM with
 // requests in flight (none fails), the drain, healthcheck, and the refusal to
 // serve a public address without a key.
-#include "service/server_main.h"
+#include "kb/kb_config.h"
+#include "service/api/server_main.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -12,7 +13,7 @@
 #include <thread>
 
 #include "config/config_loader.h"
-#include "service/engine.h"
+#include "kb/knowledge_base.h"
 #include "sources/source.h"
 #include "testutil/test_paths.h"
 
@@ -39,10 +40,10 @@ AppConfig TestConfig(const std::string& data_dir) {
 // A data dir with two synthetic tickers ingested.
 std::string IngestedDataDir() {
   std::string dir = testing::MakeTempDir("server-main");
-  EngineOptions o;
+  KbOptions o;
   o.data_dir = dir;
   o.embedder = "hashing";
-  auto e = Engine::Open(o);
+  auto e = KnowledgeBase::Open(o);
   EXPECT_TRUE(e.ok()) << e.status().ToString();
   SyntheticSourceOptions so;
   so.bars = 300;
@@ -104,7 +105,7 @@ TEST(ServerMainTest, EngineOptionsFollowTheConfig) {
   c.chromadb_host = "chroma";
   c.chromadb_port = 8001;
   c.chromadb_token = "tok";
-  EngineOptions o = EngineOptionsFromConfig(c);
+  KbOptions o = KbOptionsFromConfig(c);
   EXPECT_EQ(o.data_dir, "/data");
   EXPECT_EQ(o.vector_store_type, "chromadb");
   EXPECT_EQ(o.chroma.host, "chroma");

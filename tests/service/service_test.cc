@@ -1,7 +1,7 @@
-// Server-level tests: a real Engine on a temp data dir with the synthetic
+// Server-level tests: a real KnowledgeBase on a temp data dir with the synthetic
 // source ingested, a real Service and HttpServer on 127.0.0.1, driven over
 // HTTP with cpp-httplib.
-#include "service/service.h"
+#include "service/api/service.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -11,8 +11,8 @@
 #include <thread>
 
 #include "promtool.h"
-#include "service/engine.h"
-#include "service/http_server.h"
+#include "kb/knowledge_base.h"
+#include "service/http/http_server.h"
 #include "sources/source.h"
 #include "testutil/test_paths.h"
 
@@ -28,17 +28,17 @@ constexpr const char* kKey2 = "test-key-2";
 // One engine for the whole suite: ingesting takes a moment.
 class EngineEnv {
  public:
-  static Engine& Get() {
+  static KnowledgeBase& Get() {
     static EngineEnv* env = new EngineEnv();  // lives for the process; never destroyed mid-test
     return *env->engine_;
   }
 
  private:
   EngineEnv() {
-    EngineOptions o;
+    KbOptions o;
     o.data_dir = testing::MakeTempDir("service-engine");
     o.embedder = "hashing";
-    auto e = Engine::Open(o);
+    auto e = KnowledgeBase::Open(o);
     EXPECT_TRUE(e.ok()) << e.status().ToString();
     engine_ = std::move(*e);
     SyntheticSourceOptions so;
@@ -49,7 +49,7 @@ class EngineEnv {
     auto stats = engine_->Ingest(*source, req, IngestOptions{});
     EXPECT_TRUE(stats.ok()) << stats.status().ToString();
   }
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<KnowledgeBase> engine_;
 };
 
 struct TestServer {
@@ -65,7 +65,7 @@ struct TestServer {
     });
     EXPECT_TRUE(m.ok());
     metrics_server = std::move(*m);
-    if (start_engine) service.SetEngine(&EngineEnv::Get());
+    if (start_engine) service.SetKnowledgeBase(&EngineEnv::Get());
   }
   ~TestServer() {
     server->StopAccepting();
@@ -270,7 +270,7 @@ TEST(ServiceTest, ProbeStateMachine) {
   auto api = s.Client().Get("/api/v1/status");
   ExpectError(api, 503, "unavailable");
 
-  s.service.SetEngine(&EngineEnv::Get());
+  s.service.SetKnowledgeBase(&EngineEnv::Get());
   EXPECT_EQ(c.Get("/startup")->status, 200);
   ready = c.Get("/ready");
   EXPECT_EQ(ready->status, 200);

@@ -1,9 +1,9 @@
 // The web UI's server side in-process: page and asset replies (content
 // types, CSP, caching, 304, gzip), the built-in page of a binary without an
 // embedded UI, and the chart data route (columns, warm-up, slicing, auth)
-// through a real Service on a real Engine with synthetic bars ingested.
+// through a real Service on a real KnowledgeBase with synthetic bars ingested.
 // The browser side is tests/web/e2e.mjs.
-#include "service/ui_routes.h"
+#include "service/ui/ui_routes.h"
 
 #include <gtest/gtest.h>
 
@@ -13,10 +13,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "service/engine.h"
-#include "service/service.h"
-#include "service/ui_assets.h"
-#include "service/ui_chart.h"
+#include "kb/knowledge_base.h"
+#include "service/api/service.h"
+#include "service/ui/ui_assets.h"
+#include "service/ui/ui_chart.h"
 #include "sources/source.h"
 #include "testutil/test_paths.h"
 #include "util/time.h"
@@ -39,10 +39,10 @@ std::string HeaderOf(const ServerResponse& r, std::string_view name) {
 class UiRoutesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    EngineOptions o;
+    KbOptions o;
     o.data_dir = testing::MakeTempDir("web-ui");
     o.embedder = "hashing";
-    auto e = Engine::Open(o);
+    auto e = KnowledgeBase::Open(o);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     engine_ = std::move(*e);
     SyntheticSourceOptions so;
@@ -55,7 +55,7 @@ class UiRoutesTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { engine_.reset(); }
 
-  UiRoutesTest() : service_(Options(&log_)) { service_.SetEngine(engine_.get()); }
+  UiRoutesTest() : service_(Options(&log_)) { service_.SetKnowledgeBase(engine_.get()); }
 
   static ServiceOptions Options(std::ostringstream* log) {
     ServiceOptions o;
@@ -85,12 +85,12 @@ class UiRoutesTest : public ::testing::Test {
     return json::parse(r.body);
   }
 
-  static std::unique_ptr<Engine> engine_;  // shared by the suite's tests
+  static std::unique_ptr<KnowledgeBase> engine_;  // shared by the suite's tests
   std::ostringstream log_;
   Service service_;
 };
 
-std::unique_ptr<Engine> UiRoutesTest::engine_;
+std::unique_ptr<KnowledgeBase> UiRoutesTest::engine_;
 
 TEST_F(UiRoutesTest, IndexHasStrictHeadersAndRevalidates) {
   ServerResponse r = Get("/");

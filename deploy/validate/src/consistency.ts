@@ -119,8 +119,10 @@ function Main(): number {
   ExpectEq("contract: API_KEY secret file", c.settings.get("API_KEY")?.secretFile, "api_key");
   const drain = Number(DefaultOf(c, "OHLCV_DRAIN_SECONDS") || 5);
   const shutdownTimeout = Number(DefaultOf(c, "OHLCV_SHUTDOWN_TIMEOUT_SECONDS") || 10);
-  const serviceSources = fs.readdirSync(path.join(root, "src/service"))
-    .filter((f) => f.endsWith(".cc")).map((f) => fs.readFileSync(path.join(root, "src/service", f), "utf8")).join("\n");
+  // src/service/ has a folder per part (http/, api/, ui/); src/kb/ the knowledge base.
+  const serviceSources = ["src/service/http", "src/service/api", "src/service/ui", "src/kb"]
+    .flatMap((dir) => fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith(".cc"))
+      .map((f) => fs.readFileSync(path.join(root, dir, f), "utf8"))).join("\n");
 
   const cliSources = fs.readdirSync(path.join(root, "src/cli"))
     .filter((f) => f.endsWith(".cc")).map((f) => fs.readFileSync(path.join(root, "src/cli", f), "utf8")).join("\n");

@@ -3,8 +3,8 @@
 //  - settings (name, JSON key, env, secret file, allowed choices, default) from
 //    src/config/settings_table.cc and src/config/app_config.h;
 //  - config file and secrets paths from src/config/config_loader.h;
-//  - probe routes from src/service/probes.cc, the metrics path and metric
-//    names from src/service/service.cc.
+//  - probe routes from src/service/api/probes.cc, the metrics path and metric
+//    names from src/service/api/service.cc.
 // Parsing is by regular expression over the table rows; a failure to find a
 // piece is reported as a failed check rather than silently skipped.
 import * as fs from "fs";
@@ -46,8 +46,8 @@ export function LoadContract(root: string): Contract {
   const table = Read(root, "src/config/settings_table.cc", problems);
   const header = Read(root, "src/config/app_config.h", problems);
   const loader = Read(root, "src/config/config_loader.h", problems);
-  const probes = Read(root, "src/service/probes.cc", problems);
-  const service = Read(root, "src/service/service.cc", problems);
+  const probes = Read(root, "src/service/api/probes.cc", problems);
+  const service = Read(root, "src/service/api/service.cc", problems);
 
   // Member defaults: `std::string log_level = "info";`, `int64_t http_port = 8000;`
   const defaults = new Map<string, string>();

@@ -1,0 +1,30 @@
+#include "kb/kb_config.h"
+
+#include <chrono>
+
+namespace ohlcv {
+
+KbOptions KbOptionsFromConfig(const AppConfig& c) {
+  KbOptions o;
+  o.data_dir = c.data_dir;
+  o.cache_dir = c.cache_dir;
+  o.vector_store_type = c.vector_store_type;
+  o.chroma.host = c.chromadb_host;
+  o.chroma.port = static_cast<int>(c.chromadb_port);
+  o.chroma.auth_token = c.chromadb_token;
+  o.embedder = c.embedder;
+  o.openai_embedder.base_url = c.openai_base_url;
+  o.openai_embedder.api_key = c.openai_api_key;
+  o.sectors_file = c.sectors_file;
+  if (c.llm_provider == "openai") {
+    LlmOptions llm;
+    llm.base_url = c.openai_base_url;
+    llm.api_key = c.openai_api_key;
+    llm.model = c.openai_model;
+    llm.timeout = std::chrono::milliseconds(static_cast<int64_t>(c.llm_timeout_seconds * 1000));
+    o.answers.llm = llm;
+  }
+  return o;
+}
+
+}  // namespace ohlcv

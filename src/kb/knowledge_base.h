@@ -1,0 +1,146 @@
+// KnowledgeBase: one opened knowledge base — bar store, vector store, embedder,
+// retriever and answer engine of one data directory — and the operations the
+// CLI and the HTTP service offer on it. Both front ends call only this.
+//
+// Lifecycle: Open() opens the stores, loads (or rebuilds) the index and is
+// then "started". Ingest() runs one writer at a time (a second concurrent
+// call waits); queries keep answering from the last committed data while an
+// ingest runs, and see the new data once it has committed.
+//
+// Thread-safety: safe for concurrent use.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "answer/analysis.h"
+#include "answer/answer.h"
+#include "answer/answer_engine.h"
+#include "core/status.h"
+#include "embed/embedder.h"
+#include "index/vector_store.h"
+#include "pipeline/ingest.h"
+#include "retrieval/retriever.h"
+#include "kb/company_names.h"
+#include "sources/source_factory.h"
+#include "store/bar_store.h"
+#include "util/sector_map.h"
+
+namespace ohlcv {
+
+class LlmProbe;
+
+struct KbOptions {
+  std::string data_dir = "./data";       // OHLCV_DATA_DIR
+  std::string cache_dir;                 // OHLCV_CACHE_DIR; word vectors live here; "" = <data_dir>/../.cache
+  std::string vector_store_type = "local";  // VECTOR_STORE_TYPE: local | chromadb
+  ChromaVectorStoreOptions chroma;       // CHROMADB_HOST / CHROMADB_PORT / token
+  std::string embedder = "sif";          // sif | openai | hashing (tests only)
+  std::string word_vectors_path;         // "" = DefaultWordVectorPath()
+  OpenAiEmbedderOptions openai_embedder;
+  std::string sectors_file;              // optional ticker,sector CSV merged into <data_dir>/sectors.csv
+  AnalysisOptions analysis;              // window length/stride, pattern thresholds
+  AnswerOptions answers;                 // answer cache, LLM (LLM_PROVIDER=openai); series.analysis
+                                         // is set from `analysis` by Open
+  bool read_only = false;
+};
+
+// Health of one dependency, for /health. The LLM is checked through
+// LlmProbe (llm_probe.h): cached for a few seconds, never critical.
+struct ComponentHealth {
+  std::string name;     // "bar_store", "vector_store", "llm"
+  bool ok = true;
+  bool critical = true; // a failing critical component makes the service unhealthy
+  std::string detail;
+};
+
+struct KbStatus {
+  std::vector<TickerInfo> tickers;
+  uint64_t bars = 0;
+  uint64_t windows = 0;
+  uint64_t data_version = 0;
+  std::string vector_store_type;
+  std::string embedder;
+  std::string data_dir;
+};
+
+class KnowledgeBase {
+ public:
+  static Result<std::unique_ptr<KnowledgeBase>> Open(const KbOptions& options);
+  ~KnowledgeBase();
+
+  // Ingests with the pipeline and indexes the windows. One at a time.
+  Result<IngestStats> Ingest(Source& source, const FetchRequest& request, IngestOptions options,
+                             const IngestProgressFn& progress = {});
+
+  // Grounded answer to a question (answer/): retrieval + exact figures.
+  Result<Answer> Ask(const AskRequest& request) const;
+  Result<AnalysisReport> Analyze(const AnalyzeRequest& request) const;
+  AnswerCacheStats answer_cache_stats() const { return answers_->cache_stats(); }
+
+  Result<RetrievalResult> Retrieve(const RetrievalRequest& request) const;
+  Result<SimilarResult> Similar(const SimilarRequest& request) const;
+
+  Result<BarSeries> Bars(const std::string& ticker, Interval interval, std::optional<int64_t> start,
+                         std::optional<int64_t> end) const;
+  Result<KbStatus> GetStatus() const;
+  std::vector<ComponentHealth> Health() const;
+
+  // Removes every bar and window of the data directory's stores.
+  Status Clear();
+  // Snapshot of the whole data directory into dest_dir (service/backup.h):
+  // index/windows.db and bars.db through the SQLite online backup API on
+  // read connections of their own, sectors.csv, companies.csv, then
+  // manifest.json with the row counts of the copies. HNSW files are derived
+  // and skipped. With no ingest running, the ingest lock is held throughout,
+  // so bars and windows are from one moment; during an ingest, windows.db is
+  // copied before bars.db, so every window in the backup has its bars (the
+  // bars may run ahead by the windows not yet indexed; the manifest says so).
+  Status Backup(const std::string& dest_dir) const;
+
+  // Stored tickers with their intervals, counts and date ranges.
+  Result<std::vector<TickerInfo>> Tickers() const { return bar_store_->ListTickers(); }
+  // OK when the vector store answers (readiness).
+  Status IndexHealth() const { return vector_store_->Health(); }
+  // Operation counters and size of the vector store (metrics).
+  VectorStoreStats IndexStats() const { return vector_store_->stats(); }
+  Result<uint64_t> WindowCount() const { return vector_store_->Count(); }
+  std::string_view embedder_name() const { return embedder_->name(); }
+  // The question context the retriever parses with (tests, diagnostics).
+  QuestionContext question_context() const { return retriever_->context(); }
+  const SectorMap& sectors() const { return sectors_; }
+  const CompanyNames& company_names() const { return companies_; }
+  const KbOptions& options() const { return options_; }
+
+ private:
+  KnowledgeBase() = default;
+  // Rebuilds the question context (known tickers, latest bar, names) from the
+  // bar store and remembers the data version it saw.
+  Status RefreshContext() const;
+  // Replicas may share one data directory (Kubernetes, the rollout
+  // rehearsal): another process's ingest moves the bar store's data version.
+  // Read paths call this; when the version moved it refreshes the context
+  // and drops cached answers.
+  void RefreshIfStale() const;
+
+  KbOptions options_;
+  std::unique_ptr<BarStore> bar_store_;
+  std::unique_ptr<Embedder> embedder_;
+  std::unique_ptr<VectorStore> vector_store_;
+  std::unique_ptr<Retriever> retriever_;
+  std::unique_ptr<AnswerEngine> answers_;  // safe for concurrent use
+  SectorMap sectors_;
+  CompanyNames companies_;                   // ticker -> name; fixed after Open
+  std::unique_ptr<LlmProbe> llm_probe_;        // set when an LLM is configured
+  mutable std::mutex ingest_mu_;             // one writer at a time; Backup holds it when idle
+  mutable std::mutex refresh_mu_;            // one context rebuild at a time
+  mutable std::atomic<uint64_t> context_version_{0};    // data version the context reflects
+};
+
+}  // namespace ohlcv

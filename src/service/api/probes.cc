@@ -1,0 +1,81 @@
+// Kubernetes probes on the API port, without auth:
+//   /startup  503 until the stores are open and the index is loaded, then 200
+//   /ready    200 {"ready":true} when started, not draining and the vector
+//             store answers; else 503 {"ready":false,"reason":...}
+//   /health   liveness: healthy | degraded | unhealthy from KnowledgeBase::Health()
+//             (bar store, vector store, and the LLM when LLM_PROVIDER=openai,
+//             its reachability cached for a few seconds); 503 only when
+//             unhealthy (a down Chroma or LLM is degraded)
+#include <nlohmann/json.hpp>
+
+#include "kb/knowledge_base.h"
+#include "service/api/service.h"
+
+namespace ohlcv {
+namespace {
+
+using json = nlohmann::json;
+
+ServerResponse Json(int status, const json& body) {
+  ServerResponse r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+ServerResponse Startup(Service& s) {
+  if (s.started()) return Json(200, {{"started", true}});
+  std::string error = s.startup_error();
+  return Json(503, {{"started", false}, {"reason", error.empty() ? "starting" : error}});
+}
+
+ServerResponse Ready(Service& s) {
+  auto not_ready = [](std::string reason) { return Json(503, {{"ready", false}, {"reason", std::move(reason)}}); };
+  if (s.draining()) return not_ready("draining");
+  KnowledgeBase* e = s.kb();
+  if (!e) {
+    std::string error = s.startup_error();
+    return not_ready(error.empty() ? "starting" : "startup failed: " + error);
+  }
+  Status vs = e->IndexHealth();
+  if (!vs.ok()) return not_ready("vector store: " + vs.ToString());
+  return Json(200, {{"ready", true}});
+}
+
+ServerResponse Health(Service& s) {
+  json components = json::array();
+  bool critical_down = false, degraded = false;
+  KnowledgeBase* e = s.kb();
+  if (!e) {
+    std::string error = s.startup_error();
+    // Alive while starting (the startup probe gates liveness); dead when
+    // startup failed for good.
+    components.push_back({{"name", "engine"}, {"ok", false}, {"critical", true},
+                          {"detail", error.empty() ? "starting" : error}});
+    if (!error.empty()) critical_down = true;
+    else degraded = true;
+  } else {
+    for (const auto& c : e->Health()) {
+      components.push_back({{"name", c.name}, {"ok", c.ok}, {"critical", c.critical}, {"detail", c.detail}});
+      if (!c.ok && c.critical) critical_down = true;
+      if (!c.ok && !c.critical) degraded = true;
+    }
+  }
+  std::string status = critical_down ? "unhealthy" : (degraded ? "degraded" : "healthy");
+  return Json(critical_down ? 503 : 200, {{"status", status}, {"components", components}});
+}
+
+}  // namespace
+
+void RegisterProbeRoutes(Router& router, Service& service) {
+  RouteOptions inline_probe{.auth = false, .run_inline = true};
+  RouteOptions pooled_probe{.auth = false, .run_inline = false};  // may touch a remote store
+  router.Add("GET", "/startup", [&service](const ServerRequest&, const RouteParams&) { return Startup(service); },
+             inline_probe);
+  router.Add("GET", "/ready", [&service](const ServerRequest&, const RouteParams&) { return Ready(service); },
+             pooled_probe);
+  router.Add("GET", "/health", [&service](const ServerRequest&, const RouteParams&) { return Health(service); },
+             pooled_probe);
+}
+
+}  // namespace ohlcv

@@ -1,0 +1,128 @@
+// Service: everything between the HTTP transport and the KnowledgeBase — the route
+// table, API-key auth and per-key rate limits, the worker pool, the probe
+// state machine, request ids, metrics and request logs.
+//
+// Request flow (Handle): request id (X-Request-ID echoed when sane, else
+// generated) → route match by template (404/405) → for /api/ routes: auth
+// (401/403), rate limit (429 + Retry-After), started (503) → the handler runs
+// inline (probes) or on the bounded worker pool (503 + Retry-After when the
+// queue is full) → the reply gets X-Request-ID, is counted under the route
+// template and logged.
+//
+// Probe state machine: not started (/startup 503, /ready 503 "starting") →
+// started by SetKnowledgeBase() (/startup 200, /ready 200 while the vector store
+// answers) → draining by BeginDrain() (/ready 503 "draining"; everything else
+// keeps working).
+//
+// Ownership: the KnowledgeBase passed to SetKnowledgeBase() is borrowed and must outlive
+// the Service. Thread-safety: safe for concurrent use.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "service/api/auth.h"
+#include "service/http/http_server.h"
+#include "service/api/jobs.h"
+#include "service/http/metrics.h"
+#include "service/http/request_log.h"
+#include "service/http/router.h"
+#include "service/http/worker_pool.h"
+
+namespace ohlcv {
+
+class KnowledgeBase;
+
+struct ServiceOptions {
+  std::vector<std::string> api_keys;   // empty = no auth (loopback or --insecure only)
+  double rate_limit_rps = 50;          // per key; 0 = off
+  int64_t rate_limit_burst = 100;
+  size_t worker_threads = 0;           // 0 = hardware concurrency, >= 2
+  size_t max_queued_requests = 1024;
+  std::string default_source = "synthetic";  // DATA_SOURCE, for POST /api/v1/ingest
+  std::string csv_path;                       // OHLCV_CSV_PATH
+  std::string llm_provider = "none";          // LLM_PROVIDER, for the startup log (the KnowledgeBase probes it)
+  RequestLogOptions log;
+};
+
+// The metric families of issue 5, registered once per Service.
+struct ServiceMetrics {
+  explicit ServiceMetrics(MetricsRegistry& registry);
+  CounterFamily& requests;           // ohlcv_requests_total{method,endpoint,status}
+  HistogramFamily& duration;         // ohlcv_request_duration_seconds{method,endpoint}
+  HistogramFamily& model_inference;  // ohlcv_model_inference_seconds{model_name,operation}
+  CounterFamily& cache_hits;         // ohlcv_cache_hits_total{cache_type}
+  CounterFamily& cache_misses;       // ohlcv_cache_misses_total{cache_type}
+  CounterFamily& ingest_bars;        // ohlcv_ingest_bars_total
+};
+
+class Service {
+ public:
+  explicit Service(const ServiceOptions& options);
+  ~Service();  // Shutdown() if not done
+
+  // Marks the service started with this engine (/startup turns 200).
+  void SetKnowledgeBase(KnowledgeBase* engine);
+  // Startup failed: /startup and /ready stay 503 and /health says unhealthy.
+  void SetStartupError(std::string error);
+  // /ready turns 503 at once; other routes keep serving.
+  void BeginDrain();
+  // Lets ohlcv_active_connections read the API server's count.
+  void AttachServer(const HttpServer* server) { server_.store(server); }
+
+  // The API/probe port's handler (see HttpServer).
+  void Handle(ServerRequest&& request, Responder respond);
+  // The metrics port's handler: GET /metrics only.
+  void HandleMetrics(ServerRequest&& request, Responder respond);
+  // Replies the transport made itself (400/413/431), for metrics and logs.
+  void OnTransportError(int status, const std::string& remote);
+
+  // Finishes queued handlers and stops the pool and jobs, waiting at most
+  // `timeout` for a running ingest.
+  void Shutdown(std::chrono::milliseconds timeout);
+
+  bool started() const { return engine_.load() != nullptr; }
+  bool draining() const { return draining_.load(); }
+  KnowledgeBase* kb() const { return engine_.load(); }
+  std::string startup_error() const;
+  const ServiceOptions& options() const { return options_; }
+  MetricsRegistry& registry() { return registry_; }
+  ServiceMetrics& metrics() { return metrics_; }
+  JobRegistry& jobs() { return jobs_; }
+  RequestLog& log() { return log_; }
+  const Router& router() const { return router_; }
+
+ private:
+  void Finish(const ServerRequest& request, const std::string& endpoint, const std::string& request_id,
+              std::chrono::steady_clock::time_point start, ServerResponse response, const Responder& respond);
+
+  ServiceOptions options_;
+  RequestLog log_;
+  MetricsRegistry registry_;
+  ServiceMetrics metrics_;
+  Router router_;
+  ApiKeyAuth auth_;
+  RateLimiter limiter_;
+  JobRegistry jobs_;
+  std::unique_ptr<WorkerPool> pool_;
+  std::atomic<KnowledgeBase*> engine_{nullptr};
+  std::atomic<bool> draining_{false};
+  std::atomic<const HttpServer*> server_{nullptr};
+  mutable std::mutex error_mu_;
+  std::string startup_error_;  // guarded by error_mu_
+  std::atomic<bool> shut_down_{false};
+};
+
+// Route registration lists (api_routes.cc, probes.cc): the one place each
+// set of routes is declared.
+void RegisterProbeRoutes(Router& router, Service& service);
+void RegisterApiRoutes(Router& router, Service& service);
+
+// A request id: the client's X-Request-ID when it is 1-128 printable ASCII
+// characters without spaces, else 16 random hex digits.
+std::string RequestIdFor(const ServerRequest& request);
+
+}  // namespace ohlcv
