@@ -52,7 +52,7 @@ json WindowToChromaMetadata(const Window& w) {
     double v = f.get(w);
     // Written as a JSON float (nlohmann keeps ".0"), so every numeric key has
     // one type across records; absent when not finite (JSON has no NaN).
-    if (std::isfinite(v)) m[f.name] = v;
+    if (std::isfinite(v)) m[std::string(f.name)] = v;
   }
   for (const auto& e : w.patterns) m[PatternKey(e.kind)] = 1;
   json full = WindowToJson(w);

@@ -3,40 +3,28 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "core/window_fields.h"
 #include "index/fts_query.h"
 
 namespace ohlcv::index_internal {
 namespace {
 
-#define OHLCV_W(f) \
-  NumericField{#f, [](const Window& w) { return static_cast<double>(w.f); }, \
-               [](Window& w, double v) { w.f = static_cast<decltype(w.f)>(v); }}
-#define OHLCV_I(f) \
-  NumericField{#f, [](const Window& w) { return w.last.f; }, [](Window& w, double v) { w.last.f = v; }}
-
-// Write it once: this table drives the schema, inserts, decoding and the
-// filter whitelist. Appending is safe; removing or renaming needs a schema bump.
-const std::array kFields = {
-    OHLCV_W(start_bar), OHLCV_W(n_bars), OHLCV_W(open), OHLCV_W(first_close), OHLCV_W(close),
-    OHLCV_W(high), OHLCV_W(high_ts), OHLCV_W(low), OHLCV_W(low_ts), OHLCV_W(return_pct),
-    OHLCV_W(volatility), OHLCV_W(max_drawdown_pct), OHLCV_W(avg_volume),
-    OHLCV_W(relative_volume),
-    NumericField{"trend", [](const Window& w) { return static_cast<double>(w.trend); },
-                 [](Window& w, double v) {
-                   w.trend = std::isnan(v) ? TrendState::kSideways
-                                           : static_cast<TrendState>(static_cast<int>(v));
-                 }},
-    OHLCV_I(sma20), OHLCV_I(sma50), OHLCV_I(sma200), OHLCV_I(ema12), OHLCV_I(ema26),
-    OHLCV_I(rsi14), OHLCV_I(macd), OHLCV_I(macd_signal), OHLCV_I(macd_hist), OHLCV_I(bb_pctb),
-    OHLCV_I(bb_bandwidth), OHLCV_I(atr14), OHLCV_I(adx14), OHLCV_I(plus_di14),
-    OHLCV_I(minus_di14), OHLCV_I(stoch_k), OHLCV_I(stoch_d), OHLCV_I(willr14), OHLCV_I(cci20),
-    OHLCV_I(mfi14), OHLCV_I(roc10), OHLCV_I(rsi14_max), OHLCV_I(rsi14_min),
-};
-#undef OHLCV_W
-#undef OHLCV_I
+// The numeric columns: the window fields (core/window_fields.h) stored in a
+// column of their own, in table order. start_ts and end_ts are lead columns.
+const std::vector<WindowField>& ColumnFields() {
+  static const std::vector<WindowField> fields = [] {
+    std::vector<WindowField> v;
+    for (const WindowField& f : WindowFields()) {
+      if (f.column) v.push_back(f);
+    }
+    return v;
+  }();
+  return fields;
+}
 
 static_assert(static_cast<int>(PatternKind::kCount) <= 63, "pattern_mask is a 64-bit integer");
 
@@ -46,19 +34,17 @@ constexpr int kTrailColumns = 3;  // patterns, summary, shape
 
 }  // namespace
 
-std::span<const NumericField> NumericFields() { return kFields; }
+std::span<const WindowField> NumericFields() { return ColumnFields(); }
 
 std::optional<std::string_view> NumericColumn(std::string_view field) {
-  if (field == "start_ts" || field == "end_ts") return field;
-  for (const auto& f : kFields) {
-    if (field == f.name) return std::string_view(f.name);
-  }
-  return std::nullopt;
+  const WindowField* f = FindWindowField(field);
+  if (f == nullptr) return std::nullopt;
+  return f->name;
 }
 
 std::string SchemaSql() {
   std::string numeric;
-  for (const auto& f : kFields) numeric += fmt::format(",\n  \"{}\" REAL", f.name);
+  for (const auto& f : ColumnFields()) numeric += fmt::format(",\n  \"{}\" REAL", f.name);
   // The date indexes carry start_ts so a range filter (end_ts >= a AND
   // start_ts <= b) is answered from the index alone; ticker and sector
   // lead theirs because they are the selective part of most questions.
@@ -160,7 +146,7 @@ Status RebuildFts(sqlite::Db& db) {
 
 std::string WindowSelectColumns(std::string_view alias) {
   std::string out = fmt::format("{0}.id, {0}.ticker, {0}.sector, {0}.bar_interval, {0}.start_ts, {0}.end_ts", alias);
-  for (const auto& f : kFields) out += fmt::format(", {}.\"{}\"", alias, f.name);
+  for (const auto& f : ColumnFields()) out += fmt::format(", {}.\"{}\"", alias, f.name);
   out += fmt::format(", {0}d.patterns, {0}d.summary, {0}v.shape", alias);
   return out;
 }
@@ -172,7 +158,7 @@ std::string WindowFrom(std::string_view alias) {
 }
 
 int WindowSelectColumnCount() {
-  return kLeadColumns + static_cast<int>(kFields.size()) + kTrailColumns;
+  return kLeadColumns + static_cast<int>(ColumnFields().size()) + kTrailColumns;
 }
 
 Result<Window> DecodeWindow(const sqlite::Stmt& s, int c) {
@@ -184,7 +170,7 @@ Result<Window> DecodeWindow(const sqlite::Stmt& s, int c) {
   w.start_ts = s.Int(c + 4);
   w.end_ts = s.Int(c + 5);
   int col = c + kLeadColumns;
-  for (const auto& f : kFields) f.set(w, s.Double(col++));
+  for (const auto& f : ColumnFields()) f.set(w, s.Double(col++));
   OHLCV_ASSIGN_OR_RETURN(w.patterns, DecodePatterns(s.Blob(col)));
   w.summary = s.Text(col + 1);
   w.shape = BlobToFloats(s.Blob(col + 2));
@@ -194,7 +180,7 @@ Result<Window> DecodeWindow(const sqlite::Stmt& s, int c) {
 std::string WindowInsertSql() {
   std::string cols = "label, seq, id, ticker, sector, bar_interval, start_ts, end_ts, pattern_mask";
   std::string params = "?, ?, ?, ?, ?, ?, ?, ?, ?";
-  for (const auto& f : kFields) {
+  for (const auto& f : ColumnFields()) {
     cols += fmt::format(", \"{}\"", f.name);
     params += ", ?";
   }
@@ -212,7 +198,7 @@ void BindWindowRow(sqlite::Stmt& s, const Window& w, int64_t seq, int64_t label)
   s.BindInt(8, w.end_ts);
   s.BindInt(9, PatternMask(w.patterns));
   int i = 10;
-  for (const auto& f : kFields) s.BindDouble(i++, f.get(w));
+  for (const auto& f : ColumnFields()) s.BindDouble(i++, f.get(w));
 }
 
 std::string DocInsertSql() {

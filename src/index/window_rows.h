@@ -28,6 +28,7 @@
 
 #include "core/status.h"
 #include "core/window.h"
+#include "core/window_fields.h"
 #include "util/sqlite.h"
 
 namespace ohlcv::index_internal {
@@ -63,14 +64,9 @@ Status ForgetFtsRows(sqlite::Db& db, std::string_view where, const sqlite::Value
 // Empties the FTS index and indexes every stored window again.
 Status RebuildFts(sqlite::Db& db);
 
-// A numeric metadata column: its name (== the Window/WindowIndicators member
-// name and the NumericCondition field) and accessors.
-struct NumericField {
-  const char* name;
-  double (*get)(const Window&);
-  void (*set)(Window&, double);
-};
-std::span<const NumericField> NumericFields();
+// The numeric metadata columns, in table order: the fields of
+// core/window_fields.h with `column` set.
+std::span<const WindowField> NumericFields();
 // The column a NumericCondition field maps to, or nullopt for an unknown
 // field. Also accepts "start_ts" and "end_ts".
 std::optional<std::string_view> NumericColumn(std::string_view field);

@@ -1,8 +1,8 @@
 // Window fields by name: the value of a NumericCondition's field on one
 // window, and whether the condition holds. Retrieval uses it to explain hits
 // ("rsi14_max 72.1 > 70") and to rank exact matches by their margin; field
-// names are those VectorStore filters accept (index/vector_store.h): every
-// numeric member of Window and of WindowIndicators, plus start_ts/end_ts.
+// names are those of core/window_fields.h, the one table of window fields
+// that the store's columns and filters also come from.
 //
 // Thread-safety: pure functions.
 #pragma once

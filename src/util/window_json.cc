@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "core/window_fields.h"
 #include "util/time.h"
 
 namespace ohlcv {
@@ -12,27 +13,6 @@ namespace {
 using nlohmann::json;
 
 constexpr double kNaNValue = std::numeric_limits<double>::quiet_NaN();
-
-// WindowIndicators members by their JSON (and member) names; one table for
-// both directions so they cannot drift.
-struct IndicatorField {
-  const char* name;
-  double WindowIndicators::*field;
-};
-constexpr IndicatorField kIndicatorFields[] = {
-    {"sma20", &WindowIndicators::sma20},         {"sma50", &WindowIndicators::sma50},
-    {"sma200", &WindowIndicators::sma200},       {"ema12", &WindowIndicators::ema12},
-    {"ema26", &WindowIndicators::ema26},         {"rsi14", &WindowIndicators::rsi14},
-    {"macd", &WindowIndicators::macd},           {"macd_signal", &WindowIndicators::macd_signal},
-    {"macd_hist", &WindowIndicators::macd_hist}, {"bb_pctb", &WindowIndicators::bb_pctb},
-    {"bb_bandwidth", &WindowIndicators::bb_bandwidth},
-    {"atr14", &WindowIndicators::atr14},         {"adx14", &WindowIndicators::adx14},
-    {"plus_di14", &WindowIndicators::plus_di14}, {"minus_di14", &WindowIndicators::minus_di14},
-    {"stoch_k", &WindowIndicators::stoch_k},     {"stoch_d", &WindowIndicators::stoch_d},
-    {"willr14", &WindowIndicators::willr14},     {"cci20", &WindowIndicators::cci20},
-    {"mfi14", &WindowIndicators::mfi14},         {"roc10", &WindowIndicators::roc10},
-    {"rsi14_max", &WindowIndicators::rsi14_max}, {"rsi14_min", &WindowIndicators::rsi14_min},
-};
 
 json Num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
@@ -154,29 +134,26 @@ json WindowToJson(const Window& w) {
   j["ticker"] = w.ticker;
   j["sector"] = w.sector;
   j["interval"] = IntervalName(w.interval);
-  j["start_date"] = FormatDateTime(w.start_ts);
-  j["start_ts"] = w.start_ts;
-  j["end_date"] = FormatDateTime(w.end_ts);
-  j["end_ts"] = w.end_ts;
-  j["start_bar"] = w.start_bar;
-  j["n_bars"] = w.n_bars;
-  j["open"] = Num(w.open);
-  j["first_close"] = Num(w.first_close);
-  j["close"] = Num(w.close);
-  j["high"] = Num(w.high);
-  j["high_date"] = FormatDateTime(w.high_ts);
-  j["high_ts"] = w.high_ts;
-  j["low"] = Num(w.low);
-  j["low_date"] = FormatDateTime(w.low_ts);
-  j["low_ts"] = w.low_ts;
-  j["return_pct"] = Num(w.return_pct);
-  j["volatility"] = Num(w.volatility);
-  j["max_drawdown_pct"] = Num(w.max_drawdown_pct);
-  j["avg_volume"] = Num(w.avg_volume);
-  j["relative_volume"] = Num(w.relative_volume);
-  j["trend"] = TrendStateName(w.trend);
   json ind = json::object();
-  for (const IndicatorField& f : kIndicatorFields) ind[f.name] = Num(w.last.*f.field);
+  for (const WindowField& f : WindowFields()) {
+    const double v = f.get(w);
+    const std::string name(f.name);
+    if (f.indicator) {
+      ind[name] = Num(v);
+      continue;
+    }
+    switch (f.kind) {
+      case WindowFieldKind::kReal: j[name] = Num(v); break;
+      case WindowFieldKind::kCount: j[name] = static_cast<uint32_t>(v); break;
+      case WindowFieldKind::kTimestamp: {
+        const auto ts = static_cast<int64_t>(v);
+        j[name] = ts;
+        j[name.substr(0, name.size() - 3) + "_date"] = FormatDateTime(ts);  // start_ts -> start_date
+        break;
+      }
+      case WindowFieldKind::kTrend: j[name] = TrendStateName(w.trend); break;
+    }
+  }
   j["indicators"] = std::move(ind);
   json pats = json::array();
   for (const PatternEvent& e : w.patterns) pats.push_back(PatternEventToJson(e));
@@ -200,35 +177,47 @@ Result<Window> WindowFromJson(const json& j) {
   Result<Interval> interval = ParseInterval(text);
   if (!interval.ok()) return FieldError("interval", interval.status().message());
   w.interval = *interval;
-  OHLCV_RETURN_IF_ERROR(r.Int("start_ts", true, &w.start_ts));
-  OHLCV_RETURN_IF_ERROR(r.Int("end_ts", true, &w.end_ts));
-  OHLCV_RETURN_IF_ERROR(r.U32("start_bar", true, &w.start_bar));
-  OHLCV_RETURN_IF_ERROR(r.U32("n_bars", true, &w.n_bars));
-  OHLCV_RETURN_IF_ERROR(r.Double("open", true, &w.open));
-  OHLCV_RETURN_IF_ERROR(r.Double("first_close", true, &w.first_close));
-  OHLCV_RETURN_IF_ERROR(r.Double("close", true, &w.close));
-  OHLCV_RETURN_IF_ERROR(r.Double("high", true, &w.high));
-  OHLCV_RETURN_IF_ERROR(r.Int("high_ts", true, &w.high_ts));
-  OHLCV_RETURN_IF_ERROR(r.Double("low", true, &w.low));
-  OHLCV_RETURN_IF_ERROR(r.Int("low_ts", true, &w.low_ts));
-  OHLCV_RETURN_IF_ERROR(r.Double("return_pct", true, &w.return_pct));
-  OHLCV_RETURN_IF_ERROR(r.Double("volatility", true, &w.volatility));
-  OHLCV_RETURN_IF_ERROR(r.Double("max_drawdown_pct", true, &w.max_drawdown_pct));
-  OHLCV_RETURN_IF_ERROR(r.Double("avg_volume", true, &w.avg_volume));
-  OHLCV_RETURN_IF_ERROR(r.Double("relative_volume", true, &w.relative_volume));
-  OHLCV_RETURN_IF_ERROR(r.String("trend", true, &text));
-  Result<TrendState> trend = ParseTrendState(text);
-  if (!trend.ok()) return FieldError("trend", trend.status().message());
-  w.trend = *trend;
-
-  if (const json* ind = r.Find("indicators"); ind != nullptr && !ind->is_null()) {
-    if (!ind->is_object()) return FieldError("indicators", "expected an object");
-    Reader ir(*ind, "indicators.");
-    for (const IndicatorField& f : kIndicatorFields) {
-      OHLCV_RETURN_IF_ERROR(ir.Double(f.name, false, &(w.last.*f.field)));
+  const json* ind = r.Find("indicators");
+  if (ind != nullptr && !ind->is_null() && !ind->is_object()) return FieldError("indicators", "expected an object");
+  const bool has_ind = ind != nullptr && ind->is_object();
+  const json no_indicators = json::object();
+  Reader ir(has_ind ? *ind : no_indicators, "indicators.");
+  for (const WindowField& f : WindowFields()) {
+    // Names are string literals (core/window_fields.cc), so data() is terminated.
+    const char* key = f.name.data();
+    if (f.indicator) {
+      double v = kNaNValue;
+      OHLCV_RETURN_IF_ERROR(ir.Double(key, false, &v));
+      f.set(w, v);
+      continue;
     }
-  } else {
-    for (const IndicatorField& f : kIndicatorFields) w.last.*f.field = kNaNValue;
+    switch (f.kind) {
+      case WindowFieldKind::kReal: {
+        double v = 0;
+        OHLCV_RETURN_IF_ERROR(r.Double(key, true, &v));
+        f.set(w, v);
+        break;
+      }
+      case WindowFieldKind::kCount: {
+        uint32_t v = 0;
+        OHLCV_RETURN_IF_ERROR(r.U32(key, true, &v));
+        f.set(w, v);
+        break;
+      }
+      case WindowFieldKind::kTimestamp: {
+        int64_t v = 0;
+        OHLCV_RETURN_IF_ERROR(r.Int(key, true, &v));
+        f.set(w, static_cast<double>(v));
+        break;
+      }
+      case WindowFieldKind::kTrend: {
+        OHLCV_RETURN_IF_ERROR(r.String(key, true, &text));
+        Result<TrendState> trend = ParseTrendState(text);
+        if (!trend.ok()) return FieldError(key, trend.status().message());
+        w.trend = *trend;
+        break;
+      }
+    }
   }
 
   if (const json* pats = r.Find("patterns"); pats != nullptr && !pats->is_null()) {
