@@ -74,7 +74,7 @@ run_case "service renames an env var the deploy files set" "env names are settin
 make_copy; sed -i 's|router.Add("GET", "/startup"|router.Add("GET", "/started"|' "$scratch/r/src/service/probes.cc"
 run_case "service moves a probe route" "startupProbe GET /startup"
 
-make_copy; sed -i 's|as: "http_requests_per_second"|as: "http_requests_rate"|' "$scratch/r/deploy/k8s/base/prometheus-adapter-rules.yaml"
+make_copy; sed -i 's|as: "http_requests_per_second"|as: "http_requests_rate"|' "$scratch/r/deploy/k8s/components/prometheus-adapter/prometheus-adapter-rules.yaml"
 run_case "HPA metric the adapter does not provide" "HPA pods metric"
 
 make_copy; sed -i 's|                      key: OHLCV_DATABASE_URL|                      key: OHLCV_DATABASE_URI|' "$scratch/r/deploy/k8s/base/backup-cronjob.yaml"
