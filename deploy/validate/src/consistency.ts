@@ -177,6 +177,8 @@ function Main(): number {
   const cEnv = EnvMap(app.environment);
   CheckEnv(c, "docker-compose.yml app", cEnv);
   ExpectEq("compose: VECTOR_STORE_TYPE", cEnv.get("VECTOR_STORE_TYPE"), "chromadb");
+  Check("compose: PostgreSQL service at OHLCV_DATABASE_URL's host",
+    compose.services?.[/@([^:/]+)/.exec(cEnv.get("OHLCV_DATABASE_URL") ?? "")?.[1] ?? ""] !== undefined, cEnv.get("OHLCV_DATABASE_URL"));
   const targets = (app.ports ?? []).map((p: unknown) => (typeof p === "object" ? String((p as Obj).target) : String(p).split(":").pop()));
   Check("compose: app publishes http and metrics ports", targets.includes(httpPort) && targets.includes(metricsPort), targets.join(","));
   ExpectEq("compose: OHLCV_HTTP_PORT", cEnv.get("OHLCV_HTTP_PORT") ?? httpPort, httpPort);
@@ -256,6 +258,38 @@ function Main(): number {
     Object.values(stack.networks ?? {}).some((n: any) => n?.driver === "overlay" && String(n?.driver_opts?.encrypted) === "true"));
   Check("swarm: stop_grace_period covers drain + shutdown timeout",
     Seconds(sApp.stop_grace_period ?? "10s") >= drain + shutdownTimeout, `${sApp.stop_grace_period}`);
+  // Swarm TLS (issue 15): Traefik on 443 with a certificate resolver, HTTP
+  // only redirecting, the app routed over TLS only, the dashboard
+  // (api@internal) behind basic auth; versioned config and secret names.
+  const tr = stack.services?.traefik ?? {};
+  const trCmd: string[] = (tr.command ?? []).map(String);
+  const trLabels = EnvMap(tr.deploy?.labels);
+  Check("swarm TLS: Traefik entrypoint websecure on :443", trCmd.includes("--entrypoints.websecure.address=:443"));
+  Check("swarm TLS: Traefik publishes 443",
+    (tr.ports ?? []).some((p: unknown) => String(typeof p === "object" ? (p as Obj).target : String(p).split(":").pop()) === "443"));
+  Check("swarm TLS: HTTP redirected to HTTPS", trCmd.includes("--entrypoints.web.http.redirections.entrypoint.to=websecure"));
+  const resolver = labels.get("traefik.http.routers.ohlcv.tls.certresolver");
+  Check("swarm TLS: the app router's certificate resolver is configured",
+    resolver !== undefined && trCmd.some((x) => x.startsWith(`--certificatesresolvers.${resolver}.acme.`)), resolver);
+  const appEntrypoints = labels.get("traefik.http.routers.ohlcv.entrypoints") ?? "";
+  Check("swarm TLS: the app is routed on websecure only, with TLS",
+    appEntrypoints === "websecure" && labels.get("traefik.http.routers.ohlcv.tls") === "true", appEntrypoints);
+  const dashMw = trLabels.get("traefik.http.routers.dashboard.middlewares") ?? "";
+  Check("swarm TLS: dashboard on api@internal over TLS behind basic auth",
+    trCmd.includes("--api.dashboard=true") && trLabels.get("traefik.http.routers.dashboard.service") === "api@internal" &&
+    trLabels.get("traefik.http.routers.dashboard.entrypoints") === "websecure" && dashMw !== "" &&
+    dashMw.split(",").every((m) => [...trLabels.keys()].some((k) => k.startsWith(`traefik.http.middlewares.${m}.basicauth.`))),
+    dashMw);
+  Check("swarm TLS: dashboard not exposed insecurely", !trCmd.some((x) => x.startsWith("--api.insecure=true")));
+  Check("swarm: app_config has a versioned name (configs are immutable)", /\$\{\w+/.test(String(stack.configs?.app_config?.name ?? "")),
+    String(stack.configs?.app_config?.name));
+  const unversioned = Object.entries(stack.secrets ?? {}).filter(([, v]) => !/\$\{\w+/.test(String((v as Obj)?.name ?? ""))).map(([k]) => k);
+  Check("swarm: secrets have versioned names", unversioned.length === 0, unversioned.join(","));
+  Check("swarm: PostgreSQL service at OHLCV_DATABASE_URL's host",
+    stack.services?.[/@([^:/]+)/.exec(sEnv.get("OHLCV_DATABASE_URL") ?? "")?.[1] ?? ""] !== undefined, sEnv.get("OHLCV_DATABASE_URL"));
+  const lbConf = fs.readFileSync(path.join(root, "deploy/docker/lb-nginx.conf"), "utf8");
+  Check("swarm proof: the CI load balancer serves TLS on 443 and redirects HTTP",
+    /listen 443 ssl;/.test(lbConf) && /return 301 https:\/\//.test(lbConf));
 
   // ---- Kubernetes (each rendered overlay)
   for (const file of k8sFiles) {
