@@ -427,6 +427,19 @@ function Main(): number {
     const chromaPvc = `${vct}-${sts?.metadata?.name}-0`;
     Check(`${label}: backup snapshots ChromaDB's claim ${chromaPvc}`,
       vct !== undefined && jobCtrs.some((x) => JSON.stringify(x.command ?? []).includes(`persistentVolumeClaimName: ${chromaPvc}`)));
+    // Images: pinned (no latest), none from the retired bitnami/kubectl, and a
+    // mutable tag (not a version, no digest) pulled Always.
+    const allCtrs: Obj[] = docs.flatMap((d) => {
+      const ps = d.spec?.jobTemplate?.spec?.template?.spec ?? d.spec?.template?.spec;
+      return ps ? [...(ps.initContainers ?? []), ...(ps.containers ?? [])] : [];
+    });
+    const badImages = allCtrs.filter((x) => {
+      const img = String(x.image ?? "");
+      const tag = img.includes("@") ? "" : (img.split("/").pop() ?? "").split(":")[1] ?? "latest";
+      const mutable = !img.includes("@") && !/^v?\d+\.\d+(\.\d+)?([-.][\w.]+)?$/.test(tag);
+      return img.startsWith("bitnami/") || tag === "latest" || (mutable && x.imagePullPolicy !== "Always");
+    }).map((x) => `${x.name}=${x.image} (${x.imagePullPolicy ?? "IfNotPresent"})`);
+    Check(`${label}: images pinned, maintained, mutable tags pulled Always`, badImages.length === 0, badImages.join("; "));
     const pdb = find("PodDisruptionBudget")[0];
     Check(`${label}: PDB minAvailable below replicas`, Number(pdb?.spec?.minAvailable) < Number(dep?.spec?.replicas ?? 1),
       `${pdb?.spec?.minAvailable} vs ${dep?.spec?.replicas}`);
