@@ -8,7 +8,10 @@
 # combinations and `docker stack config` of the Swarm stack (when those CLIs
 # exist); `kubectl kustomize` of base and both overlays; the rendered objects
 # validated against the Kubernetes API types (tsc + JSON schema, CRDs
-# included; deploy/validate); `promtool check rules` on the shipped rules;
+# included; deploy/validate); `promtool check rules` and `promtool test rules`
+# (tests/deploy/rules_test.yml) on the shipped rules; the NetworkPolicies
+# evaluated against the flows that must and must not work (netpol.ts); the
+# quotas against the pods at HPA max + surge + jobs (quota.ts);
 # the consistency check of every file against the service's settings table,
 # probe routes and metric names; and tests/deploy/*_test.sh (a broken
 # manifest the validator must reject, drift the consistency check must catch,
@@ -17,8 +20,8 @@
 #
 # Tools: node/npm, yamllint and promtool (Debian yamllint, prometheus) and
 # kubectl. Missing ones are installed from Debian when running as root:
-# kubectl then comes from Debian's kubernetes-client (1.20, kustomize v2;
-# the kustomizations use only fields it understands). Set
+# kubectl must bundle kustomize >= 4.2 (kubectl >= 1.22: `labels`,
+# components); Debian bookworm's kubernetes-client (1.20) is too old. Set
 # OHLCV_DEPLOY_NO_INSTALL=1 to forbid installs (missing tools then fail).
 # Ends with "N passed, N failed, N skipped".
 set -uo pipefail
@@ -71,6 +74,7 @@ tools_ready() {
   ensure_tool yamllint yamllint || { echo "yamllint missing"; ok=1; }
   ensure_tool promtool prometheus || { echo "promtool missing"; ok=1; }
   ensure_tool kubectl kubernetes-client || { echo "kubectl missing"; ok=1; }
+  kustomize_new_enough || { echo "kubectl with kustomize >= 4.2 (kubectl >= 1.22) needed; Debian's 1.20 is too old"; ok=1; }
   # prometheus pulls in a daemon we do not want running.
   if command -v systemctl > /dev/null 2>&1 && systemctl is-active --quiet prometheus 2> /dev/null; then
     systemctl stop prometheus || true
@@ -89,7 +93,7 @@ validator_ready() {
 }
 
 yaml_files() {
-  find "$ROOT/deploy" "$ROOT/tests/deploy" -name node_modules -prune -o -path '*/fixtures/lint' -prune \
+  find "$ROOT/deploy" "$ROOT/tests/deploy" -name node_modules -prune -o -path '*/fixtures/lint' -prune -o -path '*/fixtures/seed' -prune \
     -o \( -name '*.yml' -o -name '*.yaml' \) -type f -print
   ls "$ROOT"/docker-compose*.yml
 }
@@ -136,8 +140,24 @@ validate() {  # LABEL FILE...
 }
 
 check_rules() {
-  (cd "$VALIDATE" && node out/js/extract_rules.js "$ROOT/deploy/k8s/base/prometheusrule.yaml") > "$OUT/rules.yml" &&
-    promtool check rules "$OUT/rules.yml" 2>&1 && echo "rules OK"
+  (cd "$VALIDATE" && node out/js/extract_rules.js "$ROOT/deploy/k8s/components/prometheusrule/prometheusrule.yaml") \
+    > "$OUT/rules.yml" && promtool check rules "$OUT/rules.yml" 2>&1 && echo "rules OK"
+}
+
+# promtool unit tests (tests/deploy/rules_test.yml) on the rules as rendered
+# in the production overlay, with series labelled the prometheus-operator way.
+test_rules() {
+  mkdir -p "$OUT/rules-test" &&
+    (cd "$VALIDATE" && node out/js/extract_rules.js "$OUT/production.yaml") > "$OUT/rules-test/rules.yml" &&
+    cp "$ROOT/tests/deploy/rules_test.yml" "$OUT/rules-test/" &&
+    promtool test rules "$OUT/rules-test/rules_test.yml"
+}
+
+# kustomize >= 4.2 (kubectl >= 1.22): `labels` and components.
+kustomize_new_enough() {
+  local v
+  v=$(kubectl version --client 2> /dev/null | sed -n 's/^Kustomize Version: v\([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+  [[ -n "$v" ]] && read -r major minor <<< "$v" && ((major > 4 || (major == 4 && minor >= 2)))
 }
 
 consistency() {
@@ -157,13 +177,19 @@ step "API types: staging render (tsc + schema, CRDs)" validate staging "$OUT/sta
 step "API types: production render (tsc + schema, CRDs)" validate production "$OUT/production.yaml"
 step "API types: Secret template" validate secret-template "$ROOT/deploy/k8s/base/secret.template.yaml"
 step "promtool check rules (PrometheusRule)" check_rules
+step "promtool test rules (tests/deploy/rules_test.yml)" test_rules
+step "NetworkPolicies: required flows allowed, others denied" \
+  bash -c "cd '$VALIDATE' && node out/js/netpol.js '$OUT/base.yaml' '$OUT/staging.yaml' '$OUT/production.yaml'"
+step "quotas fit HPA max + surge + StatefulSets + jobs" \
+  bash -c "cd '$VALIDATE' && node out/js/quota.js '$OUT/base.yaml' '$OUT/staging.yaml' '$OUT/production.yaml'"
 step "consistency: Compose, Swarm, Kubernetes vs the service" consistency
 step "test: validator rejects broken manifests" bash "$ROOT/tests/deploy/validator_rejects_broken_test.sh"
 step "test: consistency check catches drift" bash "$ROOT/tests/deploy/consistency_mutation_test.sh"
 step "test: binary with the ConfigMap env answers the probes" \
   bash "$ROOT/tests/deploy/probes_test.sh" "$OUT/production.yaml"
-step "test: backup CronJob command + documented restore" \
+step "test: backup CronJob pg_dump + documented restore (local PostgreSQL)" \
   bash "$ROOT/tests/deploy/backup_restore_test.sh" "$OUT/production.yaml"
+step "test: new checks reject the seed's manifests" bash "$ROOT/tests/deploy/seed_rejected_test.sh"
 
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [[ $failed -ne 0 ]]; then

@@ -11,7 +11,8 @@
 #      ChromaDB image and the nginx load balancer image
 #   4. Compose: docker-compose.yml + docker-compose.ci.yml up until every
 #      health check passes; ingest (synthetic source) and ask a question
-#   5. Swarm: `docker swarm init`, deploy the stack (+ docker-stack.ci.yml),
+#   5. Swarm: `docker swarm init`, deploy the stack (+ docker-stack.ci.yml)
+#      with PostgreSQL and a TLS load balancer (HTTPS only, HTTP redirected),
 #      rolling update of the app under wrk load through the load balancer with
 #      zero failed requests, then an update to a deliberately failing image
 #      that Swarm rolls back by itself
@@ -52,8 +53,12 @@ case $WHAT in
     ;;
 esac
 LB_PORT=${OHLCV_LB_PORT:-8088}
+LB_TLS_PORT=${OHLCV_LB_TLS_PORT:-8443}
+# The Swarm proof reaches the app over HTTPS only (the load balancer's HTTP
+# port just redirects); curl trusts the proof's own certificate.
+LB_URL=https://127.0.0.1:$LB_TLS_PORT
 mkdir -p "$PROOF_DIR"
-export OHLCV_BASE_IMAGE=$BASE OHLCV_LB_PORT=$LB_PORT COMPOSE_PROJECT_NAME=ohlcvproof
+export OHLCV_BASE_IMAGE=$BASE OHLCV_LB_PORT=$LB_PORT OHLCV_LB_TLS_PORT=$LB_TLS_PORT COMPOSE_PROJECT_NAME=ohlcvproof
 
 passed=0
 failed=0
@@ -95,7 +100,7 @@ cleanup() {
       sleep 1
     done
     # `stack rm` keeps named volumes: a rerun would start with old data.
-    for v in ohlcv_app-data ohlcv_chroma-data; do
+    for v in ohlcv_app-data ohlcv_chroma-data ohlcv_pg-data; do
       for _ in $(seq 1 15); do  # busy until the task's container is gone
         docker volume inspect "$v" > /dev/null 2>&1 || break
         docker volume rm "$v" > /dev/null 2>&1 || sleep 1
@@ -271,6 +276,13 @@ build_chroma() {
     { tail -30 "$PROOF_DIR/build-chroma.log"; return 1; }
 }
 
+# PostgreSQL from Debian's postgresql-15 (no registry for the official image).
+build_postgres() {
+  docker_build -f "$ROOT/deploy/docker/postgres-debian.Dockerfile" --build-arg BASE_IMAGE="$BASE" \
+    -t ohlcv-postgres:ci "$ROOT/deploy/docker" > "$PROOF_DIR/build-postgres.log" 2>&1 ||
+    { tail -30 "$PROOF_DIR/build-postgres.log"; return 1; }
+}
+
 build_lb() {
   docker_build -f "$ROOT/deploy/docker/lb-nginx.Dockerfile" --build-arg BASE_IMAGE="$BASE" \
     -t ohlcv-lb-nginx:ci "$ROOT/deploy/docker" > "$PROOF_DIR/build-lb.log" 2>&1 ||
@@ -360,20 +372,36 @@ swarm_deploy() {
   node=$(docker node ls -q | head -1)
   docker node update --label-add ohlcv.app=true --label-add zone=a --label-add storage=true "$node" > /dev/null
   printf '%s' "proof-$(date +%s%N)" > "$PROOF_DIR/api_key"
-  docker secret create api_key "$PROOF_DIR/api_key" > /dev/null || return 1
-  printf '%s' "unused-chroma-token" | docker secret create db_password - > /dev/null || return 1
+  # The stack's versioned secret names (OHLCV_SECRETS_VERSION, default v1).
+  docker secret create ohlcv_api_key_v1 "$PROOF_DIR/api_key" > /dev/null || return 1
+  printf '%s' "pg-$(date +%s%N)" | docker secret create ohlcv_db_password_v1 - > /dev/null || return 1
+  printf '%s' "unused-chroma-token" | docker secret create ohlcv_chroma_token_v1 - > /dev/null || return 1
+  printf '%s' "unused:unused" | docker secret create ohlcv_traefik_users_v1 - > /dev/null || return 1
+  # The load balancer's certificate, from files (Traefik's file provider in
+  # the real stack would read the same pair).
+  mkdir -p "$PROOF_DIR/tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+    -keyout "$PROOF_DIR/tls/key.pem" -out "$PROOF_DIR/tls/cert.pem" 2> /dev/null || return 1
+  docker secret create ohlcv_tls_cert_v1 "$PROOF_DIR/tls/cert.pem" > /dev/null || return 1
+  docker secret create ohlcv_tls_key_v1 "$PROOF_DIR/tls/key.pem" > /dev/null || return 1
+  export CURL_CA_BUNDLE="$PROOF_DIR/tls/cert.pem"
   mkdir -p "$PROOF_DIR/swarm" && cp "$ROOT/deploy/swarm/app_config.json" "$PROOF_DIR/swarm/"
   (cd "$ROOT/deploy/validate" && { [[ -d out/js ]] || node_modules/.bin/tsc -p .; } &&
     node out/js/merge_stack.js "$ROOT/deploy/swarm/docker-stack.yml" "$ROOT/deploy/swarm/docker-stack.ci.yml") \
     > "$PROOF_DIR/swarm/stack.yml" || return 1
   timeout $T_DOCKER docker stack deploy -c "$PROOF_DIR/swarm/stack.yml" ohlcv || return 1
   swarm_wait_replicas 3 300 || return 1
+  local ok=0
   for _ in $(seq 1 60); do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "http://127.0.0.1:$LB_PORT/ready")" == 200 ]] && return 0
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "$LB_URL/ready")" == 200 ]] && { ok=1; break; }
     sleep 1
   done
-  echo "load balancer never answered /ready"
-  return 1
+  [[ $ok == 1 ]] || { echo "load balancer never answered /ready over HTTPS (certificate verified)"; return 1; }
+  local redirect
+  redirect=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -m 2 "http://127.0.0.1:$LB_PORT/ready")
+  echo "HTTP: $redirect"
+  [[ "$redirect" == "301 https://"* ]] || { echo "HTTP is not redirected to HTTPS"; return 1; }
 }
 
 # RESULT line of deploy/wrk/count-failures.lua -> failed requests (non-2xx + socket errors).
@@ -391,12 +419,12 @@ wrk_failures() {
 swarm_ingest() {
   local job code
   job=$(curl -s -m 10 -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-    -X POST "http://127.0.0.1:$LB_PORT/api/v1/ingest" -d '{"source": "synthetic", "tickers": ["AAPL", "MSFT"]}')
+    -X POST "$LB_URL/api/v1/ingest" -d '{"source": "synthetic", "tickers": ["AAPL", "MSFT"]}')
   echo "ingest: $job"
   grep -q '"job_id"' <<< "$job" || return 1
   for _ in $(seq 1 120); do
     code=$(curl -s -o /dev/null -w '%{http_code}' -m 5 -H "Authorization: Bearer $KEY" \
-      "http://127.0.0.1:$LB_PORT/api/v1/tickers/MSFT/bars?limit=1")
+      "$LB_URL/api/v1/tickers/MSFT/bars?limit=1")
     [[ $code == 200 ]] && return 0
     sleep 1
   done
@@ -410,7 +438,7 @@ swarm_rolling_update() {
   # per-key rate limit), counted by the Lua script; stopped with SIGINT once
   # the update is over.
   wrk -t2 -c16 -d600s --timeout 10s -s "$ROOT/deploy/wrk/count-failures.lua" \
-    "http://127.0.0.1:$LB_PORT" -- "$KEY" AAPL,MSFT > "$out" 2>&1 &
+    "$LB_URL" -- "$KEY" AAPL,MSFT > "$out" 2>&1 &
   local wrk_pid=$!
   sleep 5
   local t0=$SECONDS
@@ -468,6 +496,7 @@ elif [[ $WHAT == ci ]]; then
 fi
 if [[ $WHAT == all || $WHAT == build || $WHAT == ci ]]; then
   timed "build ChromaDB image (npm server)" build_chroma || exit 1
+  timed "build PostgreSQL image (Debian postgresql-15)" build_postgres || exit 1
   timed "build load balancer + failing image" build_lb || exit 1
 fi
 # The Compose and Swarm proofs need the service (`ohlcv-rag serve`, issue 5).

@@ -9,5 +9,5 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && ln -sf /dev/stderr /var/log/nginx/error.log
 COPY lb-nginx.conf /etc/nginx/nginx.conf
-EXPOSE 80
+EXPOSE 80 443
 CMD ["nginx", "-g", "daemon off;"]

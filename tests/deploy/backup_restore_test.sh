@@ -1,32 +1,41 @@
 #!/usr/bin/env bash
-# Runs the rendered backup CronJob's own shell command (its /backup volume
-# swapped for a temp folder) with the real binary on PATH, then restores the
-# snapshot the way docs/deployment.md says and checks the restored data
-# directory against the manifest:
-#   - ingest two synthetic tickers (embedded store, hashing embedder: no
-#     ChromaDB server or word vectors needed) into a data directory
-#   - the CronJob command: exit 0, a new ohlcv-<UTC time> folder whose
-#     manifest.json counts match `ohlcv-rag status`; of the older folders the
-#     unfinished one (no manifest) is removed and only the 7 newest kept
-#   - restore: the snapshot's files without manifest.json into an empty data
-#     directory; `status` shows the same bars and windows, and a question is
-#     answered from it (the HNSW graphs, left out of the backup, are rebuilt)
-#
-# Binary: $OHLCV_BIN, else build/ohlcv-rag. Exits 77 (skip) when that binary
-# has no `backup` command.
+# Runs the rendered backup CronJob's own pg_dump command (its /backup volume
+# swapped for a temp folder) against a throwaway local PostgreSQL, then
+# restores the dump the way docs/deployment.md says:
+#   - a scratch cluster (Debian's postgresql-15: initdb, pg_ctl) with the
+#     role and database of OHLCV_DATABASE_URL, password auth, and a table of
+#     bars
+#   - the CronJob command with that URL and PGPASSWORD: exit 0, a new
+#     postgres-<UTC time>.dump; of the older files the unfinished one
+#     (*.partial) is removed and only the 7 newest dumps kept
+#   - restore: `pg_restore --clean --if-exists --no-owner` into a database
+#     whose rows were changed meanwhile; the rows are back
+# Exits 77 (skip) without PostgreSQL's server binaries (scripts/install-deps.sh
+# does not install them; Debian postgresql-15) or without root (initdb runs
+# as the postgres user).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-t_binary backup
 RENDERED=${1:?usage: backup_restore_test.sh RENDERED_PRODUCTION.yaml}
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2> /dev/null | sort -V | tail -n 1)
+if [[ -z "$PGBIN" || ! -x "$PGBIN/initdb" ]] || ! id postgres > /dev/null 2>&1 || [[ $(id -u) != 0 ]]; then
+  echo "$(basename "$0"): SKIP: needs root and Debian's postgresql server (apt-get install postgresql-15)"
+  exit 77
+fi
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+chmod 755 "$scratch"
+port=$((20000 + RANDOM % 20000))
+cleanup() {
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$scratch/pgdata" -m immediate stop > /dev/null 2>&1
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
 
-# The CronJob container that runs `ohlcv-rag backup`: its shell command.
+# The CronJob container that runs pg_dump: its shell command.
 (cd "$VALIDATE_DIR" && node --input-type=module -e '
 import yaml from "js-yaml"; import fs from "fs";
 const docs = yaml.loadAll(fs.readFileSync(process.argv[1], "utf8")).filter(Boolean);
 const cron = docs.find((d) => d.kind === "CronJob" && d.metadata.name === "ohlcv-rag-backup");
-const c = cron.spec.jobTemplate.spec.template.spec.containers.find((x) => JSON.stringify(x.command).includes("ohlcv-rag backup"));
+const c = cron.spec.jobTemplate.spec.template.spec.containers.find((x) => JSON.stringify(x.command).includes("pg_dump"));
 if (c.command[0] !== "sh" || c.command[1] !== "-c") throw new Error("expected sh -c: " + JSON.stringify(c.command));
 process.stdout.write(c.command[2]);
 ' "$RENDERED") > "$scratch/cron.sh" || { t_fail "could not read the CronJob from $RENDERED"; t_done; exit 1; }
@@ -34,48 +43,52 @@ grep -q '/backup' "$scratch/cron.sh" && t_ok "CronJob command read: $(head -c 60
   t_fail "CronJob command does not write under /backup"
 sed -i "s#/backup#$scratch/backup#g" "$scratch/cron.sh"
 
-export OHLCV_DATA_DIR="$scratch/data" OHLCV_CACHE_DIR="$scratch/cache" VECTOR_STORE_TYPE=local \
-  OHLCV_EMBEDDER=hashing LOG_LEVEL=warn
-mkdir -p "$scratch/bin" "$scratch/cache" "$scratch/backup"
-ln -s "$BIN" "$scratch/bin/ohlcv-rag"
-export PATH="$scratch/bin:$PATH"
-if ! ohlcv-rag ingest --source synthetic --tickers BKA,BKB > "$scratch/ingest.log" 2>&1; then
-  t_fail "ingest failed: $(tail -3 "$scratch/ingest.log")"
-  t_done
-  exit 1
-fi
-# "BARS WINDOWS" of `status --json` or of a manifest.
-counts() { node -e 'const j = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(`${j.bars} ${j.windows}`)'; }
-before=$(ohlcv-rag status --json | counts)
-[[ "$before" =~ ^[1-9][0-9]*\ [1-9][0-9]*$ ]] && t_ok "ingested: $before (bars windows)" || t_fail "status after ingest: $before"
+# A scratch server with the ConfigMap's role and database.
+pw="pw-$RANDOM$RANDOM"
+mkdir -p "$scratch/pgdata" "$scratch/run" "$scratch/backup" && chown postgres "$scratch/pgdata" "$scratch/run"
+runuser -u postgres -- "$PGBIN/initdb" -D "$scratch/pgdata" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+  > "$scratch/initdb.log" 2>&1 || { t_fail "initdb: $(tail -3 "$scratch/initdb.log")"; t_done; exit 1; }
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$scratch/pgdata" -w -l "$scratch/run/pg.log" \
+  -o "-p $port -k $scratch/run -c listen_addresses=127.0.0.1" start > /dev/null ||
+  { t_fail "postgres did not start: $(tail -3 "$scratch/run/pg.log")"; t_done; exit 1; }
+psql_admin() { runuser -u postgres -- "$PGBIN/psql" -h "$scratch/run" -p "$port" -U postgres -qAt -v ON_ERROR_STOP=1 "$@"; }
+psql_admin -d postgres -c "CREATE ROLE ohlcv LOGIN PASSWORD '$pw'" -c "CREATE DATABASE ohlcv OWNER ohlcv" ||
+  { t_fail "could not create role/database"; t_done; exit 1; }
+url_of_render=$(grep -m1 'OHLCV_DATABASE_URL: ' "$RENDERED" | sed 's/.*OHLCV_DATABASE_URL: //')
+url=$(sed -E "s#@[^/]+/#@127.0.0.1:$port/#" <<< "$url_of_render")
+[[ "$url" == postgresql://ohlcv@127.0.0.1:$port/ohlcv ]] && t_ok "ConfigMap URL $url_of_render -> $url" ||
+  t_fail "unexpected OHLCV_DATABASE_URL $url_of_render"
+psql_db() { PGPASSWORD=$pw "$PGBIN/psql" "$url" -qAt -v ON_ERROR_STOP=1 "$@"; }
+psql_db -c "CREATE TABLE bars (ticker text, ts bigint, close double precision, PRIMARY KEY (ticker, ts))" \
+  -c "INSERT INTO bars SELECT 'BK' || (i % 3), i, i * 1.5 FROM generate_series(1, 3000) i" ||
+  { t_fail "could not load bars"; t_done; exit 1; }
+before=$(psql_db -c "SELECT count(*) || ' ' || sum(close) FROM bars")
 
-# Older backups: 8 finished ones and one left unfinished by a crash.
+# Older dumps: 8 finished ones and one left unfinished by a crash.
 for d in 20200101 20200102 20200103 20200104 20200105 20200106 20200107 20200108; do
-  mkdir -p "$scratch/backup/ohlcv-${d}T031700Z" && echo '{}' > "$scratch/backup/ohlcv-${d}T031700Z/manifest.json"
+  echo x > "$scratch/backup/postgres-${d}T031700Z.dump"
 done
-mkdir -p "$scratch/backup/ohlcv-20200109T031700Z"
-if sh -c "$(cat "$scratch/cron.sh")" > "$scratch/cron.log" 2>&1; then
-  t_ok "CronJob command exits 0"
+echo x > "$scratch/backup/postgres-20200109T031700Z.dump.partial"
+if OHLCV_DATABASE_URL=$url PGPASSWORD=$pw PATH="$PGBIN:$PATH" sh -c "$(cat "$scratch/cron.sh")" > "$scratch/cron.log" 2>&1; then
+  t_ok "CronJob command exits 0: $(tail -n 1 "$scratch/cron.log" | cut -c1-100)"
 else
   t_fail "CronJob command failed: $(tail -5 "$scratch/cron.log")"
 fi
-mapfile -t kept < <(ls -1d "$scratch"/backup/ohlcv-* 2> /dev/null | sort)
+mapfile -t kept < <(ls -1 "$scratch"/backup/postgres-*.dump 2> /dev/null | sort)
 new=${kept[${#kept[@]}-1]:-}
-[[ ${#kept[@]} -eq 7 ]] && t_ok "7 backups kept" || t_fail "${#kept[@]} backups kept: ${kept[*]##*/}"
-[[ ! -e "$scratch/backup/ohlcv-20200109T031700Z" ]] && t_ok "unfinished backup (no manifest.json) removed" ||
-  t_fail "unfinished backup still there"
-[[ "$new" =~ /ohlcv-[0-9]{8}T[0-9]{6}Z$ && "$new" != *2020010* ]] && t_ok "new backup ${new##*/}" || t_fail "no new backup: $new"
-manifest=$({ counts < "$new/manifest.json"; } 2> /dev/null)
-[[ "$manifest" == "$before" ]] && t_ok "manifest counts = status ($manifest)" ||
-  t_fail "manifest counts '$manifest' vs status '$before'"
+[[ ${#kept[@]} -eq 7 ]] && t_ok "7 dumps kept" || t_fail "${#kept[@]} dumps kept: ${kept[*]##*/}"
+[[ -z "$(ls "$scratch"/backup/*.partial 2> /dev/null)" ]] && t_ok "unfinished dump (*.partial) removed" ||
+  t_fail "unfinished dump still there"
+[[ "$new" =~ /postgres-[0-9]{8}T[0-9]{6}Z\.dump$ && "$new" != *2020010* ]] && t_ok "new dump ${new##*/}" ||
+  t_fail "no new dump: $new"
 
-# Restore as docs/deployment.md says: the snapshot without its manifest into
-# an empty data directory.
-mkdir -p "$scratch/restored"
-cp -a "$new/." "$scratch/restored/" && rm -f "$scratch/restored/manifest.json"
-after=$(OHLCV_DATA_DIR="$scratch/restored" ohlcv-rag status --json | counts)
-[[ "$after" == "$before" ]] && t_ok "restored data directory: $after" || t_fail "restored: '$after' vs '$before'"
-answer=$(OHLCV_DATA_DIR="$scratch/restored" ohlcv-rag query "When did BKA show a breakout?" --json 2>&1)
-grep -q '"sources": \[' <<< "$answer" && ! grep -q '"sources": \[\]' <<< "$answer" &&
-  t_ok "restored store answers with sources" || t_fail "query on the restored store: ${answer:0:200}"
+# Restore as docs/deployment.md says, over a database that changed meanwhile.
+psql_db -c "DELETE FROM bars WHERE ticker = 'BK1'" -c "INSERT INTO bars VALUES ('ZZZ', 1, 1)"
+if PGPASSWORD=$pw "$PGBIN/pg_restore" --clean --if-exists --no-owner --dbname="$url" "$new" > "$scratch/restore.log" 2>&1; then
+  t_ok "pg_restore --clean --if-exists --no-owner exits 0"
+else
+  t_fail "pg_restore: $(tail -3 "$scratch/restore.log")"
+fi
+after=$(psql_db -c "SELECT count(*) || ' ' || sum(close) FROM bars")
+[[ "$after" == "$before" ]] && t_ok "restored bars: $after (count, sum of close)" || t_fail "restored '$after' vs '$before'"
 t_done

@@ -74,11 +74,17 @@ run_case "service renames an env var the deploy files set" "env names are settin
 make_copy; sed -i 's|router.Add("GET", "/startup"|router.Add("GET", "/started"|' "$scratch/r/src/service/api/probes.cc"
 run_case "service moves a probe route" "startupProbe GET /startup"
 
-make_copy; sed -i 's|as: "http_requests_per_second"|as: "http_requests_rate"|' "$scratch/r/deploy/k8s/base/prometheus-adapter-rules.yaml"
+make_copy; sed -i 's|as: "http_requests_per_second"|as: "http_requests_rate"|' "$scratch/r/deploy/k8s/components/prometheus-adapter/prometheus-adapter-rules.yaml"
 run_case "HPA metric the adapter does not provide" "HPA pods metric"
 
-make_copy; sed -i 's|claimName: ohlcv-rag-data|claimName: ohlcv-rag-data-old|' "$scratch/r/deploy/k8s/base/backup-cronjob.yaml"
-run_case "backup job on another volume than the app's data" "backup mounts the Deployment's data claim"
+make_copy; sed -i 's|                      key: OHLCV_DATABASE_URL|                      key: OHLCV_DATABASE_URI|' "$scratch/r/deploy/k8s/base/backup-cronjob.yaml"
+run_case "backup dumps another database than the app's" "backup dumps the ConfigMap's OHLCV_DATABASE_URL"
+
+make_copy; sed -i 's|postgresql://ohlcv@postgres:5432/ohlcv|postgresql://ohlcv@postgresql:5432/ohlcv|' "$scratch/r/deploy/k8s/base/configmap.yaml"
+run_case "database URL naming no Service" "OHLCV_DATABASE_URL names a Service"
+
+make_copy; sed -i 's|targetLabel: route|targetLabel: endpoint|' "$scratch/r/deploy/k8s/components/servicemonitor/servicemonitor.yaml"
+run_case "ServiceMonitor without the route relabeling" "renames the clashing endpoint label"
 
 make_copy; sed -i 's|persistentVolumeClaimName: data-chromadb-0|persistentVolumeClaimName: chromadb-data|' "$scratch/r/deploy/k8s/base/backup-cronjob.yaml"
 run_case "ChromaDB snapshot of a claim that does not exist" "backup snapshots ChromaDB's claim"

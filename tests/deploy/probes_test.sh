@@ -8,8 +8,9 @@
 # Loopback adaptations (everything else is the ConfigMap's): OHLCV_BIND
 # 127.0.0.1, free ports instead of 8000/9090 (the port numbers themselves are
 # compared by consistency.js), a temp data dir, VECTOR_STORE_TYPE=local and
-# OHLCV_EMBEDDER=hashing (no ChromaDB server or word vectors here), and the
-# API key from a file through API_KEY_FILE.
+# OHLCV_EMBEDDER=hashing (no ChromaDB server or word vectors here), an empty
+# OHLCV_DATABASE_URL (the embedded SQLite bar store: no PostgreSQL server
+# here), and the API key from a file through API_KEY_FILE.
 #
 # Binary: $OHLCV_BIN, else build/ohlcv-rag. Exits 77 (skip) when that binary
 # has no `serve` command yet.
@@ -52,7 +53,7 @@ mkdir -p "$scratch/data" "$scratch/cache"
 printf 'probe-test-key' > "$scratch/api_key"
 ENV=("${CM_ENV[@]}" OHLCV_BIND=127.0.0.1 OHLCV_HTTP_PORT="$HTTP_PORT" OHLCV_METRICS_PORT="$METRICS_PORT"
      OHLCV_DATA_DIR="$scratch/data" OHLCV_CACHE_DIR="$scratch/cache" VECTOR_STORE_TYPE=local
-     OHLCV_EMBEDDER=hashing API_KEY_FILE="$scratch/api_key")
+     OHLCV_EMBEDDER=hashing OHLCV_DATABASE_URL= API_KEY_FILE="$scratch/api_key")
 
 env -i PATH="$PATH" HOME="$scratch" "${ENV[@]}" "$BIN" serve > "$scratch/log" 2>&1 &
 pid=$!
