@@ -51,12 +51,21 @@ Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool
   return store;
 }
 
+AppConfig SettingsFromEnvironment() {
+  auto config = LoadConfig(ConfigInputs{});
+  return config.ok() ? *config : AppConfig{};
+}
+
+Result<AppConfig> LoadCliConfig(const GlobalOptions& global) {
+  ConfigInputs inputs;
+  inputs.flags.emplace_back("--data-dir", global.data_dir);
+  return LoadConfig(inputs);
+}
+
 namespace {
 
 Result<KbOptions> EngineOptionsFor(const GlobalOptions& global) {
-  ConfigInputs inputs;
-  inputs.flags.emplace_back("--data-dir", global.data_dir);
-  OHLCV_ASSIGN_OR_RETURN(AppConfig config, LoadConfig(inputs));
+  OHLCV_ASSIGN_OR_RETURN(AppConfig config, LoadCliConfig(global));
   return KbOptionsFromConfig(config);
 }
 
@@ -101,9 +110,6 @@ std::vector<std::string> SplitTickers(const std::vector<std::string>& raw) {
 
 bool StdinIsTerminal() { return ::isatty(STDIN_FILENO) == 1; }
 
-std::string DefaultSourceName() {
-  const char* env = std::getenv("DATA_SOURCE");
-  return env && *env ? env : "synthetic";
-}
+std::string DefaultSourceName() { return SettingsFromEnvironment().data_source; }
 
 }  // namespace ohlcv::cli

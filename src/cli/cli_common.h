@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/app_config.h"
 #include "core/status.h"
 #include "kb/knowledge_base.h"
 #include "store/bar_store.h"
@@ -49,6 +50,12 @@ Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool
 // The engine of the data directory, configured like `serve` (environment,
 // optional /app/config.json); --data-dir wins. `sectors_file` ("" = none) is
 // merged into the data directory's sector map.
+// The settings from the environment and the config file (defaults when they
+// do not load; the command that loads them again reports why).
+AppConfig SettingsFromEnvironment();
+// The settings with --data-dir applied: what every command runs on.
+Result<AppConfig> LoadCliConfig(const GlobalOptions& global);
+
 Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const std::string& sectors_file = "");
 
 // For commands that only read (query, similar, analyze, status,

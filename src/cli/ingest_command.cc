@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/cli_common.h"
+#include "kb/kb_config.h"
 #include "cli/progress_bar.h"
 #include "pipeline/ingest.h"
 #include "sources/source_factory.h"
@@ -89,8 +90,10 @@ int RunIngest(const IngestArgs& args, const GlobalOptions& global) {
   auto request = BuildRequest(args);
   if (!request.ok()) return ReportError(request.status());
 
-  SourceConfig config;
-  config.csv.path = args.path;
+  auto settings = LoadCliConfig(global);
+  if (!settings.ok()) return ReportError(settings.status());
+  SourceConfig config = SourceConfigFromConfig(*settings);  // provider keys, OHLCV_CSV_PATH
+  if (!args.path.empty()) config.csv.path = args.path;
   config.remote.base_url = args.base_url;
   config.synthetic.seed = args.seed;
   auto source = NewSourceByName(args.source, config);

@@ -2,7 +2,6 @@
 // own file (cli_common.h lists them); this file only sets up the app.
 #include <CLI/CLI.hpp>
 
-#include <cstdlib>
 #include <iostream>
 
 #include "cli/cli_common.h"
@@ -19,8 +18,9 @@ int main(int argc, char** argv) {
       "5 authentication, 6 rate limited.");
 
   GlobalOptions global;
-  const char* env_dir = std::getenv("OHLCV_DATA_DIR");
-  global.data_dir = env_dir && *env_dir ? env_dir : "./data";
+  // The default comes from the settings (OHLCV_DATA_DIR, the config file); a
+  // bad setting is reported by the command that loads the config again.
+  global.data_dir = SettingsFromEnvironment().data_dir;
   app.add_option("--data-dir", global.data_dir, "Data directory (env OHLCV_DATA_DIR)")->capture_default_str();
 
   int exit_code = kExitOk;

@@ -70,7 +70,11 @@ int Run(Command command, CLI::App& app, CLI::App& cmd, const GlobalOptions& glob
 void Register(CLI::App& app, GlobalOptions& global, int& exit_code, Command command, const char* name,
               const char* help) {
   CLI::App* cmd = app.add_subcommand(name, help);
-  cmd->allow_extras();  // the settings table's flags, parsed by config/
+  // The settings table's flags are parsed by config/: they stay with this
+  // command as extras instead of falling through to the top-level parser
+  // (which would reject them: `serve --port 8000`).
+  cmd->allow_extras();
+  cmd->fallthrough(false);
   auto help_settings = std::make_shared<bool>(false);
   cmd->add_flag("--help-settings", *help_settings, "List every setting with its env var and flag");
   auto dest = std::make_shared<std::string>();

@@ -31,13 +31,15 @@ struct AppConfig {
   std::string data_source = "synthetic";   // csv | yahoo | alphavantage | polygon | synthetic
   std::string csv_path;                    // file or folder for data_source=csv
   std::string data_dir = "./data";         // bar store and local index; /data in containers
-  std::string cache_dir;                   // word vectors; "" = <data_dir>/../.cache
+  std::string cache_dir;                   // word vectors; "" = search (config/word_vectors.h)
   std::string sectors_file;                // optional ticker,sector CSV
   std::string vector_store_type = "local"; // local | chromadb
   std::string chromadb_host = "localhost";
   int64_t chromadb_port = 8000;
   std::string chromadb_token;              // secret; Swarm: /run/secrets/db_password
   std::string embedder = "sif";            // sif | openai | hashing
+  std::string alpha_vantage_api_key;       // secret; data provider key
+  std::string polygon_api_key;             // secret; data provider key
 
   // LLM (optional phrasing of grounded answers).
   std::string llm_provider = "none";       // none | openai
@@ -65,6 +67,7 @@ struct AppConfig {
   int64_t max_connections = 10000;         // accepted sockets beyond it are closed at once
   double drain_seconds = 5;                // after SIGTERM: keep serving with /ready 503
   double shutdown_timeout_seconds = 10;    // then wait this long for in-flight requests
+  std::string pod_name;                    // POD_NAME (Kubernetes downward API), in every log line
 };
 
 // Types a setting can have. kList is a comma-separated list in env and flags

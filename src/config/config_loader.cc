@@ -51,6 +51,14 @@ Status Bad(const SettingSpec& spec, std::string_view origin, std::string_view wh
   return Status::InvalidArgument(fmt::format("{} ({}): {}", origin, spec.name, why));
 }
 
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
 Status CheckValue(const AppConfig& c, const SettingSpec& spec, std::string_view origin) {
   return std::visit(
       [&](auto member) -> Status {
@@ -156,6 +164,11 @@ Status SetSetting(AppConfig* c, const SettingSpec& spec, std::string_view text_i
         using V = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<V, std::string>) {
           v = text;
+          // A setting with choices takes them in any case (LOG_LEVEL=INFO,
+          // VECTOR_STORE_TYPE=ChromaDB) and stores the canonical spelling.
+          for (auto choice : spec.choices) {
+            if (EqualsIgnoreCase(text, choice)) v = std::string(choice);
+          }
         } else if constexpr (std::is_same_v<V, int64_t>) {
           errno = 0;
           char* end = nullptr;

@@ -27,7 +27,7 @@ const std::vector<SettingSpec>& Table() {
       {"data_dir", "data_dir", "OHLCV_DATA_DIR", "--data-dir", T::kString, &A::data_dir,
        "Data directory (bar store, local index); /data in containers"},
       {"cache_dir", "cache_dir", "OHLCV_CACHE_DIR", "--cache-dir", T::kString, &A::cache_dir,
-       "Cache directory for word vectors; empty = <data_dir>/../.cache"},
+       "Folder of the word vectors (wink-sg-100d.bin); empty = search $XDG_CACHE_HOME/ohlcv-rag, ~/.cache/ohlcv-rag, beside the binary, <data_dir>/../.cache, ./.cache"},
       {"sectors_file", "sectors_file", "OHLCV_SECTORS_FILE", "--sectors-file", T::kString, &A::sectors_file,
        "Optional ticker,sector CSV merged into the data directory"},
       {"vector_store_type", "vector_store_type", "VECTOR_STORE_TYPE", "--vector-store", T::kString,
@@ -42,6 +42,11 @@ const std::vector<SettingSpec>& Table() {
       {"embedder", "embedder", "OHLCV_EMBEDDER", "--embedder", T::kString, &A::embedder,
        "Text embedder: sif (offline word vectors), openai, hashing (tests)", false, "",
        {"sif", "openai", "hashing"}},
+      {"alpha_vantage_api_key", "alpha_vantage_api_key", "ALPHA_VANTAGE_API_KEY", "--alpha-vantage-api-key",
+       T::kString, &A::alpha_vantage_api_key, "Alpha Vantage API key for the alphavantage source (secret)", true,
+       "alpha_vantage_api_key"},
+      {"polygon_api_key", "polygon_api_key", "POLYGON_API_KEY", "--polygon-api-key", T::kString,
+       &A::polygon_api_key, "Polygon.io API key for the polygon source (secret)", true, "polygon_api_key"},
       {"llm_provider", "llm_provider", "LLM_PROVIDER", "--llm-provider", T::kString, &A::llm_provider,
        "LLM that phrases grounded answers: none or openai (any OpenAI-compatible server)", false, "",
        {"none", "openai"}},
@@ -95,6 +100,8 @@ const std::vector<SettingSpec>& Table() {
       {"shutdown_timeout_seconds", "shutdown_timeout_seconds", "OHLCV_SHUTDOWN_TIMEOUT_SECONDS",
        "--shutdown-timeout", T::kDouble, &A::shutdown_timeout_seconds,
        "After the drain, seconds to wait for in-flight requests", false, "", {}, 0, 3600},
+      {"pod_name", "pod_name", "POD_NAME", "--pod-name", T::kString, &A::pod_name,
+       "Name of this replica in every log line (Kubernetes sets it from the downward API)"},
   };
   return kTable;
 }

@@ -17,8 +17,6 @@ Result<std::vector<float>> Embedder::EmbedOne(std::string text) {
 std::string DefaultWordVectorPath(std::string_view fallback_root) {
   namespace fs = std::filesystem;
   constexpr const char* kFile = "wink-sg-100d.bin";
-  if (const char* dir = std::getenv("OHLCV_CACHE_DIR"); dir && *dir)
-    return (fs::path(dir) / kFile).string();
   const fs::path root = fallback_root.empty() ? fs::path(".") : fs::path(fallback_root);
   return (root / ".cache" / kFile).string();
 }

@@ -65,7 +65,7 @@ class Embedder {
 struct WordVectorEmbedderOptions {
   // Path of the converted file (tools/embeddings/fetch_wink.sh OUT_DIR makes
   // OUT_DIR/wink-sg-100d.bin). REQUIRES: non-empty. Callers usually pass
-  // DefaultWordVectorPath().
+  // the first folder of config/word_vectors.h that holds the file.
   std::string path;
 
   // SIF smoothing a in a / (a + p(w)). 0 = the value the file's common
@@ -93,10 +93,9 @@ struct WordVectorEmbedderOptions {
 // options.
 Result<std::unique_ptr<Embedder>> NewWordVectorEmbedder(const WordVectorEmbedderOptions& options);
 
-// Where the converted wink file is looked for when nothing is configured:
-// $OHLCV_CACHE_DIR/wink-sg-100d.bin if OHLCV_CACHE_DIR is set, else
-// <fallback_root>/.cache/wink-sg-100d.bin (fallback_root: the repository or
-// install prefix, "." if empty).
+// <root>/.cache/wink-sg-100d.bin ("." if root is empty): where
+// tools/embeddings/fetch_wink.sh puts the file in a checkout (tests and
+// benchmarks). The product searches config/word_vectors.h's folders.
 std::string DefaultWordVectorPath(std::string_view fallback_root = {});
 
 // ---------------------------------------------------------------------------

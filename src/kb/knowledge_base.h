@@ -38,11 +38,13 @@ class LlmProbe;
 
 struct KbOptions {
   std::string data_dir = "./data";       // OHLCV_DATA_DIR
-  std::string cache_dir;                 // OHLCV_CACHE_DIR; word vectors live here; "" = <data_dir>/../.cache
+  // Folders searched for the word vectors, first hit wins
+  // (config/word_vectors.h: OHLCV_CACHE_DIR, XDG cache, beside the binary...).
+  std::vector<std::string> word_vector_dirs;
   std::string vector_store_type = "local";  // VECTOR_STORE_TYPE: local | chromadb
   ChromaVectorStoreOptions chroma;       // CHROMADB_HOST / CHROMADB_PORT / token
   std::string embedder = "sif";          // sif | openai | hashing (tests only)
-  std::string word_vectors_path;         // "" = DefaultWordVectorPath()
+  std::string word_vectors_path;         // "" = the first word_vector_dirs entry holding the file
   OpenAiEmbedderOptions openai_embedder;
   std::string sectors_file;              // optional ticker,sector CSV merged into <data_dir>/sectors.csv
   AnalysisOptions analysis;              // window length/stride, pattern thresholds

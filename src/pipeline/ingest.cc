@@ -43,10 +43,7 @@ void Fail(Run& run, Status status) {
 // Fetch request for one unit: incremental sources start after the newest bar.
 Result<FetchRequest> UnitRequest(Run& run, const std::string& unit) {
   FetchRequest req = run.request;
-  // Files and the seeded generator are cheap and idempotent to read again;
-  // only remote APIs are asked for just the missing bars.
-  const std::string_view name = run.source.name();
-  if (run.options.incremental && name != "csv" && name != "synthetic") {
+  if (run.options.incremental && run.source.incremental()) {
     OHLCV_ASSIGN_OR_RETURN(auto last, run.store.LastTimestamp(unit, req.interval));
     if (last && (!req.start || *req.start <= *last)) req.start = *last + 1;
   }

@@ -65,12 +65,8 @@ std::string BaseUrl(const std::string& configured, std::string_view default_url)
 Result<std::string> ResolveApiKey(const std::string& from_options, const char* env_var,
                                   std::string_view source) {
   if (!from_options.empty()) return from_options;
-  if (const char* env = std::getenv(env_var); env != nullptr && env[0] != '\0') {
-    return std::string(env);
-  }
   return Status::Unauthenticated(fmt::format(
-      "{}: no API key; set the {} environment variable or pass the key in the source options",
-      source, env_var));
+      "{}: no API key; set {} (or {}_FILE naming a file that holds it)", source, env_var, env_var));
 }
 
 std::string Snippet(std::string_view body, size_t max_chars) {

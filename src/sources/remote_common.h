@@ -4,8 +4,7 @@
 // turns decoded reply rows into a validated FetchResult.
 //
 // Private to sources/: other folders include sources/source.h only.
-// Thread-safety: free functions are pure (ResolveApiKey reads the
-// environment); a SeriesBuilder is a per-fetch value needing external
+// Thread-safety: free functions are pure; a SeriesBuilder is a per-fetch value needing external
 // synchronization.
 #pragma once
 
@@ -32,8 +31,8 @@ Result<std::vector<std::string>> PlanTickers(const FetchRequest& request, std::s
 // `configured` without trailing '/', or `default_url` when empty.
 std::string BaseUrl(const std::string& configured, std::string_view default_url);
 
-// The key from options, else from the environment variable; Unauthenticated
-// naming both when neither is set.
+// The key from the options; Unauthenticated naming the setting (`env_var`)
+// when it is empty. Keys reach sources only through the settings table.
 Result<std::string> ResolveApiKey(const std::string& from_options, const char* env_var,
                                   std::string_view source);
 
@@ -108,12 +107,13 @@ class SeriesBuilder {
 };
 
 // The shared frame of the keyed REST sources (Alpha Vantage, Polygon): one
-// unit per ticker, a base URL, an API key from the options or else from the
-// environment at each Fetch, the adjusted flag, and one HTTP client that is
+// unit per ticker, a base URL, an API key from the options (the settings
+// table's ALPHA_VANTAGE_API_KEY / POLYGON_API_KEY, through SourceConfig), the adjusted flag, and one HTTP client that is
 // safe for concurrent Fetch calls.
 class KeyedRestSource : public Source {
  public:
   std::string_view name() const final { return name_; }
+  bool incremental() const final { return true; }
   Result<std::vector<std::string>> Plan(const FetchRequest& request) final {
     return PlanTickers(request, name_);
   }
@@ -133,7 +133,7 @@ class KeyedRestSource : public Source {
   const std::string_view name_;
   const char* const key_env_;
   const std::string base_;
-  const std::string api_key_;  // empty: read key_env_ at each Fetch
+  const std::string api_key_;  // empty: every Fetch fails Unauthenticated, naming key_env_
   const bool adjusted_;
   HttpClient http_;
 };

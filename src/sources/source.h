@@ -47,6 +47,12 @@ class Source {
   // "csv", "yahoo", "alphavantage", "polygon", "synthetic".
   virtual std::string_view name() const = 0;
 
+  // True when a unit can be fetched from a start time, so an ingest asks only
+  // for the bars after the newest stored one (the remote APIs). False for
+  // sources that are cheap and idempotent to read whole (files, the seeded
+  // generator). Default false.
+  virtual bool incremental() const { return false; }
+
   // The units a fetch of `request` is made of, in a stable order.
   virtual Result<std::vector<std::string>> Plan(const FetchRequest& request) = 0;
 
@@ -64,7 +70,7 @@ struct CsvSourceOptions {
 
 struct RemoteSourceOptions {
   std::string base_url;  // empty = the service's public URL; tests point it at loopback
-  std::string api_key;   // Alpha Vantage / Polygon; empty = from ALPHA_VANTAGE_API_KEY / POLYGON_API_KEY
+  std::string api_key;   // Alpha Vantage / Polygon; NewSourceByName fills it from SourceConfig
   HttpClientOptions http;
   bool adjusted = true;  // Alpha Vantage TIME_SERIES_DAILY_ADJUSTED, Polygon adjusted=true
 };

@@ -13,8 +13,12 @@ namespace ohlcv {
 
 struct SourceConfig {
   CsvSourceOptions csv;
-  RemoteSourceOptions remote;
+  RemoteSourceOptions remote;  // remote.api_key, when set, wins over the keys below
   SyntheticSourceOptions synthetic;
+  // The providers' keys (settings ALPHA_VANTAGE_API_KEY, POLYGON_API_KEY:
+  // secrets, also from *_FILE and /run/secrets).
+  std::string alpha_vantage_api_key;
+  std::string polygon_api_key;
 };
 
 // The accepted names, in help order.

@@ -158,6 +158,7 @@ class YahooSource final : public Source {
       : base_(remote::BaseUrl(options.base_url, kDefaultBase)), http_(options.http) {}
 
   std::string_view name() const override { return kName; }
+  bool incremental() const override { return true; }
 
   Result<std::vector<std::string>> Plan(const FetchRequest& request) override {
     return remote::PlanTickers(request, kName);

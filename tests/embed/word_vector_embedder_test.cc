@@ -135,15 +135,9 @@ TEST_F(TinyWordVectorEmbedderTest, ReportsMissingAndCorruptFilesAndBadOptions) {
   EXPECT_EQ(NewWordVectorEmbedder(o).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST(DefaultWordVectorPathTest, UsesCacheDirEnvElseRepoCache) {
-  const char* old = std::getenv("OHLCV_CACHE_DIR");
-  const std::string saved = old ? old : "";
-  setenv("OHLCV_CACHE_DIR", "/some/cache", 1);
-  EXPECT_EQ(DefaultWordVectorPath("/repo"), "/some/cache/wink-sg-100d.bin");
-  unsetenv("OHLCV_CACHE_DIR");
+TEST(DefaultWordVectorPathTest, IsTheCheckoutCache) {
   EXPECT_EQ(DefaultWordVectorPath("/repo"), "/repo/.cache/wink-sg-100d.bin");
   EXPECT_EQ(DefaultWordVectorPath(), "./.cache/wink-sg-100d.bin");
-  if (old) setenv("OHLCV_CACHE_DIR", saved.c_str(), 1);
 }
 
 // ---------------------------------------------------------------------------

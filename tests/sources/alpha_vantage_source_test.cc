@@ -7,6 +7,7 @@
 
 #include "sources/remote_common.h"
 #include "sources/source.h"
+#include "sources/source_factory.h"
 #include "testutil/replay_server.h"
 
 namespace ohlcv {
@@ -247,7 +248,7 @@ TEST_F(AlphaVantageSourceTest, BadRowsAreReportedAndStrictFails) {
 }
 
 TEST_F(AlphaVantageSourceTest, MissingKeyIsUnauthenticated) {
-  ::unsetenv("ALPHA_VANTAGE_API_KEY");
+  ::setenv("ALPHA_VANTAGE_API_KEY", "ignored: keys come only from the settings", 1);
   auto source = Make("", true);
   auto res = source->Fetch("IBM", Request());
   ASSERT_FALSE(res.ok());
@@ -255,12 +256,20 @@ TEST_F(AlphaVantageSourceTest, MissingKeyIsUnauthenticated) {
   EXPECT_NE(res.status().message().find("ALPHA_VANTAGE_API_KEY"), std::string::npos);
   EXPECT_EQ(server_.request_count(), 0u);
 
-  ::setenv("ALPHA_VANTAGE_API_KEY", "from-env", 1);
-  server_.Set("GET", "/query", CannedResponse(200, kDaily));
-  res = source->Fetch("IBM", Request());
   ::unsetenv("ALPHA_VANTAGE_API_KEY");
+
+  // The key of the settings table (ALPHA_VANTAGE_API_KEY, *_FILE, secrets)
+  // reaches the source through SourceConfig.
+  SourceConfig config;
+  config.remote.base_url = server_.base_url();
+  config.alpha_vantage_api_key = "from-settings";
+  config.polygon_api_key = "not-this-one";
+  auto by_name = NewSourceByName("alphavantage", config);
+  ASSERT_TRUE(by_name.ok()) << by_name.status().ToString();
+  server_.Set("GET", "/query", CannedResponse(200, kDaily));
+  res = (*by_name)->Fetch("IBM", Request());
   ASSERT_TRUE(res.ok()) << res.status().ToString();
-  EXPECT_EQ(server_.requests().at(0).Param("apikey"), "from-env");
+  EXPECT_EQ(server_.requests().at(0).Param("apikey"), "from-settings");
 }
 
 TEST_F(AlphaVantageSourceTest, ServerErrorsAreRetriedThenUnavailable) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "sources/source.h"
+#include "sources/source_factory.h"
 #include "testutil/replay_server.h"
 
 namespace ohlcv {
@@ -237,7 +238,7 @@ TEST_F(PolygonSourceTest, BadResultsAreReportedAndStrictFails) {
 }
 
 TEST_F(PolygonSourceTest, MissingKeyIsUnauthenticated) {
-  ::unsetenv("POLYGON_API_KEY");
+  ::setenv("POLYGON_API_KEY", "ignored: keys come only from the settings", 1);
   auto source = Make("");
   auto res = source->Fetch("AAPL", Request());
   ASSERT_FALSE(res.ok());
@@ -245,12 +246,18 @@ TEST_F(PolygonSourceTest, MissingKeyIsUnauthenticated) {
   EXPECT_NE(res.status().message().find("POLYGON_API_KEY"), std::string::npos);
   EXPECT_EQ(server_.request_count(), 0u);
 
-  ::setenv("POLYGON_API_KEY", "env-key", 1);
-  server_.Set("GET", kDailyPath, CannedResponse(200, kDaily));
-  res = source->Fetch("AAPL", Request());
   ::unsetenv("POLYGON_API_KEY");
+
+  SourceConfig config;
+  config.remote.base_url = server_.base_url();
+  config.polygon_api_key = "from-settings";
+  config.alpha_vantage_api_key = "not-this-one";
+  auto by_name = NewSourceByName("polygon", config);
+  ASSERT_TRUE(by_name.ok()) << by_name.status().ToString();
+  server_.Set("GET", kDailyPath, CannedResponse(200, kDaily));
+  res = (*by_name)->Fetch("AAPL", Request());
   ASSERT_TRUE(res.ok()) << res.status().ToString();
-  EXPECT_EQ(server_.requests().at(0).Param("apiKey"), "env-key");
+  EXPECT_EQ(server_.requests().at(0).Param("apiKey"), "from-settings");
 }
 
 TEST_F(PolygonSourceTest, IntervalsMapToMultiplierAndTimespan) {

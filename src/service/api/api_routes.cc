@@ -172,14 +172,13 @@ ServerResponse SubmitIngest(Service& s, const ServerRequest& req) {
   if (!parsed.ok()) return StatusResponse(parsed.status());
   IngestBody body = std::move(*parsed);
   if (body.source.empty()) body.source = s.options().default_source;
-  if (body.path.empty()) body.path = s.options().csv_path;
+  SourceConfig config = s.options().sources;
+  if (!body.path.empty()) config.csv.path = body.path;
   if (!body.period.empty() && !body.fetch.start) {
     auto start = PeriodStart(body.period, NowSeconds());
     if (!start.ok()) return StatusResponse(Status::InvalidArgument("field 'period': " + start.status().message()));
     body.fetch.start = *start;
   }
-  SourceConfig config;
-  config.csv.path = body.path;
   if (body.seed) config.synthetic.seed = *body.seed;
   // Build the source now so a bad name or missing path is a 400, not a failed job.
   auto source = NewSourceByName(body.source, config);

@@ -82,11 +82,11 @@ Status RunServer(const AppConfig& config, const RunServerHooks& hooks) {
   so.worker_threads = static_cast<size_t>(config.worker_threads);
   so.max_queued_requests = static_cast<size_t>(config.max_queued_requests);
   so.default_source = config.data_source;
-  so.csv_path = config.csv_path;
+  so.sources = SourceConfigFromConfig(config);
   so.llm_provider = config.llm_provider;
   so.log.level = config.log_level;
   so.log.json = config.log_format == "json";
-  if (const char* pod = std::getenv("POD_NAME")) so.log.pod = pod;
+  so.log.pod = config.pod_name;
   Service service(so);
 
   auto api = StartHttpServer(

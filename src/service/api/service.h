@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "service/api/auth.h"
+#include "sources/source_factory.h"
 #include "service/http/http_server.h"
 #include "service/api/jobs.h"
 #include "service/http/metrics.h"
@@ -43,7 +44,9 @@ struct ServiceOptions {
   size_t worker_threads = 0;           // 0 = hardware concurrency, >= 2
   size_t max_queued_requests = 1024;
   std::string default_source = "synthetic";  // DATA_SOURCE, for POST /api/v1/ingest
-  std::string csv_path;                       // OHLCV_CSV_PATH
+  // Source options from the settings (OHLCV_CSV_PATH, provider keys); a
+  // request's own fields (path, seed) override them.
+  SourceConfig sources;
   std::string llm_provider = "none";          // LLM_PROVIDER, for the startup log (the KnowledgeBase probes it)
   RequestLogOptions log;
 };
