@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/ticker.h"
 #include "service/http/api_error.h"
 #include "service/api/auth.h"
 #include "service/http/http_types.h"
@@ -69,7 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     case 7: {
-      auto t = ohlcv::NormalizeTicker(payload);
+      auto t = ohlcv::ParseTicker(payload);
       CheckRejection(t.status());
       if (t.ok() && (t->empty() || t->size() > 16)) std::abort();
       break;

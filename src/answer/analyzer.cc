@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "answer/answer_engine.h"
+#include "core/ticker.h"
 #include "util/time.h"
 
 namespace ohlcv {
@@ -78,11 +79,7 @@ Result<AnalysisReport> AnswerEngine::Analyze(const AnalyzeRequest& req) {
 
   RetrievalResult rr;
   ParsedQuestion& q = rr.parsed;
-  for (const auto& t : req.tickers) {
-    std::string up;
-    for (char c : t) up.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-    if (std::find(q.tickers.begin(), q.tickers.end(), up) == q.tickers.end()) q.tickers.push_back(up);
-  }
+  OHLCV_ASSIGN_OR_RETURN(q.tickers, ParseTickerList(req.tickers));
   for (const auto& s : req.sectors) {
     auto canon = sectors_.FindSector(s);
     if (!canon) return Status::InvalidArgument("unknown sector '" + s + "'");

@@ -8,6 +8,7 @@
 
 #include "answer/analysis.h"
 #include "cli/cli_common.h"
+#include "core/ticker.h"
 #include "util/time.h"
 
 namespace ohlcv::cli {
@@ -26,7 +27,7 @@ struct AnalyzeArgs {
 Result<AnalyzeRequest> BuildRequest(const AnalyzeArgs& args) {
   AnalyzeRequest req;
   OHLCV_ASSIGN_OR_RETURN(req.kind, ParseAnalysisKind(args.kind));
-  req.tickers = SplitTickers(args.tickers);
+  OHLCV_ASSIGN_OR_RETURN(req.tickers, ParseTickerList(args.tickers));
   req.sectors = args.sectors;
   if (req.tickers.empty()) return Status::InvalidArgument("--tickers is required (e.g. --tickers AAPL,MSFT)");
   if (req.kind == AnalysisKind::kComparison && req.tickers.size() < 2 && req.sectors.empty()) {

@@ -86,28 +86,6 @@ Result<std::unique_ptr<KnowledgeBase>> OpenKbToRead(const GlobalOptions& global)
   return KnowledgeBase::Open(options);
 }
 
-std::string NormalizeTicker(std::string ticker) {
-  std::transform(ticker.begin(), ticker.end(), ticker.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return ticker;
-}
-
-std::vector<std::string> SplitTickers(const std::vector<std::string>& raw) {
-  std::vector<std::string> out;
-  for (const auto& item : raw) {
-    std::string cur;
-    for (char c : item + ",") {
-      if (c == ',' || c == ' ') {
-        if (!cur.empty()) out.push_back(NormalizeTicker(cur));
-        cur.clear();
-      } else {
-        cur += c;
-      }
-    }
-  }
-  return out;
-}
-
 bool StdinIsTerminal() { return ::isatty(STDIN_FILENO) == 1; }
 
 std::string DefaultSourceName() { return SettingsFromEnvironment().data_source; }

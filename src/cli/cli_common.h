@@ -63,11 +63,8 @@ Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const
 // another process (a running `serve`) holds the data directory.
 Result<std::unique_ptr<KnowledgeBase>> OpenKbToRead(const GlobalOptions& global);
 
-// Upper-cases a ticker as stored.
-std::string NormalizeTicker(std::string ticker);
-
-// Splits "AAPL,MSFT GOOGL" style lists and upper-cases.
-std::vector<std::string> SplitTickers(const std::vector<std::string>& raw);
+// Tickers follow core/ticker.h (ParseTicker, ParseTickerList): one rule for
+// the CLI, the API and the sources.
 
 // True when stdin is a terminal (prompts, confirmations).
 bool StdinIsTerminal();

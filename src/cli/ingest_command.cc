@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/cli_common.h"
+#include "core/ticker.h"
 #include "kb/kb_config.h"
 #include "cli/progress_bar.h"
 #include "pipeline/ingest.h"
@@ -33,7 +34,7 @@ std::string FindSectorsFile(const IngestArgs& args) {
 
 Result<FetchRequest> BuildRequest(const IngestArgs& args) {
   FetchRequest req;
-  req.tickers = SplitTickers(args.tickers);
+  OHLCV_ASSIGN_OR_RETURN(req.tickers, ParseTickerList(args.tickers));
   req.strict = args.strict;
   OHLCV_ASSIGN_OR_RETURN(req.interval, ParseInterval(args.interval));
   if (!args.period.empty()) {

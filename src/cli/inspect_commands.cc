@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/cli_common.h"
+#include "core/ticker.h"
 #include "windows/series_analysis.h"
 #include "util/time.h"
 #include "util/window_json.h"
@@ -147,7 +148,9 @@ int RunInspect(What what, const InspectArgs& args, const GlobalOptions& global) 
   }
   auto store = OpenBarStore(global, /*read_only=*/true);
   if (!store.ok()) return ReportError(store.status());
-  std::string ticker = NormalizeTicker(args.ticker);
+  auto parsed = ParseTicker(args.ticker);
+  if (!parsed.ok()) return ReportError(parsed.status());
+  const std::string ticker = std::move(*parsed);
   auto bars = (*store)->Load(ticker, *interval);
   if (!bars.ok()) {
     if (bars.status().code() == StatusCode::kNotFound) {

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/cli_common.h"
+#include "core/ticker.h"
 #include "kb/knowledge_base.h"
 #include "util/time.h"
 #include "util/window_json.h"
@@ -43,7 +44,9 @@ struct SimilarArgs {
 
 int RunSimilar(const SimilarArgs& args, const GlobalOptions& global) {
   SimilarRequest req;
-  req.ticker = NormalizeTicker(args.ticker);
+  auto ticker = ParseTicker(args.ticker);
+  if (!ticker.ok()) return ReportError(ticker.status());
+  req.ticker = std::move(*ticker);
   req.k = args.k;
   if (!args.end.empty() && !(req.end_ts = ParseEndTimestamp(args.end))) {
     return ReportError(Status::InvalidArgument("bad --end '" + args.end + "' (use YYYY-MM-DD)"));

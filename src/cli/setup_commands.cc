@@ -15,6 +15,7 @@
 #include <string>
 
 #include "cli/cli_common.h"
+#include "core/ticker.h"
 
 namespace ohlcv::cli {
 namespace {
@@ -23,7 +24,9 @@ namespace {
 const std::vector<std::string> kSetupTickers = {"AAPL", "MSFT", "GOOGL", "AMZN"};
 
 int RunSetup(IngestArgs args, const GlobalOptions& global) {
-  args.tickers = SplitTickers(args.tickers);
+  auto tickers = ParseTickerList(args.tickers);
+  if (!tickers.ok()) return ReportError(tickers.status());
+  args.tickers = std::move(*tickers);
   if (args.tickers.empty()) args.tickers = kSetupTickers;
   int rc = RunIngest(args, global);
   if (rc != kExitOk) return rc;

@@ -38,6 +38,8 @@ struct AppConfig {
   int64_t chromadb_port = 8000;
   std::string chromadb_token;              // secret; Swarm: /run/secrets/db_password
   std::string embedder = "sif";            // sif | openai | hashing
+  int64_t window_bars = 30;                // bars per indexed window (window ids depend on it)
+  int64_t window_stride = 5;               // bars between window starts
   std::string alpha_vantage_api_key;       // secret; data provider key
   std::string polygon_api_key;             // secret; data provider key
 

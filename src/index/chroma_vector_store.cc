@@ -90,6 +90,13 @@ class ChromaVectorStore final : public VectorStore {
   Status Open();
 
   std::string_view type() const override { return "chromadb"; }
+  VectorStoreCapabilities capabilities() const override { return {}; }
+  Result<VectorStoreBackup> Backup(const std::string&) override {
+    VectorStoreBackup b;
+    b.notes.push_back("the windows live on the ChromaDB server (" + options_.host + ":" +
+                      std::to_string(options_.port) + "): snapshot its volume too");
+    return b;
+  }
   const EmbedderIdentity& embedder() const override { return options_.embedder; }
 
   Status Upsert(std::span<const Window> windows, std::span<const float> embeddings) override;

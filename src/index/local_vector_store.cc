@@ -83,6 +83,7 @@ Status LocalVectorStore::InitMeta(Conn& db) {
                         {"embedder_name", e.name},
                         {"embedder_dimension", std::to_string(e.dimension)},
                         {"shape_dimension", std::to_string(e.shape_dimension)},
+                        {"windowing", options_.windowing},
                         {"last_seq", "0"},
                         {"next_label", "0"}}) {
       put.BindText(1, k);
@@ -116,6 +117,22 @@ Status LocalVectorStore::InitMeta(Conn& db) {
         "'{}' (dimension {}, shape {}); use the same embedder, or move the store aside and ingest again",
         options_.dir, meta["embedder_name"], meta["embedder_dimension"], meta["shape_dimension"],
         e.name, e.dimension, e.shape_dimension));
+  }
+  if (!options_.windowing.empty()) {
+    auto it = meta.find("windowing");
+    if (it == meta.end() || it->second.empty()) {
+      if (!options_.read_only) {  // a store from before windowing was recorded
+        OHLCV_ASSIGN_OR_RETURN(Stmt put, db.Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('windowing', ?)"));
+        put.BindText(1, options_.windowing);
+        OHLCV_RETURN_IF_ERROR(put.Run());
+      }
+    } else if (it->second != options_.windowing) {
+      return Status::InvalidArgument(fmt::format(
+          "vector store {} holds windows of {}, but the settings ask for {} (OHLCV_WINDOW_BARS, "
+          "OHLCV_WINDOW_STRIDE); window ids depend on them. Use the recorded values, or re-index: "
+          "move {} aside and run `ohlcv-rag ingest` again (the windows are rebuilt from the bars)",
+          options_.dir, it->second, options_.windowing, options_.dir));
+    }
   }
   last_seq_ = std::stoll(meta["last_seq"]);
   next_label_ = std::stoll(meta["next_label"]);

@@ -122,6 +122,8 @@ class LocalVectorStore final : public VectorStore {
   Status Open();
 
   std::string_view type() const override { return "local"; }
+  VectorStoreCapabilities capabilities() const override { return {.lexical_search = true, .embedded = true}; }
+  Result<VectorStoreBackup> Backup(const std::string& dest_dir) override;
   const EmbedderIdentity& embedder() const override { return options_.embedder; }
   Status Upsert(std::span<const Window> windows, std::span<const float> embeddings) override;
   Result<std::vector<SearchHit>> Search(VectorSpace space, std::span<const float> query, size_t k,

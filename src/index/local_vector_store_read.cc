@@ -7,6 +7,7 @@
 
 #include "index/fts_query.h"
 #include "index/window_rows.h"
+#include "util/sqlite_snapshot.h"
 
 namespace ohlcv::index_internal {
 
@@ -194,5 +195,15 @@ Status LocalVectorStore::Health() {
 }
 
 VectorStoreStats LocalVectorStore::stats() const { return counters_.Snapshot(); }
+
+Result<VectorStoreBackup> LocalVectorStore::Backup(const std::string& dest_dir) {
+  VectorStoreBackup b;
+  OHLCV_RETURN_IF_ERROR(SnapshotSqlite(Path("windows.db"), dest_dir + "/windows.db"));
+  b.files.push_back("windows.db");
+  OHLCV_ASSIGN_OR_RETURN(b.windows, CountRows(dest_dir + "/windows.db", "windows"));
+  for (const Space& space : kSpaces) b.skipped.push_back(space.file);
+  b.notes.push_back("HNSW graph files are derived from windows.db and rebuilt on first open");
+  return b;
+}
 
 }  // namespace ohlcv::index_internal

@@ -104,11 +104,29 @@ struct StoreCounters {
   }
 };
 
+// What a store can do, so callers ask instead of comparing type names.
+struct VectorStoreCapabilities {
+  // LexicalSearch works (a full-text index over summaries).
+  bool lexical_search = false;
+  // The store lives in this process's data directory (files), so its failure
+  // is the process's failure, and Backup copies it; otherwise it is a server.
+  bool embedded = false;
+};
+
+// What VectorStore::Backup wrote.
+struct VectorStoreBackup {
+  std::vector<std::string> files;    // relative to the backup folder
+  std::vector<std::string> skipped;  // files left out on purpose (derived ones)
+  std::vector<std::string> notes;    // why, and what the operator must do
+  int64_t windows = -1;              // windows in the copy; -1 = nothing copied (a server)
+};
+
 class VectorStore {
  public:
   virtual ~VectorStore() = default;
 
-  virtual std::string_view type() const = 0;  // "local" or "chromadb"
+  virtual std::string_view type() const = 0;  // "local" or "chromadb": for display and logs only
+  virtual VectorStoreCapabilities capabilities() const = 0;
   virtual const EmbedderIdentity& embedder() const = 0;
 
   // Inserts or replaces windows by id. `embeddings` holds windows.size() rows
@@ -121,8 +139,8 @@ class VectorStore {
   virtual Result<std::vector<SearchHit>> Search(VectorSpace space, std::span<const float> query,
                                                 size_t k, const WindowFilter& filter) = 0;
 
-  // Full-text (BM25) search over summaries, best first. A store without a
-  // full-text index returns InvalidArgument("lexical search not supported").
+  // Full-text (BM25) search over summaries, best first.
+  // REQUIRES: capabilities().lexical_search (else InvalidArgument).
   virtual Result<std::vector<SearchHit>> LexicalSearch(const std::string& text, size_t k,
                                                        const WindowFilter& filter) = 0;
 
@@ -140,11 +158,20 @@ class VectorStore {
   virtual Status Health() = 0;
 
   virtual VectorStoreStats stats() const = 0;
+
+  // A consistent copy of the store into `dest_dir` (created), paths in the
+  // result relative to it. A store on a server copies nothing and says, in
+  // notes, how to back up the server.
+  virtual Result<VectorStoreBackup> Backup(const std::string& dest_dir) = 0;
 };
 
 struct LocalVectorStoreOptions {
   std::string dir;               // data directory; files: windows.db, text.hnsw, shape.hnsw
   EmbedderIdentity embedder;     // REQUIRES: dimension > 0
+  // How the windows were cut ("30 bars, stride 5"): window ids depend on it,
+  // so a store built one way is refused when opened another way. Recorded on
+  // creation (and on the first writable open of an older store); "" = not checked.
+  std::string windowing;
   bool read_only = false;
   size_t hnsw_m = 16;            // graph degree (memory ~ m * 8 bytes per window per space)
   // Candidate list while building the graph. 64 builds ~1.5x faster than 100

@@ -25,23 +25,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
+#include "util/files.h"
+#include "util/sqlite_snapshot.h"
 
 namespace ohlcv {
-
-// Copies the SQLite database at `src_path` into `dest_path` through the online
-// backup API on a separate read-only connection: every page is copied in one
-// step inside one read transaction, so the copy is the database as of one
-// commit even while a writer (WAL mode) keeps committing. The copy is written
-// to dest_path + ".partial" and renamed. NotFound when src_path is missing.
-Status SnapshotSqlite(const std::string& src_path, const std::string& dest_path);
-
-// Writes `content` to `path` through a temp file and a rename, so readers
-// (and a crash) never see a partial file. Used for every small file of the
-// data directory (sectors.csv, companies.csv) and for manifest.json.
-Status WriteFileAtomic(const std::string& path, const std::string& content);
-
-// SELECT COUNT(*) FROM `table` of the database at `path` (opened read-only).
-Result<int64_t> CountRows(const std::string& path, const std::string& table);
 
 struct BackupManifest {
   std::string source_dir;

@@ -1,9 +1,13 @@
 #include "kb/company_names.h"
 
+#include "core/ticker.h"
+#include "util/csv_record.h"
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string_view>
 #include <vector>
 
@@ -23,33 +27,6 @@ std::string Trim(std::string_view s) {
   return std::string(s);
 }
 
-// One CSV line into fields; "quoted, fields" and "" escapes.
-std::vector<std::string> SplitCsv(std::string_view line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  for (auto& f : out) f = Trim(f);
-  return out;
-}
-
 std::string Quote(const std::string& s) {
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -61,29 +38,29 @@ std::string Quote(const std::string& s) {
 Result<CompanyNames> LoadCompanyNames(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return Status::NotFound("no file " + path);
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IOError("cannot read " + path);
-  std::string line;
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  const std::string text = buf.str();
   CompanyNames names;
-  if (!std::getline(in, line)) return names;
-  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // BOM
-  std::vector<std::string> header = SplitCsv(line);
+  CsvRecordReader reader(text);
+  if (!reader.Next()) return names;
   int ticker_col = -1, name_col = -1;
-  for (size_t i = 0; i < header.size(); ++i) {
-    std::string h = Lower(header[i]);
+  for (size_t i = 0; i < reader.fields().size(); ++i) {
+    std::string h = Lower(Trim(FieldText(reader.fields()[i])));
     if (ticker_col < 0 && (h == "ticker" || h == "symbol")) ticker_col = static_cast<int>(i);
     if (name_col < 0 && (h == "name" || h == "company" || h == "company_name" || h == "security")) {
       name_col = static_cast<int>(i);
     }
   }
   if (ticker_col < 0 || name_col < 0) return names;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f = SplitCsv(line);
-    if (static_cast<int>(f.size()) <= std::max(ticker_col, name_col)) continue;
-    std::string ticker = f[ticker_col];
-    std::transform(ticker.begin(), ticker.end(), ticker.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    if (!ticker.empty() && !f[name_col].empty()) names[ticker] = f[name_col];
+  while (reader.Next()) {
+    const auto& f = reader.fields();
+    if (reader.malformed() || static_cast<int>(f.size()) <= std::max(ticker_col, name_col)) continue;
+    auto ticker = ParseTicker(f[ticker_col].text);
+    std::string name = Trim(FieldText(f[name_col]));
+    if (ticker.ok() && !name.empty()) names[*ticker] = std::move(name);
   }
   return names;
 }

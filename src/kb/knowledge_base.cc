@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "config/word_vectors.h"
 #include "kb/backup.h"
 #include "kb/llm_probe.h"
@@ -49,6 +51,7 @@ Result<std::unique_ptr<VectorStore>> OpenVectorStore(const KbOptions& o, const E
     lo.dir = o.data_dir + "/index";
     lo.embedder = id;
     lo.read_only = o.read_only;
+    lo.windowing = fmt::format("{} bars, stride {}", o.analysis.windows.length, o.analysis.windows.stride);
     return OpenLocalVectorStore(lo);
   }
   if (o.vector_store_type == "chromadb" || o.vector_store_type == "chroma") {
@@ -212,7 +215,7 @@ std::vector<ComponentHealth> KnowledgeBase::Health() const {
   Status vs = vector_store_->Health();
   // A remote vector store that is down degrades the service; the local one is
   // part of the process, so its failure is critical.
-  out.push_back({"vector_store", vs.ok(), vector_store_->type() == "local",
+  out.push_back({"vector_store", vs.ok(), vector_store_->capabilities().embedded,
                  vs.ok() ? std::string(vector_store_->type()) : vs.ToString()});
   if (llm_probe_) {
     LlmProbeResult llm = llm_probe_->Check();
@@ -248,16 +251,11 @@ Status KnowledgeBase::Backup(const std::string& dest_dir) const {
   m.quiescent = idle.owns_lock() && !options_.read_only;
   // Windows before bars: an ingest commits a ticker's bars before indexing
   // its windows, so this order never yields windows without their bars.
-  if (vector_store_->type() == "local") {
-    OHLCV_RETURN_IF_ERROR(SnapshotSqlite(options_.data_dir + "/index/windows.db", dest_dir + "/index/windows.db"));
-    m.files.push_back("index/windows.db");
-    OHLCV_ASSIGN_OR_RETURN(m.windows, CountRows(dest_dir + "/index/windows.db", "windows"));
-    for (const char* derived : {"index/text.hnsw", "index/shape.hnsw"}) m.skipped.push_back(derived);
-    m.notes.push_back("HNSW graph files are derived from index/windows.db and rebuilt on first open");
-  } else {
-    m.notes.push_back("vector store is " + m.vector_store_type +
-                      ": its windows live on the ChromaDB server; snapshot its volume too");
-  }
+  OHLCV_ASSIGN_OR_RETURN(VectorStoreBackup index, vector_store_->Backup(dest_dir + "/index"));
+  for (const auto& f : index.files) m.files.push_back("index/" + f);
+  for (const auto& f : index.skipped) m.skipped.push_back("index/" + f);
+  m.notes.insert(m.notes.end(), index.notes.begin(), index.notes.end());
+  m.windows = index.windows;
   OHLCV_RETURN_IF_ERROR(SnapshotSqlite(options_.data_dir + "/bars.db", dest_dir + "/bars.db"));
   m.files.push_back("bars.db");
   OHLCV_ASSIGN_OR_RETURN(m.bars, CountRows(dest_dir + "/bars.db", "bars"));

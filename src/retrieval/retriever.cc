@@ -1,5 +1,7 @@
 #include "retrieval/retriever.h"
 
+#include "core/ticker.h"
+
 #include <algorithm>
 #include <chrono>
 #include <unordered_map>
@@ -105,15 +107,15 @@ Result<RetrievalResult> Retriever::Retrieve(const RetrievalRequest& request) con
   // summary template are in nearly every summary (they would make FTS5 score
   // most rows to rank nothing; store_calls.h).
   const std::string lexical_text = LexicalText(result.parsed, request.question);
-  if (!lexical_text.empty() && !enough_exact) {
+  if (!lexical_text.empty() && !enough_exact && store_.capabilities().lexical_search) {
     t0 = Clock::now();
     auto lex = store_.LexicalSearch(lexical_text, depth, store_filter);
     result.timings.lexical_ms = MsSince(t0);
     if (lex.ok()) {
       lexical = std::move(lex).value();
       KeepSectors(filter, &lexical);
-    } else if (lex.status().code() != StatusCode::kInvalidArgument) {
-      return lex.status();  // InvalidArgument = no full-text index here (Chroma)
+    } else {
+      return lex.status();
     }
   }
 
@@ -204,8 +206,7 @@ Result<RetrievalResult> Retriever::Retrieve(const RetrievalRequest& request) con
 
 Result<SimilarResult> Retriever::Similar(const SimilarRequest& request) const {
   SimilarResult result;
-  std::string ticker = request.ticker;
-  std::transform(ticker.begin(), ticker.end(), ticker.begin(), ::toupper);
+  OHLCV_ASSIGN_OR_RETURN(std::string ticker, ParseTicker(request.ticker));
 
   // The query window: the newest of this ticker ending at or before end_ts.
   WindowFilter query_filter;

@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 
 #include "sources/bar_check.h"
-#include "sources/csv_record.h"
+#include "util/csv_record.h"
 #include "sources/csv_source.h"
 #include "util/time.h"
 

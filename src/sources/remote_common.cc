@@ -1,5 +1,7 @@
 #include "sources/remote_common.h"
 
+#include "core/ticker.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -12,11 +14,6 @@
 
 namespace ohlcv::remote {
 namespace {
-
-bool IsSymbolChar(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '^' ||
-         c == '=' || c == '_' || c == '/';
-}
 
 // Day number of the n-th (1-based) Sunday of month/year; n = -1 for the last.
 int64_t NthSunday(int year, unsigned month, int n) {
@@ -35,21 +32,9 @@ int64_t NthSunday(int year, unsigned month, int n) {
 }  // namespace
 
 Result<std::vector<std::string>> PlanTickers(const FetchRequest& request, std::string_view source) {
-  std::vector<std::string> out;
-  for (const std::string& raw : request.tickers) {
-    std::string t;
-    for (char c : raw) {
-      if (!std::isspace(static_cast<unsigned char>(c))) {
-        t.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-      }
-    }
-    if (t.empty()) continue;
-    if (!std::all_of(t.begin(), t.end(), IsSymbolChar)) {
-      return Status::InvalidArgument(
-          fmt::format("{}: invalid ticker '{}' (allowed: letters, digits and . - ^ = _ /)", source, raw));
-    }
-    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(std::move(t));
-  }
+  auto parsed = ParseTickerList(request.tickers);
+  if (!parsed.ok()) return Status::InvalidArgument(fmt::format("{}: {}", source, parsed.status().message()));
+  std::vector<std::string> out = std::move(*parsed);
   if (out.empty()) {
     return Status::InvalidArgument(fmt::format("{}: no tickers requested", source));
   }

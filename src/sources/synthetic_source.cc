@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "sources/source.h"
+#include "core/ticker.h"
 #include "util/time.h"
 
 namespace ohlcv {
@@ -210,14 +211,6 @@ class Generator {
   int regime_ = 0;
 };
 
-std::string NormalizeTicker(std::string_view t) {
-  while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
-  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
-  std::string out(t);
-  for (char& c : out) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-  return out;
-}
-
 class SyntheticSource final : public Source {
  public:
   explicit SyntheticSource(SyntheticSourceOptions options) : options_(options) {}
@@ -227,17 +220,13 @@ class SyntheticSource final : public Source {
   Result<std::vector<std::string>> Plan(const FetchRequest& request) override {
     std::vector<std::string> out;
     if (request.tickers.empty()) return std::vector<std::string>(kDefaultTickers.begin(), kDefaultTickers.end());
-    for (const auto& t : request.tickers) {
-      std::string n = NormalizeTicker(t);
-      if (n.empty()) return Status::InvalidArgument("empty ticker in request");
-      if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(std::move(n));
-    }
-    return out;
+    OHLCV_ASSIGN_OR_RETURN(auto tickers, ParseTickerList(request.tickers));
+    if (tickers.empty()) return Status::InvalidArgument("synthetic: no tickers requested");
+    return tickers;
   }
 
   Result<FetchResult> Fetch(const std::string& unit, const FetchRequest& request) override {
-    std::string ticker = NormalizeTicker(unit);
-    if (ticker.empty()) return Status::InvalidArgument("empty ticker");
+    OHLCV_ASSIGN_OR_RETURN(std::string ticker, ParseTicker(unit));
     Generator gen(options_.seed, ticker, request.interval);
     BarSeries series;
     series.ticker = ticker;

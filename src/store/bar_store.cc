@@ -1,5 +1,7 @@
 #include "store/bar_store.h"
 
+#include "core/ticker.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -51,11 +53,6 @@ constexpr const char* kLoadSql =
     "SELECT ts, open, high, low, close, volume, adj_close FROM bars "
     "WHERE ticker=?1 AND interval=?2 AND ts>=?3 AND ts<=?4 ORDER BY ts";
 
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 Status ValidateSeries(const BarSeries& s) {
   if (s.ticker.empty()) return Status::InvalidArgument("upsert: empty ticker");
@@ -167,7 +164,7 @@ class BarStoreImpl final : public BarStore {
     if (!writer_) return Status::PermissionDenied("bar store opened read-only");
     UpsertStats stats;
     if (series.empty()) return stats;
-    const std::string ticker = Upper(series.ticker);
+    OHLCV_ASSIGN_OR_RETURN(const std::string ticker, ParseTicker(series.ticker));
     const auto interval = static_cast<int64_t>(series.interval);
 
     std::lock_guard lock(write_mu_);
@@ -225,7 +222,7 @@ class BarStoreImpl final : public BarStore {
 
   Result<BarSeries> Load(const std::string& ticker_in, Interval interval,
                          std::optional<int64_t> start, std::optional<int64_t> end) override {
-    const std::string ticker = Upper(ticker_in);
+    OHLCV_ASSIGN_OR_RETURN(const std::string ticker, ParseTicker(ticker_in));
     OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
     SqliteDb& db = *reader.db;
     BarSeries out;
@@ -278,13 +275,14 @@ class BarStoreImpl final : public BarStore {
 
   Result<std::optional<int64_t>> LastTimestamp(const std::string& ticker,
                                                Interval interval) override {
+    OHLCV_ASSIGN_OR_RETURN(const std::string canonical, ParseTicker(ticker));
     OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
-    return LastTs(*reader.db, Upper(ticker), interval);
+    return LastTs(*reader.db, canonical, interval);
   }
 
   Result<uint64_t> DeleteTicker(const std::string& ticker_in) override {
     if (!writer_) return Status::PermissionDenied("bar store opened read-only");
-    const std::string ticker = Upper(ticker_in);
+    OHLCV_ASSIGN_OR_RETURN(const std::string ticker, ParseTicker(ticker_in));
     std::lock_guard lock(write_mu_);
     SqliteDb& db = *writer_;
     Transaction txn(db);

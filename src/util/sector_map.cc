@@ -1,5 +1,8 @@
 #include "util/sector_map.h"
 
+#include "core/ticker.h"
+#include "util/csv_record.h"
+
 #include <algorithm>
 #include <array>
 #include <fstream>
@@ -87,35 +90,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Splits one line on commas, honouring "quoted, fields" with "" escapes.
-std::vector<std::string> SplitLine(std::string_view line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cur.push_back('"');
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cur.push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back(Trim(cur));
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  out.emplace_back(Trim(cur));
-  return out;
-}
-
 }  // namespace
 
 std::optional<std::string_view> SectorSynonym(std::string_view phrase) {
@@ -136,26 +110,22 @@ Result<SectorMap> SectorMap::Load(const std::string& path) {
 }
 
 Result<SectorMap> SectorMap::Parse(std::string_view csv, std::string_view name) {
-  if (csv.substr(0, 3) == "\xEF\xBB\xBF") csv.remove_prefix(3);
   SectorMap map;
-  size_t line_no = 0;
+  CsvRecordReader reader(csv);
   bool first = true;
-  while (!csv.empty()) {
-    size_t nl = csv.find('\n');
-    std::string_view line = csv.substr(0, nl);
-    csv.remove_prefix(nl == std::string_view::npos ? csv.size() : nl + 1);
-    ++line_no;
-    if (Trim(line).empty()) continue;
-    std::vector<std::string> f = SplitLine(line);
+  while (reader.Next()) {
+    if (reader.blank()) continue;
+    std::vector<std::string> f;
+    for (const CsvField& field : reader.fields()) f.push_back(FieldText(field));
     if (first) {
       first = false;
       std::string key = f.empty() ? "" : Upper(f[0]);
       if (key == "TICKER" || key == "SYMBOL" || key == "NAME") continue;
     }
-    if (f.size() < 2 || f[0].empty() || f[1].empty()) {
-      return Status::InvalidArgument(std::string(name) + ":" + std::to_string(line_no) +
+    if (reader.malformed() || f.size() < 2 || f[0].empty() || f[1].empty()) {
+      return Status::InvalidArgument(std::string(name) + ":" + std::to_string(reader.line()) +
                                      ": expected ticker,sector, found \"" +
-                                     std::string(Trim(line).substr(0, 80)) + "\"");
+                                     std::string(Trim(reader.raw()).substr(0, 80)) + "\"");
     }
     map.Add(f[0], f[1]);
   }
@@ -166,14 +136,18 @@ void SectorMap::Add(std::string_view ticker, std::string_view sector) {
   ticker = Trim(ticker);
   sector = Trim(sector);
   if (ticker.empty() || sector.empty()) return;
-  std::string& slot = by_ticker_[Upper(ticker)];
+  auto canonical = ParseTicker(ticker);
+  if (!canonical.ok()) return;  // not a ticker any entry point accepts
+  std::string& slot = by_ticker_[*canonical];
   if (!slot.empty() && --sector_count_[slot] == 0) sector_count_.erase(slot);
   slot = std::string(sector);
   ++sector_count_[slot];
 }
 
 std::optional<std::string> SectorMap::Lookup(std::string_view ticker) const {
-  auto it = by_ticker_.find(Upper(Trim(ticker)));
+  auto canonical = ParseTicker(ticker);
+  if (!canonical.ok()) return std::nullopt;
+  auto it = by_ticker_.find(*canonical);
   if (it == by_ticker_.end()) return std::nullopt;
   return it->second;
 }

@@ -549,3 +549,31 @@ TEST(LocalVectorStoreTest, SchemaTwoStoreIsMigratedOnWritableOpen) {
 
 }  // namespace
 }  // namespace ohlcv
+
+namespace ohlcv {
+namespace {
+
+// Window ids depend on the window length and stride: a store records them
+// and refuses to be opened with others, naming the settings and the re-index.
+TEST(LocalVectorStoreWindowingTest, RecordedAndCheckedOnOpen) {
+  const std::string dir = testing::MakeTempDir("windowing");
+  LocalVectorStoreOptions o = Options(dir);
+  o.windowing = "30 bars, stride 5";
+  {
+    auto s = OpenLocalVectorStore(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+  }
+  { EXPECT_TRUE(OpenLocalVectorStore(o).ok()); }
+  o.windowing = "20 bars, stride 5";
+  auto other = OpenLocalVectorStore(o);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(other.status().message().find("30 bars, stride 5"), std::string::npos) << other.status().message();
+  EXPECT_NE(other.status().message().find("OHLCV_WINDOW_BARS"), std::string::npos);
+  EXPECT_NE(other.status().message().find("ingest"), std::string::npos);
+  o.windowing = "";  // not checked
+  EXPECT_TRUE(OpenLocalVectorStore(o).ok());
+}
+
+}  // namespace
+}  // namespace ohlcv

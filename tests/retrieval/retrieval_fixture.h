@@ -78,12 +78,14 @@ inline std::unique_ptr<VectorStore> OpenTestStore(const std::string& dir) {
   return s.ok() ? std::move(s).value() : nullptr;
 }
 
-// Forwards everything to a real store; LexicalSearch answers like the Chroma
-// store does (no full-text index).
+// Forwards everything to a real store but says it has no full-text index,
+// like the Chroma store: the retriever must not call LexicalSearch.
 class NoLexicalStore final : public VectorStore {
  public:
   explicit NoLexicalStore(VectorStore& base) : base_(base) {}
   std::string_view type() const override { return "nolexical"; }
+  VectorStoreCapabilities capabilities() const override { return {.lexical_search = false, .embedded = true}; }
+  Result<VectorStoreBackup> Backup(const std::string& dir) override { return base_.Backup(dir); }
   const EmbedderIdentity& embedder() const override { return base_.embedder(); }
   Status Upsert(std::span<const Window> w, std::span<const float> e) override { return base_.Upsert(w, e); }
   Result<std::vector<SearchHit>> Search(VectorSpace s, std::span<const float> q, size_t k,

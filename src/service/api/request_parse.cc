@@ -1,5 +1,7 @@
 #include "service/api/request_parse.h"
 
+#include "core/ticker.h"
+
 #include <fmt/format.h>
 
 #include <cctype>
@@ -82,7 +84,7 @@ Result<std::vector<std::string>> Tickers(const json& o, const char* name) {
   OHLCV_ASSIGN_OR_RETURN(auto raw, StringList(o, name));
   std::vector<std::string> out;
   for (const auto& t : raw) {
-    auto n = NormalizeTicker(t);
+    auto n = ParseTicker(t);
     if (!n.ok()) return Field(name, n.status().message());
     out.push_back(*n);
   }
@@ -144,20 +146,6 @@ Result<WindowFilter> FiltersFromJson(const json& f) {
 
 }  // namespace
 
-Result<std::string> NormalizeTicker(std::string_view raw) {
-  if (raw.empty() || raw.size() > 16) return Status::InvalidArgument("a ticker has 1 to 16 characters");
-  std::string out;
-  for (char c : raw) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '.' || c == '-' || c == '^' || c == '=') {
-      out.push_back(static_cast<char>(std::toupper(u)));
-    } else {
-      return Status::InvalidArgument("a ticker holds only letters, digits and . - ^ =");
-    }
-  }
-  return out;
-}
-
 Result<RetrievalRequest> ParseQueryBody(std::string_view body, bool legacy) {
   OHLCV_ASSIGN_OR_RETURN(json doc, ParseObject(body));
   const char* key = legacy ? "query" : "question";
@@ -198,7 +186,7 @@ Result<SimilarRequest> ParseSimilarBody(std::string_view body) {
   OHLCV_ASSIGN_OR_RETURN(auto ticker, OptString(doc, "ticker", 32));
   if (!ticker) return Field("ticker", "required");
   SimilarRequest r;
-  auto t = NormalizeTicker(*ticker);
+  auto t = ParseTicker(*ticker);
   if (!t.ok()) return Field("ticker", t.status().message());
   r.ticker = *t;
   OHLCV_ASSIGN_OR_RETURN(r.end_ts, OptDate(doc, "end", true));
@@ -259,7 +247,7 @@ Result<AnalyzeBody> ParseAnalyzeBody(std::string_view body) {
 
 Result<BarsQuery> ParseBarsQuery(std::string_view ticker, const ServerRequest& request) {
   BarsQuery q;
-  auto t = NormalizeTicker(ticker);
+  auto t = ParseTicker(ticker);
   if (!t.ok()) return t.status();
   q.ticker = *t;
   if (auto s = request.QueryParam("start"); s && !s->empty()) {

@@ -65,7 +65,6 @@ struct BarsQuery {
 // From /api/v1/tickers/{T}/bars?start=&end=&interval=&limit=.
 Result<BarsQuery> ParseBarsQuery(std::string_view ticker, const ServerRequest& request);
 
-// A ticker as accepted in paths and bodies: 1-16 of [A-Z0-9.-^=], upper-cased.
-Result<std::string> NormalizeTicker(std::string_view raw);
+
 
 }  // namespace ohlcv

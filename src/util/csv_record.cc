@@ -1,4 +1,4 @@
-#include "sources/csv_record.h"
+#include "util/csv_record.h"
 
 #include <algorithm>
 

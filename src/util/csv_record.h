@@ -1,5 +1,6 @@
 // CsvRecordReader: splits a CSV buffer into records of string_view fields
-// without allocating per field. Private to sources/ (csv_parse.cc, tests).
+// without allocating per field: the one CSV reader (bar files in sources/,
+// the sectors and company-name files in util/ and kb/).
 //
 // RFC 4180: fields separated by ',', records by LF or CRLF; a field starting
 // with '"' runs to the matching '"' ('""' inside is an escaped quote and may
@@ -29,6 +30,9 @@ struct CsvField {
 
 // Returns `text` with each "" pair replaced by ".
 std::string Unescape(std::string_view text);
+
+// The field's text as a string, with "" pairs unescaped.
+inline std::string FieldText(const CsvField& f) { return f.has_escapes ? Unescape(f.text) : std::string(f.text); }
 
 class CsvRecordReader {
  public:
