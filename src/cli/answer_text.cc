@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <iostream>
 #include <cmath>
 #include <sstream>
@@ -73,6 +75,112 @@ std::string Flat(const nlohmann::json& j) {
   return j.dump();
 }
 
+bool IsDateAt(const std::string& s, size_t i) {
+  static const char kShape[] = "dddd-dd-dd";
+  if (i + 10 > s.size()) return false;
+  for (size_t k = 0; k < 10; ++k) {
+    bool digit = std::isdigit(static_cast<unsigned char>(s[i + k])) != 0;
+    if (kShape[k] == 'd' ? !digit : s[i + k] != '-') return false;
+  }
+  return true;
+}
+
+// "AAPL 2018-01-02 to 2018-12-31 return" -> {"AAPL 2018-01-02 to
+// 2018-12-31", "return"}: the subject ends with its last date; without a
+// date, the first word is the subject.
+std::pair<std::string, std::string> SplitLabel(const std::string& label) {
+  size_t end = std::string::npos;
+  for (size_t i = 0; i + 10 <= label.size(); ++i) {
+    if (IsDateAt(label, i)) end = i + 10;
+  }
+  if (end == std::string::npos) end = label.find(' ');
+  if (end == std::string::npos || end >= label.size()) return {label, ""};
+  return {label.substr(0, end), Trim(label.substr(end))};
+}
+
+// The value as written, with its unit when the text lacks it ("22.38" -> "22.38%").
+std::string FactValue(const Fact& f) {
+  if (f.unit == "%" && !f.text.empty() && f.text.back() != '%') return f.text + "%";
+  return f.text;
+}
+
+// Figures: one subject -> "measure  value" rows under the subject; several
+// -> a table with a column per subject (tickers as headers when they share
+// the period) when it fits in `width`, else one block per subject.
+std::string FiguresTable(const std::vector<Fact>& facts, size_t width) {
+  std::vector<std::string> subjects, measures;
+  std::map<std::pair<std::string, std::string>, std::string> cell;
+  for (const auto& f : facts) {
+    auto [subject, measure] = SplitLabel(f.label);
+    if (std::find(subjects.begin(), subjects.end(), subject) == subjects.end()) subjects.push_back(subject);
+    if (std::find(measures.begin(), measures.end(), measure) == measures.end()) measures.push_back(measure);
+    std::string& c = cell[{subject, measure}];
+    c += (c.empty() ? "" : ", ") + FactValue(f);
+  }
+  size_t measure_w = 0;
+  for (const auto& m : measures) measure_w = std::max(measure_w, m.size());
+  std::string out;
+  if (subjects.size() == 1) {
+    out += "\nFigures (" + subjects[0] + "):\n";
+    for (const auto& m : measures) out += fmt::format("  {:<{}}  {}\n", m, measure_w, cell[{subjects[0], m}]);
+    return out;
+  }
+  // The period most subjects share is named once; their columns are headed
+  // by the ticker alone.
+  std::map<std::string, size_t> periods;
+  std::vector<std::string> rests;
+  for (const auto& s : subjects) {
+    size_t sp = s.find(' ');
+    rests.push_back(sp == std::string::npos ? "" : s.substr(sp + 1));
+    if (!rests.back().empty()) ++periods[rests.back()];
+  }
+  std::string period;
+  size_t best = 1;
+  for (const auto& [p, n] : periods) {
+    if (n > best) {
+      best = n;
+      period = p;
+    }
+  }
+  const bool shared = !period.empty();
+  std::vector<std::string> heads;
+  for (size_t i = 0; i < subjects.size(); ++i) {
+    heads.push_back(shared && rests[i] == period ? subjects[i].substr(0, subjects[i].find(' ')) : subjects[i]);
+  }
+  std::vector<size_t> col_w;
+  size_t total = 2 + measure_w;
+  for (size_t i = 0; i < subjects.size(); ++i) {
+    size_t w = heads[i].size();
+    for (const auto& m : measures) w = std::max(w, cell[{subjects[i], m}].size());
+    col_w.push_back(w);
+    total += 2 + w;
+  }
+  if (total <= std::max<size_t>(width, 100)) {
+    out += shared ? "\nFigures, " + period + ":\n" : std::string("\nFigures:\n");
+    out += fmt::format("  {:<{}}", "", measure_w);
+    for (size_t i = 0; i < subjects.size(); ++i) out += fmt::format("  {:>{}}", heads[i], col_w[i]);
+    out += "\n";
+    for (const auto& m : measures) {
+      out += fmt::format("  {:<{}}", m, measure_w);
+      for (size_t i = 0; i < subjects.size(); ++i) {
+        auto it = cell.find({subjects[i], m});
+        out += fmt::format("  {:>{}}", it == cell.end() ? "-" : it->second, col_w[i]);
+      }
+      out += "\n";
+    }
+    return out;
+  }
+  out += "\nFigures:\n";
+  for (const auto& s : subjects) {
+    out += "  " + s + "\n";
+    for (const auto& m : measures) {
+      auto it = cell.find({s, m});
+      if (it != cell.end()) out += fmt::format("    {:<{}}  {}\n", m, measure_w, it->second);
+    }
+  }
+  return out;
+}
+
 std::string Percentish(double v) { return fmt::format("{:.0f}%", std::clamp(v, 0.0, 1.0) * 100); }
 
 }  // namespace
@@ -99,22 +207,16 @@ std::string UnderstoodInWords(const std::vector<std::string>& notes) {
 }
 
 std::string RenderAnswerText(const Answer& answer, size_t width) {
-  std::string out = AnswerBody(answer) + "\n";
-  if (answer.facts.size() >= 2) {
-    size_t label_w = 0;
-    for (const auto& f : answer.facts) label_w = std::max(label_w, f.label.size());
-    label_w = std::min<size_t>(label_w, 48);
-    out += "\nFigures:\n";
-    for (const auto& f : answer.facts) {
-      out += fmt::format("  {:<{}}  {:>12}\n", f.label, label_w, f.text);
-    }
-  }
+  // Prose is word-wrapped (at spaces only); tables are laid out by column.
+  auto wrap = [width](const std::string& text) { return width ? WrapText(text, width) : text; };
+  std::string out = wrap(AnswerBody(answer)) + "\n";
+  if (answer.facts.size() >= 2) out += FiguresTable(answer.facts, width ? width : 120);
   std::string understood = UnderstoodInWords(answer.notes);
-  if (!understood.empty()) out += "\nUnderstood: " + understood + "\n";
+  if (!understood.empty()) out += "\n" + wrap("Understood: " + understood) + "\n";
   if (!answer.computations.empty()) {
     out += "\nHow this was computed:\n";
     for (const auto& c : answer.computations) {
-      out += "  " + c.name + " of " + Flat(c.inputs) + "\n    = " + Flat(c.result) + "\n";
+      out += wrap("  " + c.name + " of " + Flat(c.inputs)) + "\n" + wrap("    = " + Flat(c.result)) + "\n";
     }
   }
   if (!answer.sources.empty()) {
@@ -128,7 +230,7 @@ std::string RenderAnswerText(const Answer& answer, size_t width) {
                          src.exact ? "  (matches every condition asked)" : "");
     }
   }
-  return width ? WrapText(out, width) : out;
+  return out;
 }
 
 int PrintAnswer(const Answer& answer, bool json) {

@@ -87,7 +87,7 @@ Result<std::unique_ptr<KnowledgeBase>> OpenKbToRead(const GlobalOptions& global)
 
 Status RequireDataDir(const GlobalOptions& global) {
   std::error_code ec;
-  if (std::filesystem::is_directory(global.data_dir, ec)) return Status::OK();
+  if (std::filesystem::is_directory(global.data_dir, ec)) return Status::Ok();
   return Status::NotFound("data directory '" + global.data_dir +
                           "' does not exist; pass the right one with --data-dir DIR or OHLCV_DATA_DIR=DIR, "
                           "or create it with `" + CliPrefix(global) + " setup`");

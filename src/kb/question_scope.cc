@@ -74,7 +74,9 @@ int YearOf(int64_t ts) { return std::stoi(FormatDate(ts).substr(0, 4)); }
 }  // namespace
 
 bool IsOutOfScope(const std::string& question, const Answer& answer) {
-  return answer.notes.empty() && answer.facts.empty() && !UsesMarketWord(question);
+  // Facts do not count: a question that retrieved nothing in particular still
+  // gets the figures of the windows it fell on.
+  return answer.notes.empty() && !UsesMarketWord(question);
 }
 
 std::vector<std::string> ExampleQuestions(const std::vector<TickerInfo>& tickers) {
@@ -145,6 +147,8 @@ void MakeOutOfScopeAnswer(const std::vector<TickerInfo>& tickers, Answer* answer
   answer->notes = {"out of scope: the question names no ticker, sector, date, pattern or market term"};
 }
 
-bool ConfidenceIsMeaningful(const Answer& answer) { return !answer.no_data && !answer.facts.empty(); }
+bool ConfidenceIsMeaningful(const Answer& answer) {
+  return !answer.no_data && !answer.facts.empty() && !answer.notes.empty();
+}
 
 }  // namespace ohlcv

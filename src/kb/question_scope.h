@@ -6,13 +6,13 @@
 // Out of scope ("hello", "clear", "what's the weather?"): the question names
 // no stored ticker, sector, company, date or pattern (the parser left no note)
 // and uses no market word (a table: price, return, volatility, breakout, RSI,
-// ...), and no figure was computed. Such a question gets, instead of
+// ...). Such a question gets, instead of
 // unrelated windows at a high confidence, an answer saying what the system can
 // answer, what is loaded, and example questions built from that data, with
 // confidence 0 and no sources.
 //
-// Confidence is meaningful only for an answer with computed figures (facts):
-// then it combines the asked period's data coverage (60%), the share of
+// Confidence is meaningful only for an answer with computed figures (facts)
+// to a question of which something was understood (a parser note): then it combines the asked period's data coverage (60%), the share of
 // sources that matched every requested condition exactly (25%) and grounding
 // (15%) (src/answer/answer_engine.cc, docs/answers.md). A summary without
 // figures would still score 0.77-0.92 from coverage alone, so readers (CLI,

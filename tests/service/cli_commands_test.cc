@@ -17,6 +17,8 @@
 #include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "kb/knowledge_base.h"
 #include "testutil/test_paths.h"
 
@@ -236,7 +238,29 @@ TEST_F(CliTest, AnswerListsSourcesOnceWithUnitsAndHowItWasComputed) {
   ASSERT_NE(first, std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("Sources", first + 1), std::string::npos) << "sources printed twice:\n" << r.out;
   EXPECT_NE(r.out.find("  [1] "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\nFigures:\n"), std::string::npos) << r.out;  // several subjects: a table
+  // Several subjects: one table, a column per ticker, the period named once,
+  // units on every figure (volatility in %).
+  EXPECT_NE(r.out.find("\nFigures, 2018-01-02 to 2018-12-31:\n"), std::string::npos) << r.out;
+  std::istringstream lines(r.out.substr(r.out.find("\nFigures, ")));
+  std::string line, head, vol;
+  std::getline(lines, line);
+  std::getline(lines, line);
+  std::getline(lines, head);
+  EXPECT_NE(head.find("AAPL"), std::string::npos) << head;
+  EXPECT_NE(head.find("MSFT"), std::string::npos) << head;
+  while (std::getline(lines, line) && !line.empty()) {
+    if (line.rfind("  volatility", 0) == 0) vol = line;
+  }
+  json doc = json::parse(RunCli(*data_dir_, {"query", "Compare AAPL and MSFT in 2018", "--json"}).out);
+  std::vector<std::string> expected;
+  for (const auto& f : doc["facts"]) {
+    if (f["label"].get<std::string>().find(" volatility") != std::string::npos) {
+      expected.push_back(fmt::format("{:.2f}%", f["value"].get<double>()));
+    }
+  }
+  ASSERT_EQ(expected.size(), 2u);
+  for (const auto& v : expected) EXPECT_NE(vol.find(v), std::string::npos) << v << " in: " << vol;
+  EXPECT_EQ(r.out.find("AAPL 2018-01-02 to 2018-12-31 return"), std::string::npos) << "no per-row prefixes";
   EXPECT_NE(r.out.find("\nHow this was computed:\n"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("note: "), std::string::npos) << r.out;  // no raw parser notes
   EXPECT_EQ(r.out.find(" -> "), std::string::npos) << r.out;
@@ -250,7 +274,8 @@ TEST_F(CliTest, SetupLoadsSectorsForTheReadmeQuestion) {
   EXPECT_FALSE(doc["no_data"].get<bool>());
   ASSERT_TRUE(std::filesystem::exists(*data_dir_ + "/sectors.csv"));
   std::string sectors = Slurp(*data_dir_ + "/sectors.csv");
-  EXPECT_NE(sectors.find("AAPL,Information Technology"), std::string::npos) << sectors;
+  EXPECT_NE(sectors.find("AAPL,\"Information Technology\""), std::string::npos) << sectors;
+  EXPECT_NE(sectors.find("MSFT,\"Information Technology\""), std::string::npos) << sectors;
   for (const auto& s : doc["sources"]) {
     std::string t = s["ticker"].get<std::string>();
     EXPECT_TRUE(t == "AAPL" || t == "MSFT") << t << " is not a tech stock";

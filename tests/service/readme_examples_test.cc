@@ -47,12 +47,12 @@ std::vector<std::string> ReadmeExamples() {
   return out;
 }
 
-struct Run {
+struct ShellRun {
   int code = -1;
   std::string out, err;
 };
 
-Run Shell(const std::string& command, const std::string& data_dir, const std::string& input) {
+ShellRun Shell(const std::string& command, const std::string& data_dir, const std::string& input) {
   std::string dir = testing::MakeTempDir("readme-run");
   std::ofstream(dir + "/in") << input;
   std::string cmd = "cd '" + testing::SourceDir() +
@@ -60,7 +60,7 @@ Run Shell(const std::string& command, const std::string& data_dir, const std::st
                     "OHLCV_EMBEDDER=hashing OHLCV_DATA_DIR='" + data_dir + "' timeout 120 " + command + " < " + dir +
                     "/in > " + dir + "/out 2> " + dir + "/err";
   int status = std::system(cmd.c_str());
-  Run r;
+  ShellRun r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = Slurp(dir + "/out");
   r.err = Slurp(dir + "/err");
@@ -78,7 +78,7 @@ TEST(ReadmeExamplesTest, EveryExampleRunsAfterSetup) {
     EXPECT_EQ(command.rfind(prefix + " ", 0), 0u) << command;
     return binary + command.substr(prefix.size());
   };
-  Run setup = Shell(as_built("build/ohlcv-rag setup"), data_dir, "");
+  ShellRun setup = Shell(as_built("build/ohlcv-rag setup"), data_dir, "");
   ASSERT_EQ(setup.code, 0) << setup.err << setup.out;
   for (std::string command : examples) {
     SCOPED_TRACE(command);
@@ -87,7 +87,7 @@ TEST(ReadmeExamplesTest, EveryExampleRunsAfterSetup) {
     if (size_t at = command.find("/tmp/ohlcv-backup"); at != std::string::npos) {
       command.replace(at, std::string("/tmp/ohlcv-backup").size(), testing::MakeTempDir("readme-backup") + "/b");
     }
-    Run r = Shell(as_built(command), data_dir, input);
+    ShellRun r = Shell(as_built(command), data_dir, input);
     EXPECT_EQ(r.code, 0) << r.err << r.out;
     EXPECT_FALSE(r.out.empty()) << r.err;
     EXPECT_EQ(r.err.find("error"), std::string::npos) << r.err;

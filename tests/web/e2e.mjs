@@ -92,16 +92,18 @@ function writeCsvFixture(file) {
 
 const csvPath = path.join(work, 'fixture.csv');
 writeCsvFixture(csvPath);
-// 60 short series (ZT00..ZT59): enough rows for the Status table's pages.
+// 60 short series (ZT00..ZT59) of the same shape over the same dates: rows
+// for the Status table's pages, and perfect same-date "analogues" for the
+// similar route's exclude_overlapping.
 const manyPath = path.join(work, 'many.csv');
 {
   const rows = ['Date,Open,High,Low,Close,Volume,Name'];
   for (let k = 0; k < 60; k++) {
     const day = new Date(Date.UTC(2019, 0, 1));
-    for (let n = 0; n < 30;) {
+    for (let n = 0; n < 60;) {
       day.setUTCDate(day.getUTCDate() + 1);
       if (day.getUTCDay() === 0 || day.getUTCDay() === 6) continue;
-      const c = 20 + k + Math.sin(n / 3);
+      const c = (20 + k) * (1 + 0.05 * Math.sin(n / 4) + 0.002 * n);
       rows.push([day.toISOString().slice(0, 10), c.toFixed(2), (c + 0.5).toFixed(2), (c - 0.5).toFixed(2),
         (c + 0.1).toFixed(2), 100000 + n * 10 + k, `ZT${String(k).padStart(2, '0')}`].join(','));
       n++;
@@ -443,7 +445,7 @@ try {
   // The API: the same request with overlapping dates allowed does return them.
   const apiSimilar = async (exclude) => (await (await fetch(`${base}/api/v1/similar`, {
     method: 'POST', headers: { 'X-API-Key': KEY, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ ticker: 'MSFT', k: 10, exclude_overlapping: exclude }),
+    body: JSON.stringify({ ticker: 'ZT00', k: 10, exclude_overlapping: exclude }),
   })).json());
   const withOverlap = await apiSimilar(false);
   const without = await apiSimilar(true);

@@ -81,6 +81,46 @@ export function loadedSummary(tickers) {
     `interval ${intervals.join(', ')}`;
 }
 
+// "AAPL 2018-01-02 to 2018-12-31 return" → ["AAPL 2018-01-02 to 2018-12-31",
+// "return"]: the subject ends with its last date (else its first word).
+export function splitLabel(label) {
+  const dates = [...label.matchAll(/\d{4}-\d\d-\d\d/g)];
+  const end = dates.length ? dates.at(-1).index + 10 : label.indexOf(' ');
+  if (end <= 0 || end >= label.length) return [label, ''];
+  return [label.slice(0, end), label.slice(end).trim()];
+}
+
+// A fact's value with its unit when the text lacks it ("22.38" → "22.38%").
+export function factValue(f) {
+  return f.unit === '%' && f.text && !f.text.endsWith('%') ? `${f.text}%` : f.text;
+}
+
+// Facts as a table: a row per measure, a column per subject (the tickers
+// when they share one period, named in the caption).
+export function factsTable(facts) {
+  const subjects = [];
+  const measures = [];
+  const cell = new Map();
+  for (const f of facts) {
+    const [subject, measure] = splitLabel(f.label);
+    if (!subjects.includes(subject)) subjects.push(subject);
+    if (!measures.includes(measure)) measures.push(measure);
+    const key = `${subject}\u0000${measure}`;
+    cell.set(key, cell.has(key) ? `${cell.get(key)}, ${factValue(f)}` : factValue(f));
+  }
+  // The period most subjects share goes into the caption; their columns are
+  // headed by the ticker alone.
+  const rest = subjects.map((s) => (s.includes(' ') ? s.slice(s.indexOf(' ') + 1) : ''));
+  const count = new Map();
+  for (const r of rest) if (r) count.set(r, (count.get(r) || 0) + 1);
+  const common = [...count.entries()].sort((a, b) => b[1] - a[1])[0];
+  const shared = subjects.length > 1 && common && common[1] >= 2 ? common[0] : '';
+  const heads = subjects.map((s, i) => (shared && rest[i] === shared ? s.slice(0, s.indexOf(' ')) : s));
+  const caption = subjects.length === 1 ? `Figures: ${subjects[0]}` : shared ? `Figures, ${shared}` : 'Figures';
+  const rows = measures.map((m) => [m, ...subjects.map((s) => cell.get(`${s}\u0000${m}`) ?? '–')]);
+  return { caption, heads, rows };
+}
+
 export class AskView {
   // onSource(source): open a source on the chart; onAsked(question): the
   // page records the question in the URL (history.pushState).
@@ -172,11 +212,18 @@ export class AskView {
     // The asked figure first; then a table when there are several.
     const lead = document.getElementById('answer-lead');
     lead.replaceChildren();
-    if (facts.length) lead.append(el('span', { class: 'label', text: `${facts[0].label}: ` }), el('strong', { text: facts[0].text }));
-    lead.hidden = facts.length === 0;
+    // Confidence and the lead figure only where the question was understood
+    // and figures computed (kb/question_scope.h; docs/answers.md).
+    const meaningful = facts.length > 0 && !reply.no_data && (reply.notes || []).length > 0;
+    if (meaningful) lead.append(el('span', { class: 'label', text: `${facts[0].label}: ` }), el('strong', { text: factValue(facts[0]) }));
+    lead.hidden = !meaningful;
     const table = document.getElementById('answer-table');
-    table.tBodies[0].replaceChildren(...facts.map((f) => el('tr', {},
-      el('th', { scope: 'row', text: f.label }), el('td', { class: 'num', text: f.text }))));
+    const t2 = factsTable(facts);
+    table.caption.textContent = t2.caption;
+    table.tHead.replaceChildren(el('tr', {}, el('th', { scope: 'col', text: 'Figure' }),
+      ...t2.heads.map((h) => el('th', { scope: 'col', class: 'num', text: h }))));
+    table.tBodies[0].replaceChildren(...t2.rows.map(([m, ...values]) => el('tr', {},
+      el('th', { scope: 'row', text: m }), ...values.map((v) => el('td', { class: 'num', text: v })))));
     table.hidden = facts.length < 2;
     document.getElementById('answer-text').textContent = answerBody(reply);
     const understood = understoodInWords(reply.notes);
@@ -188,9 +235,6 @@ export class AskView {
       el('li', {}, el('strong', { text: c.name }), ` of ${flat(c.inputs)} = ${flat(c.result)}`)));
     how.hidden = !(reply.computations || []).length;
     const t = reply.timings || {};
-    // Confidence only where it means something: an answer with computed
-    // figures (kb/question_scope.h; docs/web.md says how it is derived).
-    const meaningful = facts.length > 0 && !reply.no_data;
     document.getElementById('answer-meta').textContent =
       `Question type: ${reply.query_type}` +
       (meaningful ? ` · confidence ${Math.round(reply.confidence * 100)}% (data coverage and exact matches)` : '') +
@@ -214,7 +258,7 @@ export class AskView {
     const r = this.lastReply;
     if (!r) return;
     const lines = [`Q: ${this.current}`, '', answerBody(r)];
-    if ((r.facts || []).length) lines.push('', ...r.facts.map((f) => `${f.label}: ${f.text}`));
+    if ((r.facts || []).length) lines.push('', ...r.facts.map((f) => `${f.label}: ${factValue(f)}`));
     if ((r.sources || []).length) {
       lines.push('', 'Sources:', ...r.sources.map((s, i) => `[${i + 1}] ${s.ticker} ${s.start_date} to ${s.end_date}`));
     }
