@@ -318,6 +318,8 @@ try {
     'Forward returns to the later question');
   // A shared link asks its question on load.
   const shared = await context.newPage();
+  // A new tab has its own sessionStorage: give it the key up front.
+  await shared.addInitScript((key) => sessionStorage.setItem('ohlcv-rag.api-key', key), KEY);
   await shared.goto(`${base}/#ask?q=${encodeURIComponent(examples[1])}`);
   await shared.locator('#ask-answer').waitFor({ state: 'visible' });
   check(await shared.inputValue('#ask-question') === examples[1] &&
@@ -357,9 +359,14 @@ try {
   await page.check('#chart-options input[name=macd]');
   await page.uncheck('#chart-options input[name=ema12]');
   await page.selectOption('#chart-markers', 'key');
+  await page.mouse.move(2, 2);  // crosshair away: the legend shows the latest bar in view
+  await page.waitForTimeout(100);
   const idleLegend = await page.textContent('#chart-legend');
   check(/ C [\d,.]+ +chg [+-][\d.]+% +Vol [\d.]+[KMB]? +SMA20 [\d,.–]+/.test(idleLegend),
     `the legend shows change, volume and indicator values ("${idleLegend}")`);
+  const [inFrom, inTo] = (await page.getAttribute('#chart', 'data-visible-range')).split('..');
+  const legendDate = (idleLegend.match(/\d{4}-\d\d-\d\d/) || [''])[0];
+  check(legendDate >= inFrom && legendDate <= inTo, `the idle legend's bar ${legendDate} is in view (${inFrom}..${inTo})`);
   const markerLegend = await page.locator('#chart-marker-legend li').allTextContents();
   check(markerLegend[0].includes('▲ bullish') && markerLegend.length >= 2,
     `markers are explained in a legend (${markerLegend.slice(0, 4).join(' | ')})`);

@@ -115,7 +115,8 @@ export function factsTable(facts) {
   for (const r of rest) if (r) count.set(r, (count.get(r) || 0) + 1);
   const common = [...count.entries()].sort((a, b) => b[1] - a[1])[0];
   const shared = subjects.length > 1 && common && common[1] >= 2 ? common[0] : '';
-  const heads = subjects.map((s, i) => (shared && rest[i] === shared ? s.slice(0, s.indexOf(' ')) : s));
+  const heads = subjects.length === 1 ? ['Value']
+    : subjects.map((s, i) => (shared && rest[i] === shared ? s.slice(0, s.indexOf(' ')) : s));
   const caption = subjects.length === 1 ? `Figures: ${subjects[0]}` : shared ? `Figures, ${shared}` : 'Figures';
   const rows = measures.map((m) => [m, ...subjects.map((s) => cell.get(`${s}\u0000${m}`) ?? '–')]);
   return { caption, heads, rows };

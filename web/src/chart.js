@@ -69,6 +69,8 @@ export class PriceChart {
     // The visible dates, as state a reader (or a test) can see without the canvas.
     this.chart.timeScale().subscribeVisibleTimeRangeChange((r) => {
       container.dataset.visibleRange = r ? `${isoDate(r.from)}..${isoDate(r.to)}` : '';
+      // Crosshair away: the legend follows the latest bar in view.
+      if (!this.crosshairOn && this.data && this.data.count) this.showLegend(this.lastVisibleIndex());
     });
     container.tabIndex = 0;
     container.addEventListener('keydown', (e) => this.onKey(e));
@@ -94,7 +96,7 @@ export class PriceChart {
     this.options = { ...options };
     if (this.data) {
       this.keepingRange(() => this.render());
-      this.showLegend(this.lastIndex ?? this.data.count - 1);
+      this.showLegend(this.lastVisibleIndex());
     }
   }
 
@@ -228,9 +230,10 @@ export class PriceChart {
   }
 
   onCrosshair(param) {
-    if (!this.data || param.time === undefined || !param.point) {
+    this.crosshairOn = Boolean(this.data && param.time !== undefined && param.point);
+    if (!this.crosshairOn) {
       this.tooltip.hidden = true;
-      if (this.data && this.data.count) this.showLegend(this.data.count - 1);
+      if (this.data && this.data.count) this.showLegend(this.lastVisibleIndex());
       return;
     }
     const i = this.indexAt.get(param.time);
@@ -289,6 +292,15 @@ export class PriceChart {
       items.push(li);
     }
     this.markerLegend.replaceChildren(...items);
+  }
+
+  // The latest bar in view (the legend's bar when the crosshair is away).
+  lastVisibleIndex() {
+    const r = this.chart.timeScale().getVisibleRange();
+    const t = this.data.time;
+    let i = t.length - 1;
+    if (r) while (i > 0 && t[i] > r.to) i--;
+    return i;
   }
 
   // The legend for bar i: date, OHLC, change from the previous close,

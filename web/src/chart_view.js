@@ -53,6 +53,7 @@ export class ChartView {
       chart.setData(data);
       const range = highlight ? { start: toSeconds(highlight.start), end: toSeconds(highlight.end) } : null;
       chart.setHighlight(range);
+      chart.showLegend(chart.lastVisibleIndex());
       if (highlight) {
         this.note.textContent = `Highlighted: ${highlight.label || ticker} ${highlight.start} → ${highlight.end}`;
         this.note.hidden = false;
