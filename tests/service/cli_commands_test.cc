@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -264,6 +265,33 @@ TEST_F(CliTest, AnswerListsSourcesOnceWithUnitsAndHowItWasComputed) {
   EXPECT_NE(r.out.find("\nHow this was computed:\n"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("note: "), std::string::npos) << r.out;  // no raw parser notes
   EXPECT_EQ(r.out.find(" -> "), std::string::npos) << r.out;
+}
+
+// `similar` lists other periods only by default (no window over the query's
+// dates, whatever the ticker), with the match in words; --same-dates keeps them.
+TEST_F(CliTest, SimilarListsOtherPeriodsWithTheMatchInWords) {
+  for (bool same : {false, true}) {
+    std::vector<std::string> args = {"similar", "AAPL", "--end", "2019-06-28", "-k", "8"};
+    if (same) args.push_back("--same-dates");
+    CliRun r = RunCli(*data_dir_, args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::istringstream lines(r.out);
+    std::string head;
+    std::getline(lines, head);
+    char qs[11] = {}, qe[11] = {};
+    ASSERT_EQ(std::sscanf(head.c_str(), "Periods shaped like AAPL %10s to %10s", qs, qe), 2) << head;
+    size_t hits = 0, overlapping = 0;
+    for (std::string line; std::getline(lines, line);) {
+      char t[16] = {}, s[11] = {}, e[11] = {};
+      if (std::sscanf(line.c_str(), " [%*d] %15s %10s to %10s", t, s, e) != 3) continue;
+      ++hits;
+      EXPECT_NE(line.find("(shape match "), std::string::npos) << line;
+      EXPECT_NE(line.find("similar"), std::string::npos) << line;
+      if (!(std::string(e) < qs || std::string(s) > qe)) ++overlapping;
+    }
+    EXPECT_GT(hits, 0u) << r.out;
+    if (!same) EXPECT_EQ(overlapping, 0u) << r.out;
+  }
 }
 
 // `setup` loads sectors for its tickers, so the README's sector question works.

@@ -226,7 +226,9 @@ export class AskView {
     table.tBodies[0].replaceChildren(...t2.rows.map(([m, ...values]) => el('tr', {},
       el('th', { scope: 'row', text: m }), ...values.map((v) => el('td', { class: 'num', text: v })))));
     table.hidden = facts.length < 2;
-    document.getElementById('answer-text').textContent = answerBody(reply);
+    // Dates keep together when the text wraps (non-breaking hyphens).
+    document.getElementById('answer-text').textContent =
+      answerBody(reply).replace(/(\d{4})-(\d\d)-(\d\d)/g, '$1\u2011$2\u2011$3');
     const understood = understoodInWords(reply.notes);
     const u = document.getElementById('answer-understood');
     u.textContent = understood ? `Understood: ${understood}` : '';
@@ -248,7 +250,7 @@ export class AskView {
         onclick: () => this.onSource(s),
       }, el('strong', { text: s.ticker }), ` ${s.start_date} → ${s.end_date}`),
       el('span', { class: 'meta', text: s.exact ? ' · matches every condition asked' : ' · related period' }),
-      s.why && s.why.length ? el('div', { class: 'why', text: s.why.join('; ') }) : null)));
+      readableWhy(s.why) ? el('div', { class: 'why', text: readableWhy(s.why) }) : null)));
     document.getElementById('answer-sources-box').hidden = !sources.children.length;
     document.getElementById('copy-status').textContent = '';
     document.getElementById('ask-answer').hidden = false;
@@ -275,6 +277,12 @@ export class AskView {
       status.textContent = 'Selected: press Ctrl+C to copy';
     }
   }
+}
+
+// Why a source was retrieved, without the raw similarity numbers ("vector
+// cos 0.36"), which only order the list.
+function readableWhy(why) {
+  return (why || []).filter((w) => !/\bcos\b/.test(w)).join('; ');
 }
 
 function flat(v) {
