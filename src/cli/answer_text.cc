@@ -50,6 +50,7 @@ std::string NoteInWords(const std::string& note) {
   if (kind == "sector") return (target.empty() ? phrase : target) + " sector";
   if (kind == "company") return target.empty() ? phrase : target + " (" + phrase + ")";
   if (kind == "date" || kind == "ticker") return rest;
+  if (kind == "out of scope") return "";  // the answer says so itself
   return note;
 }
 

@@ -220,6 +220,7 @@ TEST_F(CliTest, OutOfScopeQuestionGetsWhatCanBeAsked) {
     EXPECT_NE(r.out.find("How did AAPL perform in 2018?"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("Sources"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("confidence"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("Understood"), std::string::npos) << r.out;
   }
   CliRun js = RunCli(*data_dir_, {"query", "hello", "--json"});
   json doc = json::parse(js.out);

@@ -285,6 +285,7 @@ try {
   const hello = await page.textContent('#answer-text');
   const helloMeta = await page.textContent('#answer-meta');
   check(/For example:/.test(hello) && /AAPL/.test(hello) && !/confidence/.test(helloMeta) &&
+        await page.isHidden('#answer-understood') &&
         await page.locator('#answer-sources li').count() === 0,
     `"hello" gets what can be asked, examples, no confidence and no sources ("${hello.slice(0, 70)}…")`);
   await shot(page, 'ask-out-of-scope');

@@ -45,6 +45,7 @@ export function understoodInWords(notes) {
     } else if (kind === 'sector') words.push(`${target || phrase} sector`);
     else if (kind === 'company') words.push(target ? `${target} (${phrase})` : phrase);
     else if (kind === 'date' || kind === 'ticker') words.push(rest);
+    else if (kind === 'out of scope') continue;  // the answer says so itself
     else words.push(note);
   }
   return words.join('; ');
