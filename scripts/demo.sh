@@ -14,7 +14,8 @@ tools/embeddings/fetch_wink.sh "$OHLCV_CACHE_DIR"
 
 BIN=build/ohlcv-rag
 export OHLCV_DATA_DIR="${OHLCV_DATA_DIR:-$ROOT/data}"
-# `setup`: AAPL MSFT GOOGL AMZN from the default source (synthetic, offline).
+# `setup`: AAPL MSFT GOOGL AMZN from the default source (synthetic, offline),
+# with their sectors.
 $BIN setup
 echo
 echo "==> latest windows of AAPL"
@@ -25,6 +26,9 @@ $BIN patterns MSFT --last 8
 echo
 echo "==> question: How did AAPL perform in 2018?"
 $BIN query "How did AAPL perform in 2018?"
+echo
+echo "==> question: Which tech stocks broke out in March 2019? (setup loads the sectors of its tickers)"
+$BIN query "Which tech stocks broke out in March 2019?"
 echo
 echo "==> more: 'build/ohlcv-rag interactive' for a question prompt, or"
 echo "    'build/ohlcv-rag serve' and open http://127.0.0.1:8000/ for the web page"

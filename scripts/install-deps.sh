@@ -11,7 +11,7 @@ PACKAGES=(
   cmake ninja-build g++ ccache pkg-config git ca-certificates
   # libraries
   libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
-  libcli11-dev libboost-dev libhnswlib-dev
+  libcli11-dev libboost-dev libhnswlib-dev libedit-dev
   # tests, benchmarks, fuzzing
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev clang libclang-rt-14-dev
   # tools used by tests: promtool (prometheus), wrk; deployment checks: yamllint

@@ -6,7 +6,12 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <filesystem>
+
+#include <fmt/format.h>
 
 #include "config/config_loader.h"
 #include "kb/kb_config.h"
@@ -40,13 +45,15 @@ void PrintJson(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
 std::string BarStorePath(const GlobalOptions& global) { return global.data_dir + "/bars.db"; }
 
 Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool read_only) {
+  if (read_only) OHLCV_RETURN_IF_ERROR(RequireDataDir(global));
   BarStoreOptions options;
   options.path = BarStorePath(global);
   options.read_only = read_only;
   auto store = BarStore::Open(options);
   if (!store.ok() && read_only && store.status().code() == StatusCode::kNotFound) {
     return Status::NotFound("no data in " + global.data_dir +
-                            " yet; run `ohlcv-rag ingest` first (e.g. `ohlcv-rag ingest --source synthetic`)");
+                            " yet; load some first, e.g. `" + CliPrefix(global) + " setup` (synthetic demo data) or `" +
+                            CliPrefix(global) + " ingest --source csv --path ../shared/data/sp500_2015_2020`");
   }
   return store;
 }
@@ -78,12 +85,159 @@ Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const
 }
 
 Result<std::unique_ptr<KnowledgeBase>> OpenKbToRead(const GlobalOptions& global) {
+  OHLCV_RETURN_IF_ERROR(RequireDataDir(global));
   OHLCV_ASSIGN_OR_RETURN(KbOptions options, EngineOptionsFor(global));
   auto engine = KnowledgeBase::Open(options);
   // Unavailable: the directory's single writer is another process.
   if (engine.ok() || engine.status().code() != StatusCode::kUnavailable) return engine;
   options.read_only = true;
   return KnowledgeBase::Open(options);
+}
+
+Status RequireDataDir(const GlobalOptions& global) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(global.data_dir, ec)) return Status::Ok();
+  return Status::NotFound("data directory '" + global.data_dir +
+                          "' does not exist; pass the right one with --data-dir DIR or OHLCV_DATA_DIR=DIR, "
+                          "or create it with `" + CliPrefix(global) + " setup`");
+}
+
+std::string CliPrefix(const GlobalOptions& global) {
+  const std::string& d = global.data_dir;
+  bool plain = !d.empty() && d.find_first_of(" \t'\"$`\\;&|<>*?()") == std::string::npos;
+  std::string quoted = plain ? d : "'" + d + "'";
+  return "ohlcv-rag --data-dir " + quoted;
+}
+
+Status ExplainWriterBusy(const Status& status, const GlobalOptions& global) {
+  if (status.code() != StatusCode::kUnavailable) return status;
+  return Status::Unavailable(
+      status.message() + "\n  another process holds " + global.data_dir +
+      " for writing, usually a running `ohlcv-rag serve`: stop the server and run this again, or ingest "
+      "through the running server:\n    curl -X POST http://127.0.0.1:8000/api/v1/ingest -H 'Content-Type: "
+      "application/json' -d '{\"source\":\"csv\",\"path\":\"/path/to/bars.csv\"}'\n  (add -H 'X-API-Key: KEY' "
+      "when the server has keys; docs/service.md)");
+}
+
+namespace {
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Optimal string alignment distance (Levenshtein plus adjacent swaps).
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+std::vector<std::string> ClosestNames(const std::string& word, const std::vector<std::string>& candidates,
+                                      size_t max) {
+  const std::string w = Lower(word);
+  const size_t limit = std::max<size_t>(1, (w.size() + 2) / 3);
+  std::vector<std::pair<size_t, std::string>> scored;
+  for (const auto& c : candidates) {
+    size_t d = EditDistance(w, Lower(c));
+    if (d <= limit && d > 0) scored.emplace_back(d, c);
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<std::string> out;
+  for (const auto& [d, c] : scored) {
+    if (out.size() >= max) break;
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  }
+  return out;
+}
+
+std::string DidYouMean(const std::vector<std::string>& names) {
+  if (names.empty()) return "";
+  std::string out = "did you mean " + names[0];
+  for (size_t i = 1; i < names.size(); ++i) out += (i + 1 == names.size() ? " or " : ", ") + names[i];
+  return out + "?";
+}
+
+std::vector<std::string> ClosestStoredTickers(const GlobalOptions& global, const std::string& ticker) {
+  auto store = OpenBarStore(global, /*read_only=*/true);
+  if (!store.ok()) return {};
+  auto list = (*store)->ListTickers();
+  if (!list.ok()) return {};
+  std::vector<std::string> names;
+  for (const auto& t : *list) names.push_back(t.ticker);
+  return ClosestNames(ticker, names);
+}
+
+Status UnknownTicker(const GlobalOptions& global, const std::string& ticker, const std::string& what) {
+  std::string msg = what;
+  std::string guess = DidYouMean(ClosestStoredTickers(global, ticker));
+  if (!guess.empty()) msg += "; " + guess;
+  msg += fmt::format(
+      "\n  to load it: `{0} ingest --source yahoo --tickers {1} --period 5y` (needs the internet), or from a CSV "
+      "file: `{0} ingest --source csv --path FILE.csv`; see what is loaded: `{0} status`",
+      CliPrefix(global), ticker);
+  return Status::NotFound(msg);
+}
+
+std::string WrapText(const std::string& text, size_t width) {
+  if (width < 20) return text;
+  std::string out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    // Keep a line's leading indent on its continuation lines.
+    size_t indent = line.find_first_not_of(' ');
+    if (indent == std::string::npos || indent > width / 2) indent = 0;
+    size_t col = 0;
+    size_t pos = 0;
+    bool first_word = true;
+    out.append(indent, ' ');
+    col = indent;
+    pos = indent;
+    while (pos < line.size()) {
+      size_t sp = line.find(' ', pos);
+      std::string word = line.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
+      if (!first_word && col + 1 + word.size() > width) {
+        out += '\n';
+        out.append(indent, ' ');
+        col = indent;
+        first_word = true;
+      }
+      if (!first_word) {
+        out += ' ';
+        ++col;
+      }
+      out += word;
+      col += word.size();
+      first_word = false;
+      if (sp == std::string::npos) break;
+      pos = sp + 1;
+    }
+    if (nl == std::string::npos) break;
+    out += '\n';
+    start = nl + 1;
+  }
+  return out;
+}
+
+size_t TerminalColumns() {
+  if (::isatty(STDOUT_FILENO) != 1) return 0;
+  struct winsize ws {};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0) return 80;
+  return ws.ws_col;
 }
 
 bool StdinIsTerminal() { return ::isatty(STDIN_FILENO) == 1; }

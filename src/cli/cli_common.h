@@ -65,6 +65,44 @@ Result<std::unique_ptr<KnowledgeBase>> OpenKbToRead(const GlobalOptions& global)
 
 // Tickers follow core/ticker.h (ParseTicker, ParseTickerList): one rule for
 // the CLI, the API and the sources.
+// Read commands refuse a data directory that does not exist (instead of
+// creating it and reporting "0 tickers"): NotFound naming --data-dir and
+// OHLCV_DATA_DIR; OK when it exists.
+Status RequireDataDir(const GlobalOptions& global);
+
+// "ohlcv-rag --data-dir DIR": the start of a hint the user can run as printed.
+std::string CliPrefix(const GlobalOptions& global);
+
+// A writer open failed because another process holds the directory
+// (Unavailable): the same status with what to do (stop `serve`, or
+// POST /api/v1/ingest). Other statuses pass through.
+Status ExplainWriterBusy(const Status& status, const GlobalOptions& global);
+
+// Up to `max` candidates closest to `word` by edit distance (case-insensitive,
+// transpositions count 1), closest first; only those within about a third of
+// the word's length, so unrelated names are not suggested.
+std::vector<std::string> ClosestNames(const std::string& word, const std::vector<std::string>& candidates,
+                                      size_t max = 3);
+
+// "did you mean X?" / "did you mean X, Y or Z?"; "" when `names` is empty.
+std::string DidYouMean(const std::vector<std::string>& names);
+
+// The stored tickers of the data directory closest to `ticker` (read-only;
+// empty on any error).
+std::vector<std::string> ClosestStoredTickers(const GlobalOptions& global, const std::string& ticker);
+
+// A NotFound for a ticker the directory does not hold: the closest stored
+// tickers, and a runnable ingest hint with the data directory and a source
+// that has real data for it (yahoo; a CSV path otherwise), never synthetic.
+Status UnknownTicker(const GlobalOptions& global, const std::string& ticker, const std::string& what);
+
+// Word-wraps `text` at `width` columns, breaking only at spaces, so numbers
+// and dates are never split; existing line breaks are kept.
+std::string WrapText(const std::string& text, size_t width);
+
+// Columns of the terminal on stdout; 0 when stdout is not a terminal.
+size_t TerminalColumns();
+
 
 // True when stdin is a terminal (prompts, confirmations).
 bool StdinIsTerminal();

@@ -101,7 +101,7 @@ int RunIngest(const IngestArgs& args, const GlobalOptions& global) {
   if (!source.ok()) return ReportError(source.status());
 
   auto engine = OpenKb(global, FindSectorsFile(args));
-  if (!engine.ok()) return ReportError(engine.status());
+  if (!engine.ok()) return ReportError(ExplainWriterBusy(engine.status(), global));
 
   // Window length and stride are the engine's, the same for every ingest, so
   // window ids stay stable across re-ingests.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <iterator>
 
 #include "cli/cli_common.h"
 #include "core/ticker.h"
@@ -92,6 +93,32 @@ int PrintIndicators(const BarSeries& bars, const IndicatorSet& ind, size_t first
   return kExitOk;
 }
 
+// What a pattern event's value is, by kind (src/patterns/: the value each
+// detector emits), so the table can say it with its unit.
+struct ValueMeaning {
+  const char* what;
+  const char* unit;  // "price" (the series' currency), "%", "x", "pts"
+};
+constexpr ValueMeaning kValueMeaning[] = {
+    {"ADX 14", "pts"},          {"ADX 14", "pts"},           {"ADX 14", "pts"},           // trends
+    {"SMA 50", "price"},        {"SMA 50", "price"},                                      // golden/death cross
+    {"MACD", "pts"},            {"MACD", "pts"},                                          // MACD crosses
+    {"RSI 14", "pts"},          {"RSI 14", "pts"},           {"RSI 14", "pts"},
+    {"RSI 14", "pts"},                                                                    // RSI zones
+    {"band width", "ratio"},    {"upper band", "price"},     {"lower band", "price"},     // Bollinger
+    {"20-bar high", "price"},   {"20-bar low", "price"},                                  // breakouts
+    {"52-week high", "price"},  {"52-week low", "price"},
+    {"gap", "%"},               {"gap", "%"},
+    {"volume / 20-bar avg", "x"},
+    {"pivot low", "price"},     {"pivot high", "price"},                                  // support/resistance
+    {"last pivot high", "price"}, {"last pivot low", "price"},                            // reversals
+    {"20-bar range", "%"},
+    {"close", "price"},         {"close", "price"},          {"close", "price"},          // candlesticks
+    {"close", "price"},         {"close", "price"},          {"close", "price"},
+    {"close", "price"},
+};
+static_assert(std::size(kValueMeaning) == static_cast<size_t>(PatternKind::kCount), "one row per PatternKind");
+
 int PrintPatterns(const BarSeries& bars, const std::vector<PatternEvent>& events, size_t first,
                   size_t last, size_t limit, bool json) {
   std::vector<const PatternEvent*> shown;
@@ -109,11 +136,21 @@ int PrintPatterns(const BarSeries& bars, const std::vector<PatternEvent>& events
     PrintJson({{"ticker", bars.ticker}, {"patterns", rows}});
     return kExitOk;
   }
-  for (const auto* e : shown) {
-    std::cout << fmt::format("{:<16} {:<26} {:>12.4f}{}\n", FormatDateTime(e->ts), PatternKindName(e->kind),
-                             e->value, e->ref_ts != e->ts ? "  (refers to " + FormatDateTime(e->ref_ts) + ")" : "");
+  if (shown.empty()) {
+    std::cout << "no patterns of " << bars.ticker << " in that range\n";
+    return kExitOk;
   }
-  if (shown.empty()) std::cout << "no patterns in that range\n";
+  std::cout << fmt::format("{:<16} {:<22} {:<5} {:>12} {:<6} {:<20} {}\n", "date", "pattern", "dir", "value", "unit",
+                           "value is", "refers to");
+  for (const auto* e : shown) {
+    const ValueMeaning& m = kValueMeaning[static_cast<size_t>(e->kind)];
+    int dir = PatternDirection(e->kind);
+    std::cout << fmt::format("{:<16} {:<22} {:<5} {:>12.4f} {:<6} {:<20} {}\n", FormatDateTime(e->ts),
+                             PatternKindName(e->kind), dir > 0 ? "up" : dir < 0 ? "down" : "-", e->value, m.unit,
+                             m.what, e->ref_ts != e->ts ? FormatDateTime(e->ref_ts) : "");
+  }
+  std::cout << fmt::format("{} patterns; price = the series' quote currency, pts = indicator points\n",
+                           shown.size());
   return kExitOk;
 }
 
@@ -154,13 +191,18 @@ int RunInspect(What what, const InspectArgs& args, const GlobalOptions& global) 
   auto bars = (*store)->Load(ticker, *interval);
   if (!bars.ok()) {
     if (bars.status().code() == StatusCode::kNotFound) {
-      return ReportError(Status::NotFound(fmt::format(
-          "no {} bars for {} in {}; ingest it first (ohlcv-rag ingest --tickers {})",
-          IntervalName(*interval), ticker, global.data_dir, ticker)));
+      return ReportError(UnknownTicker(
+          global, ticker, fmt::format("no {} bars for {} in {}", IntervalName(*interval), ticker, global.data_dir)));
     }
     return ReportError(bars.status());
   }
   auto [first, last] = Range(*bars, start, end);
+  if (first == last && (what == What::kBars || what == What::kIndicators) && !bars->empty()) {
+    return ReportError(Status::NotFound(fmt::format(
+        "no {} bars of {} between {} and {}; stored: {} to {}", IntervalName(*interval), ticker,
+        args.start.empty() ? "the first" : args.start, args.end.empty() ? "the last" : args.end,
+        FormatDate(bars->ts.front()), FormatDate(bars->ts.back()))));
+  }
   // Default: the latest 20 bars unless a range was given.
   size_t limit = args.last ? args.last : (start || end ? 0 : 20);
   if (limit && last - first > limit && what != What::kPatterns && what != What::kWindows) {

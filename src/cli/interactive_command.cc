@@ -5,8 +5,13 @@
 // question prints its error and the loop goes on.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <string>
+
+#ifdef OHLCV_HAVE_EDITLINE
+#include <editline/readline.h>
+#endif
 
 #include "cli/cli_common.h"
 
@@ -15,7 +20,25 @@ namespace {
 
 constexpr const char* kHelp =
     "Ask a question about the ingested data, e.g. \"How did AAPL perform in 2019?\".\n"
-    "Commands: help, status, exit (or quit, or end of input).\n";
+    "Commands: help, status, clear (the screen), exit (or quit, or end of input).\n"
+    "On a terminal, arrow keys edit the line and recall earlier questions (history).\n";
+
+// One line from the user: with line editing and history on a terminal
+// (libedit), plain getline otherwise. False at end of input.
+bool ReadLine(bool tty, std::string* line) {
+#ifdef OHLCV_HAVE_EDITLINE
+  if (tty) {
+    char* raw = readline("> ");
+    if (!raw) return false;
+    *line = raw;
+    std::free(raw);
+    if (line->find_first_not_of(" \t") != std::string::npos) add_history(line->c_str());
+    return true;
+  }
+#endif
+  if (tty) std::cout << "> " << std::flush;
+  return static_cast<bool>(std::getline(std::cin, *line));
+}
 
 std::string Trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r\n");
@@ -31,13 +54,17 @@ int RunInteractive(size_t n_results, const GlobalOptions& global) {
   if (tty) std::cout << "ohlcv-rag interactive: " << global.data_dir << "\n" << kHelp;
   std::string line;
   while (true) {
-    if (tty) std::cout << "\n> " << std::flush;
-    if (!std::getline(std::cin, line)) break;  // EOF (Ctrl-D or end of the pipe)
+    if (tty) std::cout << "\n" << std::flush;
+    if (!ReadLine(tty, &line)) break;  // EOF (Ctrl-D or end of the pipe)
     std::string question = Trim(line);
     if (question.empty()) continue;
     if (question == "exit" || question == "quit") break;
     if (question == "help" || question == "?") {
       std::cout << kHelp;
+      continue;
+    }
+    if (question == "clear" || question == "cls") {
+      if (tty) std::cout << "\x1b[H\x1b[2J" << std::flush;  // not a question: clear the screen
       continue;
     }
     if (question == "status") {

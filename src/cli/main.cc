@@ -3,9 +3,33 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/cli_common.h"
 #include "util/build_info.h"
+
+namespace {
+
+// The first word that is neither a global option nor its value, when it is
+// not a command; "" otherwise (no word, or a known command).
+std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--data-dir") {
+      ++i;  // its value
+      continue;
+    }
+    if (arg.empty() || arg[0] == '-') continue;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      if (sub->check_name(arg)) return "";
+    }
+    return arg;
+  }
+  return "";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace ohlcv::cli;
@@ -31,6 +55,19 @@ int main(int argc, char** argv) {
   RegisterSetupCommands(app, global, exit_code);
   RegisterAnalyzeCommand(app, global, exit_code);
   RegisterInteractiveCommand(app, global, exit_code);
+
+  // A mistyped command ("qurey") would only say "A subcommand is required":
+  // name it and suggest the closest commands instead.
+  if (std::string unknown = UnknownCommand(app, argc, argv); !unknown.empty()) {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+    std::string guess = DidYouMean(ClosestNames(unknown, names));
+    std::cerr << "error: unknown command '" << unknown << "'" << (guess.empty() ? "" : "; " + guess)
+              << "\n  commands: ";
+    for (size_t i = 0; i < names.size(); ++i) std::cerr << (i ? ", " : "") << names[i];
+    std::cerr << "\n  run `ohlcv-rag --help` for more\n";
+    return kExitUsage;
+  }
 
   try {
     app.parse(argc, argv);

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/cli_common.h"
@@ -40,7 +41,17 @@ struct SimilarArgs {
   std::string ticker;
   std::string end;
   size_t k = 5;
+  bool same_dates = false;  // keep other tickers' windows over the same dates
 };
+
+// The shape score (cosine of the normalised price paths) in words.
+std::string ShapeWords(double cos) {
+  if (cos >= 0.95) return "nearly the same shape";
+  if (cos >= 0.85) return "very similar shape";
+  if (cos >= 0.70) return "similar shape";
+  if (cos >= 0.50) return "loosely similar";
+  return "weakly similar";
+}
 
 int RunSimilar(const SimilarArgs& args, const GlobalOptions& global) {
   SimilarRequest req;
@@ -48,13 +59,22 @@ int RunSimilar(const SimilarArgs& args, const GlobalOptions& global) {
   if (!ticker.ok()) return ReportError(ticker.status());
   req.ticker = std::move(*ticker);
   req.k = args.k;
+  req.exclude_overlapping = !args.same_dates;
   if (!args.end.empty() && !(req.end_ts = ParseEndTimestamp(args.end))) {
     return ReportError(Status::InvalidArgument("bad --end '" + args.end + "' (use YYYY-MM-DD)"));
   }
   auto engine = OpenKbToRead(global);
   if (!engine.ok()) return ReportError(engine.status());
   auto result = (*engine)->Similar(req);
-  if (!result.ok()) return ReportError(result.status());
+  if (!result.ok()) {
+    if (result.status().code() == StatusCode::kNotFound) {
+      auto status = (*engine)->GetStatus();
+      bool stored = status.ok() && std::any_of(status->tickers.begin(), status->tickers.end(),
+                                               [&](const TickerInfo& t) { return t.ticker == req.ticker; });
+      if (!stored) return ReportError(UnknownTicker(global, req.ticker, result.status().message()));
+    }
+    return ReportError(result.status());
+  }
   if (global.json) {
     nlohmann::json hits = nlohmann::json::array();
     for (const auto& h : result->hits) {
@@ -63,32 +83,23 @@ int RunSimilar(const SimilarArgs& args, const GlobalOptions& global) {
     PrintJson({{"query", WindowToJson(result->query)}, {"similar", hits}});
     return kExitOk;
   }
-  std::cout << "Periods shaped like " << result->query.id << ":\n";
-  for (const auto& h : result->hits) {
-    std::cout << fmt::format("  {:.3f}  {}\n         {}\n", h.score, h.window.id, h.window.summary);
+  const Window& q = result->query;
+  std::cout << fmt::format("Periods shaped like {} {} to {}{}:\n", q.ticker, FormatDate(q.start_ts), FormatDate(q.end_ts),
+                           args.same_dates ? "" : " (other dates only; --same-dates to include co-moving stocks)");
+  if (result->hits.empty()) std::cout << "  none found\n";
+  for (size_t i = 0; i < result->hits.size(); ++i) {
+    const auto& h = result->hits[i];
+    std::cout << fmt::format("  [{}] {} {} to {}: {} (shape match {:.0f}%)\n", i + 1, h.window.ticker,
+                             FormatDate(h.window.start_ts), FormatDate(h.window.end_ts), ShapeWords(h.score),
+                             std::max(0.0, h.score) * 100);
+    size_t cols = TerminalColumns();
+    std::string summary = "      " + h.window.summary;
+    std::cout << (cols ? WrapText(summary, std::min<size_t>(cols, 120)) : summary) << "\n";
   }
   return kExitOk;
 }
 
 }  // namespace
-
-int PrintAnswer(const Answer& answer, bool json) {
-  if (json) {
-    PrintJson(AnswerToJson(answer));
-    return kExitOk;  // the JSON says no_data itself
-  }
-  std::cout << answer.text << "\n";
-  if (!answer.sources.empty()) {
-    std::cout << "\nSources (" << QueryTypeName(answer.type) << ", confidence "
-              << fmt::format("{:.2f}", answer.confidence) << "):\n";
-    for (const auto& src : answer.sources) {
-      std::cout << fmt::format("  {}  {} {} to {}  score {:.3f}\n", src.window_id, src.ticker, src.start_date,
-                               src.end_date, src.score);
-    }
-  }
-  for (const auto& note : answer.notes) std::cout << "note: " << note << "\n";
-  return answer.no_data ? 3 : kExitOk;
-}
 
 int RunStatus(const GlobalOptions& global) {
   auto engine = OpenKbToRead(global);
@@ -130,6 +141,8 @@ void RegisterQueryCommands(CLI::App& app, GlobalOptions& global, int& exit_code)
   similar->add_option("ticker", s->ticker, "Ticker")->required();
   similar->add_option("--end", s->end, "The window ends at or before this date (default: latest)");
   similar->add_option("-k", s->k, "How many")->capture_default_str();
+  similar->add_flag("--same-dates", s->same_dates,
+                    "Also list other tickers' windows over the same dates (co-movement, not a historical analogue)");
   similar->add_flag("--json", global.json, "Print JSON");
   similar->callback([s, &global, &exit_code] { exit_code = RunSimilar(*s, global); });
 

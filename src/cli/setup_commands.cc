@@ -11,6 +11,11 @@
 // It opens the stores for writing, so it fails while a server holds them.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -23,17 +28,57 @@ namespace {
 // The original system's default tickers.
 const std::vector<std::string> kSetupTickers = {"AAPL", "MSFT", "GOOGL", "AMZN"};
 
+// GICS sectors of the tickers setup knows (as in sp500_sectors.csv), so
+// sector questions ("Which tech stocks broke out in March 2019?") work after
+// `setup` on synthetic data too.
+struct KnownSector {
+  const char* ticker;
+  const char* sector;
+};
+constexpr KnownSector kKnownSectors[] = {
+    {"AAPL", "Information Technology"}, {"MSFT", "Information Technology"},
+    {"GOOGL", "Communication Services"}, {"AMZN", "Consumer Discretionary"},
+    {"NVDA", "Information Technology"}, {"META", "Communication Services"},
+    {"JPM", "Financials"},               {"XOM", "Energy"},
+};
+
+// Writes a ticker,sector file for the known tickers among `tickers` to a
+// temporary path; "" when none is known (or it cannot be written).
+std::string WriteKnownSectors(const std::vector<std::string>& tickers) {
+  std::string rows;
+  for (const auto& t : tickers) {
+    for (const auto& k : kKnownSectors) {
+      if (t == k.ticker) rows += std::string(k.ticker) + "," + k.sector + "\n";
+    }
+  }
+  if (rows.empty()) return "";
+  char path[] = "/tmp/ohlcv-setup-sectors-XXXXXX";
+  int fd = ::mkstemp(path);
+  if (fd < 0) return "";
+  ::close(fd);
+  std::ofstream out(path);
+  out << "ticker,sector\n" << rows;
+  return out ? path : "";
+}
+
 int RunSetup(IngestArgs args, const GlobalOptions& global) {
   auto tickers = ParseTickerList(args.tickers);
   if (!tickers.ok()) return ReportError(tickers.status());
   args.tickers = std::move(*tickers);
   if (args.tickers.empty()) args.tickers = kSetupTickers;
+  std::string temp_sectors;
+  if (args.sectors_file.empty() && args.path.empty()) {
+    temp_sectors = WriteKnownSectors(args.tickers);
+    args.sectors_file = temp_sectors;
+  }
   int rc = RunIngest(args, global);
+  if (!temp_sectors.empty()) std::remove(temp_sectors.c_str());
   if (rc != kExitOk) return rc;
   std::cout << "\n";
   rc = RunStatus(global);
   if (rc == kExitOk) {
-    std::cout << "\nReady. Try: ohlcv-rag query \"How did " << args.tickers.front() << " perform last year?\"\n";
+    std::cout << "\nReady. Try: " << CliPrefix(global) << " query \"How did " << args.tickers.front()
+              << " perform in 2019?\"\n";
   }
   return rc;
 }
@@ -58,7 +103,7 @@ int RunClear(bool yes, const GlobalOptions& global) {
     }
   }
   auto engine = OpenKb(global);
-  if (!engine.ok()) return ReportError(engine.status());
+  if (!engine.ok()) return ReportError(ExplainWriterBusy(engine.status(), global));
   auto before = (*engine)->GetStatus();
   Status st = (*engine)->Clear();
   if (!st.ok()) return ReportError(st);

@@ -8,6 +8,7 @@
 #include "config/word_vectors.h"
 #include "kb/backup.h"
 #include "kb/llm_probe.h"
+#include "kb/question_scope.h"
 #include "windows/shape_vector.h"
 
 namespace ohlcv {
@@ -173,7 +174,14 @@ Result<IngestStats> KnowledgeBase::Ingest(Source& source, const FetchRequest& re
 
 Result<Answer> KnowledgeBase::Ask(const AskRequest& request) const {
   RefreshIfStale();
-  return answers_->Ask(request);
+  OHLCV_ASSIGN_OR_RETURN(Answer answer, answers_->Ask(request));
+  // Out-of-scope questions ("hello") get what can be asked instead of
+  // unrelated windows (kb/question_scope.h).
+  if (!request.type && IsOutOfScope(request.question, answer)) {
+    OHLCV_ASSIGN_OR_RETURN(auto tickers, bar_store_->ListTickers());
+    MakeOutOfScopeAnswer(tickers, &answer);
+  }
+  return answer;
 }
 
 Result<AnalysisReport> KnowledgeBase::Analyze(const AnalyzeRequest& request) const {

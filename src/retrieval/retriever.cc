@@ -252,7 +252,8 @@ Result<SimilarResult> Retriever::Similar(const SimilarRequest& request) const {
     for (const auto& h : hits) {
       if (result.hits.size() >= request.k) break;
       const Window& w = h.window;
-      if (w.ticker == ticker && w.start_ts <= q.end_ts && w.end_ts >= q.start_ts) continue;
+      const bool overlaps_query = w.start_ts <= q.end_ts && w.end_ts >= q.start_ts;
+      if (overlaps_query && (w.ticker == ticker || request.exclude_overlapping)) continue;
       const bool dup = std::any_of(kept.begin(), kept.end(), [&](const Window* k) {
         return k->ticker == w.ticker && w.start_ts <= k->end_ts && w.end_ts >= k->start_ts;
       });

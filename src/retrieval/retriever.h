@@ -95,6 +95,10 @@ struct SimilarRequest {
   std::optional<int64_t> end_ts;      // the query window ends at or before this; default latest
   size_t k = 10;
   Interval interval = Interval::k1d;
+  // True: drop every window (any ticker) whose dates overlap the query
+  // window's, so only other periods remain (not the same dates in
+  // co-moving stocks).
+  bool exclude_overlapping = false;
 };
 
 struct SimilarResult {

@@ -4,10 +4,12 @@
 // executable, not a library; the binary is <build>/ohlcv-rag.
 #include <gtest/gtest.h>
 #include <pty.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +17,8 @@
 #include <set>
 #include <sstream>
 #include <thread>
+
+#include <fmt/format.h>
 
 #include "kb/knowledge_base.h"
 #include "testutil/test_paths.h"
@@ -120,7 +124,253 @@ TEST_F(CliTest, ReadCommandsWorkWhileAnotherProcessHoldsTheDirectory) {
   CliRun ingest = RunCli(*data_dir_, {"ingest", "--source", "synthetic", "--tickers", "NVDA"});
   EXPECT_NE(ingest.code, 0);
   EXPECT_NE(ingest.err.find("open for writing elsewhere"), std::string::npos) << ingest.err;
+  EXPECT_NE(ingest.err.find("stop the server"), std::string::npos) << ingest.err;
+  EXPECT_NE(ingest.err.find("POST http://127.0.0.1:8000/api/v1/ingest"), std::string::npos) << ingest.err;
 }
+
+// ---- Errors that help (issue 17) -------------------------------------------
+
+TEST_F(CliTest, MistypedCommandSuggestsTheClosest) {
+  CliRun r = RunCli(*data_dir_, {"qurey", "How did AAPL do?"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown command 'qurey'; did you mean query?"), std::string::npos) << r.err;
+  CliRun far = RunCli(*data_dir_, {"xyzzy"});
+  EXPECT_EQ(far.code, 2);
+  EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;  // nothing close: no guess
+  EXPECT_NE(far.err.find("commands: "), std::string::npos) << far.err;
+  // Global options before the command are skipped, not taken for a command.
+  CliRun ok = RunCli(*data_dir_, {"--data-dir", *data_dir_, "status"});
+  EXPECT_EQ(ok.code, 0) << ok.err;
+}
+
+TEST(CliDataDirTest, ReadCommandsRefuseADataDirectoryThatDoesNotExist) {
+  const std::string missing = testing::MakeTempDir("cli-nodir") + "/no-such-dir";
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"status"}, {"query", "How did AAPL perform?"}, {"bars", "AAPL"}, {"similar", "AAPL"},
+           {"patterns", "AAPL"}, {"analyze", "trend", "-t", "AAPL"}}) {
+    CliRun r = RunCli(missing, args);
+    EXPECT_EQ(r.code, 3) << args[0] << ": " << r.err;
+    EXPECT_NE(r.err.find("data directory '" + missing + "' does not exist"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--data-dir"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("OHLCV_DATA_DIR"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(missing)) << "a read command must not create the directory";
+}
+
+TEST_F(CliTest, UnknownTickerSuggestsStoredTickersAndARunnableHint) {
+  CliRun r = RunCli(*data_dir_, {"bars", "APPL"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("did you mean AAPL?"), std::string::npos) << r.err;
+  // Runnable as printed: the data directory and a source with real data.
+  EXPECT_NE(r.err.find("ohlcv-rag --data-dir " + *data_dir_ + " ingest --source yahoo --tickers APPL"),
+            std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("synthetic"), std::string::npos) << r.err;
+  CliRun sim = RunCli(*data_dir_, {"similar", "MSFTT"});
+  EXPECT_EQ(sim.code, 3);
+  EXPECT_NE(sim.err.find("did you mean MSFT?"), std::string::npos) << sim.err;
+}
+
+TEST_F(CliTest, BarsOutsideTheStoredRangeSayNoBarsAndExit3) {
+  CliRun r = RunCli(*data_dir_, {"bars", "AAPL", "--start", "2021-01-01"});
+  EXPECT_EQ(r.code, 3) << r.out;
+  EXPECT_NE(r.err.find("no 1d bars of AAPL between 2021-01-01 and the last; stored: 2015-01-"), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;  // no bare header
+}
+
+TEST_F(CliTest, PatternsPrintHeadersAndUnits) {
+  CliRun text = RunCli(*data_dir_, {"patterns", "AAPL", "--start", "2019-01-01"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  std::istringstream lines(text.out);
+  std::string header;
+  std::getline(lines, header);
+  for (const char* col : {"date", "pattern", "dir", "value", "unit", "value is", "refers to"}) {
+    EXPECT_NE(header.find(col), std::string::npos) << col << " in " << header;
+  }
+  // Every row agrees with the JSON, and its unit is the one of its kind.
+  CliRun js = RunCli(*data_dir_, {"patterns", "AAPL", "--start", "2019-01-01", "--json"});
+  json doc = json::parse(js.out);
+  const auto& rows = doc["patterns"];
+  ASSERT_GT(rows.size(), 5u);
+  std::vector<std::string> body;
+  for (std::string line; std::getline(lines, line);) body.push_back(line);
+  ASSERT_EQ(body.size(), rows.size() + 1);  // + the footer
+  EXPECT_NE(body.back().find(std::to_string(rows.size()) + " patterns; price = "), std::string::npos) << body.back();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::istringstream row(body[i]);
+    std::string date, kind, dir, value, unit;
+    row >> date >> kind >> dir >> value >> unit;
+    EXPECT_EQ(kind, rows[i]["kind"].get<std::string>());
+    EXPECT_NEAR(std::stod(value), rows[i]["value"].get<double>(), 1e-4) << body[i];
+    if (kind.rfind("gap_", 0) == 0) EXPECT_EQ(unit, "%") << body[i];
+    if (kind.rfind("breakout_", 0) == 0) EXPECT_EQ(unit, "price") << body[i];
+    if (kind.rfind("rsi_", 0) == 0) EXPECT_EQ(unit, "pts") << body[i];
+    if (kind == "volume_spike") EXPECT_EQ(unit, "x") << body[i];
+  }
+}
+
+// ---- Answers people can read (issue 17) ------------------------------------
+
+TEST_F(CliTest, OutOfScopeQuestionGetsWhatCanBeAsked) {
+  for (const char* q : {"hello", "clear"}) {
+    CliRun r = RunCli(*data_dir_, {"query", q});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("not about the loaded market data"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Loaded: 4 tickers (AAPL, AMZN, GOOGL, MSFT), 2015-01-"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("How did AAPL perform in 2018?"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("Sources"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("confidence"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("Understood"), std::string::npos) << r.out;
+  }
+  CliRun js = RunCli(*data_dir_, {"query", "hello", "--json"});
+  json doc = json::parse(js.out);
+  EXPECT_EQ(doc["confidence"], 0.0);
+  EXPECT_TRUE(doc["sources"].empty());
+  // A market question is not caught by the rule.
+  CliRun market = RunCli(*data_dir_, {"query", "How did AAPL perform in 2018?", "--json"});
+  json m = json::parse(market.out);
+  EXPECT_FALSE(m["facts"].empty()) << market.out;
+  EXPECT_FALSE(m["sources"].empty()) << market.out;
+}
+
+TEST_F(CliTest, AnswerListsSourcesOnceWithUnitsAndHowItWasComputed) {
+  CliRun r = RunCli(*data_dir_, {"query", "Compare AAPL and MSFT in 2018"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  size_t first = r.out.find("Sources");
+  ASSERT_NE(first, std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Sources", first + 1), std::string::npos) << "sources printed twice:\n" << r.out;
+  EXPECT_NE(r.out.find("  [1] "), std::string::npos) << r.out;
+  // Several subjects: one table, a column per ticker, the period named once,
+  // units on every figure (volatility in %).
+  EXPECT_NE(r.out.find("\nFigures, 2018-01-02 to 2018-12-31:\n"), std::string::npos) << r.out;
+  std::istringstream lines(r.out.substr(r.out.find("\nFigures, ")));
+  std::string line, head, vol;
+  std::getline(lines, line);
+  std::getline(lines, line);
+  std::getline(lines, head);
+  EXPECT_NE(head.find("AAPL"), std::string::npos) << head;
+  EXPECT_NE(head.find("MSFT"), std::string::npos) << head;
+  while (std::getline(lines, line) && !line.empty()) {
+    if (line.rfind("  volatility", 0) == 0) vol = line;
+  }
+  json doc = json::parse(RunCli(*data_dir_, {"query", "Compare AAPL and MSFT in 2018", "--json"}).out);
+  std::vector<std::string> expected;
+  for (const auto& f : doc["facts"]) {
+    if (f["label"].get<std::string>().find(" volatility") != std::string::npos) {
+      expected.push_back(fmt::format("{:.2f}%", f["value"].get<double>()));
+    }
+  }
+  ASSERT_EQ(expected.size(), 2u);
+  for (const auto& v : expected) EXPECT_NE(vol.find(v), std::string::npos) << v << " in: " << vol;
+  EXPECT_EQ(r.out.find("AAPL 2018-01-02 to 2018-12-31 return"), std::string::npos) << "no per-row prefixes";
+  EXPECT_NE(r.out.find("\nHow this was computed:\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("note: "), std::string::npos) << r.out;  // no raw parser notes
+  EXPECT_EQ(r.out.find(" -> "), std::string::npos) << r.out;
+}
+
+// `similar` lists other periods only by default (no window over the query's
+// dates, whatever the ticker), with the match in words; --same-dates keeps them.
+TEST_F(CliTest, SimilarListsOtherPeriodsWithTheMatchInWords) {
+  for (bool same : {false, true}) {
+    std::vector<std::string> args = {"similar", "AAPL", "--end", "2019-06-28", "-k", "8"};
+    if (same) args.push_back("--same-dates");
+    CliRun r = RunCli(*data_dir_, args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::istringstream lines(r.out);
+    std::string head;
+    std::getline(lines, head);
+    char qs[11] = {}, qe[11] = {};
+    ASSERT_EQ(std::sscanf(head.c_str(), "Periods shaped like AAPL %10s to %10s", qs, qe), 2) << head;
+    size_t hits = 0, overlapping = 0;
+    for (std::string line; std::getline(lines, line);) {
+      char t[16] = {}, s[11] = {}, e[11] = {};
+      if (std::sscanf(line.c_str(), " [%*d] %15s %10s to %10s", t, s, e) != 3) continue;
+      ++hits;
+      EXPECT_NE(line.find("(shape match "), std::string::npos) << line;
+      EXPECT_NE(line.find("similar"), std::string::npos) << line;
+      if (!(std::string(e) < qs || std::string(s) > qe)) ++overlapping;
+    }
+    EXPECT_GT(hits, 0u) << r.out;
+    if (!same) EXPECT_EQ(overlapping, 0u) << r.out;
+  }
+}
+
+// `setup` loads sectors for its tickers, so the README's sector question works.
+TEST_F(CliTest, SetupLoadsSectorsForTheReadmeQuestion) {
+  CliRun r = RunCli(*data_dir_, {"query", "Which tech stocks broke out in March 2019?", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  json doc = json::parse(r.out);
+  EXPECT_FALSE(doc["no_data"].get<bool>());
+  ASSERT_TRUE(std::filesystem::exists(*data_dir_ + "/sectors.csv"));
+  std::string sectors = Slurp(*data_dir_ + "/sectors.csv");
+  EXPECT_NE(sectors.find("AAPL,\"Information Technology\""), std::string::npos) << sectors;
+  EXPECT_NE(sectors.find("MSFT,\"Information Technology\""), std::string::npos) << sectors;
+  for (const auto& s : doc["sources"]) {
+    std::string t = s["ticker"].get<std::string>();
+    EXPECT_TRUE(t == "AAPL" || t == "MSFT") << t << " is not a tech stock";
+  }
+}
+
+// On a terminal, `interactive` edits lines and recalls history (libedit):
+// Up then Enter asks the previous question again; no "^[[A" is echoed. On a
+// narrow terminal answers wrap at spaces, never inside a figure.
+TEST_F(CliTest, InteractiveRecallsHistoryWithTheUpArrow) {
+  CliRun js = RunCli(*data_dir_, {"query", "What was MSFT's return in 2016?", "--json"});
+  json facts = json::parse(js.out)["facts"];
+  ASSERT_FALSE(facts.empty()) << js.out;
+  std::vector<std::string> figures;
+  for (const auto& f : facts) figures.push_back(f["text"].get<std::string>());
+  struct winsize ws {};
+  ws.ws_col = 44;
+  ws.ws_row = 40;
+  int master = -1;
+  pid_t pid = forkpty(&master, nullptr, nullptr, &ws);
+  if (pid == 0) {
+    setenv("OHLCV_EMBEDDER", "hashing", 1);
+    setenv("OHLCV_DATA_DIR", data_dir_->c_str(), 1);
+    setenv("TERM", "xterm", 1);
+    unsetenv("VECTOR_STORE_TYPE");
+    std::string bin = Binary();
+    execl(bin.c_str(), bin.c_str(), "interactive", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  std::string out;
+  char buf[1024];
+  int prompts_seen = 0;
+  const std::vector<std::string> inputs = {"What was MSFT's return in 2016?\r", "\x1b[A\r", "exit\r"};
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (std::chrono::steady_clock::now() < deadline) {
+    ssize_t n = read(master, buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+    size_t prompts = 0;
+    for (size_t at = out.find("> "); at != std::string::npos; at = out.find("> ", at + 2)) ++prompts;
+    if (static_cast<int>(prompts) > prompts_seen && prompts_seen < static_cast<int>(inputs.size())) {
+      const std::string& in = inputs[static_cast<size_t>(prompts_seen)];
+      EXPECT_EQ(write(master, in.data(), in.size()), static_cast<ssize_t>(in.size()));
+      prompts_seen = static_cast<int>(prompts);
+    }
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(master);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  EXPECT_EQ(out.find("^[[A"), std::string::npos) << out;
+  // The answer (its MSFT return figure) printed twice: once typed, once recalled.
+  auto count = [](const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  const std::string& figure = figures.front();
+  CliRun once = RunCli(*data_dir_, {"query", "What was MSFT's return in 2016?"});
+  const size_t per_answer = count(once.out, figure);
+  ASSERT_GT(per_answer, 0u) << once.out;
+  EXPECT_EQ(count(out, figure), 2 * per_answer) << "typed and recalled: two answers\n" << out;
+  for (const auto& f : figures) EXPECT_NE(out.find(f), std::string::npos) << f << " split in:\n" << out;
+}
+
 
 TEST_F(CliTest, AnalyzeEachKindAsTextAndJson) {
   CliRun trend = RunCli(*data_dir_, {"analyze", "trend", "--tickers", "AAPL"});

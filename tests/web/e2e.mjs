@@ -92,11 +92,61 @@ function writeCsvFixture(file) {
 
 const csvPath = path.join(work, 'fixture.csv');
 writeCsvFixture(csvPath);
+// 60 short series (ZT00..ZT59) of the same shape over the same dates: rows
+// for the Status table's pages, and perfect same-date "analogues" for the
+// similar route's exclude_overlapping.
+const manyPath = path.join(work, 'many.csv');
+{
+  const rows = ['Date,Open,High,Low,Close,Volume,Name'];
+  for (let k = 0; k < 60; k++) {
+    const day = new Date(Date.UTC(2019, 0, 1));
+    for (let n = 0; n < 60;) {
+      day.setUTCDate(day.getUTCDate() + 1);
+      if (day.getUTCDay() === 0 || day.getUTCDay() === 6) continue;
+      const c = (20 + k) * (1 + 0.05 * Math.sin(n / 4) + 0.002 * n);
+      rows.push([day.toISOString().slice(0, 10), c.toFixed(2), (c + 0.5).toFixed(2), (c - 0.5).toFixed(2),
+        (c + 0.1).toFixed(2), 100000 + n * 10 + k, `ZT${String(k).padStart(2, '0')}`].join(','));
+      n++;
+    }
+  }
+  fs.writeFileSync(manyPath, rows.join('\n') + '\n');
+}
 const ingest = spawnSync(binary, ['ingest', '--source', 'synthetic', '--tickers', 'AAPL,MSFT'],
   { env, encoding: 'utf8', timeout: 60000 });
 if (ingest.status !== 0) {
   console.log(`FAIL: CLI ingest exited ${ingest.status}\n${ingest.stdout}\n${ingest.stderr}`);
   process.exit(1);
+}
+const ingestMany = spawnSync(binary, ['ingest', '--source', 'csv', '--path', manyPath],
+  { env, encoding: 'utf8', timeout: 60000 });
+if (ingestMany.status !== 0) {
+  console.log(`FAIL: CLI ingest of ${manyPath} exited ${ingestMany.status}\n${ingestMany.stdout}\n${ingestMany.stderr}`);
+  process.exit(1);
+}
+const axeSource = (() => {
+  try {
+    return fs.readFileSync(createRequire(path.join(nodeDir, 'package.json')).resolve('axe-core/axe.min.js'), 'utf8');
+  } catch {
+    return null;
+  }
+})();
+
+// Accessibility: axe-core run in the page; serious or critical violations fail.
+async function checkAxe(page, where) {
+  if (!axeSource) {
+    check(false, `axe-core found under ${nodeDir} (run web/build.sh)`);
+    return;
+  }
+  // evaluate() is not subject to the page's CSP (an injected <script> would be).
+  await page.evaluate(`${axeSource}\n;0`);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
+      target: v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ') }));
+  });
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of violations) console.log(`  axe ${where}: ${v.impact} ${v.id} (${v.nodes}) ${v.target}`);
+  check(bad.length === 0, `axe: no serious/critical violations on ${where} (${bad.map((v) => v.id).join(', ')})`);
 }
 
 // ---- The server ----------------------------------------------------------
@@ -195,17 +245,87 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#chart-ticker option').length >= 2);
   check(await page.evaluate(() => sessionStorage.getItem('ohlcv-rag.api-key')) === KEY,
     'the key is kept in sessionStorage');
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'ask-question');
+  check(true, 'after the key is entered, focus is in the question box');
+
+  // What is loaded, and example questions built from it.
+  await page.waitForFunction(() => document.getElementById('ask-loaded').textContent.startsWith('Loaded'));
+  const loaded = await page.textContent('#ask-loaded');
+  check(/Loaded: 62 tickers \(AAPL, MSFT, ZT00/.test(loaded) && /2015-01-0\d to /.test(loaded) && /interval 1d/.test(loaded),
+    `the Ask view says what is loaded ("${loaded}")`);
+  const examples = await page.locator('#ask-examples button.example').allTextContents();
+  check(examples.length >= 3 && examples[0].includes('AAPL') && examples.some((e) => e.includes('MSFT')),
+    `example questions from the loaded data (${examples.join(' | ')})`);
+
+  // An example asked: the figure leads, the question goes into the URL and
+  // the session history, the sources are listed once.
+  await page.locator('#ask-examples button.example').first().click();
+  await page.locator('#ask-answer').waitFor({ state: 'visible' });
+  await page.waitForFunction((q) => document.getElementById('ask-question').value === q &&
+    !document.getElementById('ask-status').textContent, examples[0]);
+  const lead = await page.textContent('#answer-lead');
+  check(/AAPL/.test(lead) && /[+-]?\d+\.\d+%/.test(lead), `the asked figure leads the answer ("${lead}")`);
+  check(decodeURIComponent(new URL(page.url()).hash) === `#ask?q=${examples[0]}`, `the question is in the URL (${page.url()})`);
+  const exampleText = await page.textContent('#answer-text');
+  check(!/Sources: \[1\]/.test(exampleText), 'the answer text does not repeat the sources');
+  const meta1 = await page.textContent('#answer-meta');
+  check(/confidence \d+%/.test(meta1), `an answer with figures shows its confidence ("${meta1}")`);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await page.click('#answer-copy');
+  await page.waitForFunction(() => document.getElementById('copy-status').textContent.length > 0);
+  const copied = await page.evaluate(() => navigator.clipboard.readText().catch(() => ''));
+  check(copied.startsWith(`Q: ${examples[0]}`) && copied.includes(lead.split(': ').pop().trim()),
+    `Copy puts the question and answer on the clipboard ("${copied.slice(0, 60).replace(/\n/g, ' ')}…")`);
+  await shot(page, 'ask-example');
+
+  // Out of scope: what can be asked instead of unrelated windows.
+  await page.fill('#ask-question', 'hello');
+  await page.click('#ask-form button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('answer-text').textContent.includes('not about the loaded'));
+  const hello = await page.textContent('#answer-text');
+  const helloMeta = await page.textContent('#answer-meta');
+  check(/For example:/.test(hello) && /AAPL/.test(hello) && !/confidence/.test(helloMeta) &&
+        await page.isHidden('#answer-understood') &&
+        await page.locator('#answer-sources li').count() === 0,
+    `"hello" gets what can be asked, examples, no confidence and no sources ("${hello.slice(0, 70)}…")`);
+  await shot(page, 'ask-out-of-scope');
 
   // Ask: answer and sources.
   await page.fill('#ask-question', 'When did AAPL break out above its 20-day high?');
   await page.click('#ask-form button[type=submit]');
-  await page.locator('#ask-answer').waitFor({ state: 'visible' });
+  await page.waitForFunction(() => document.querySelector('#ask-history li')?.textContent.startsWith('When did AAPL') &&
+    !document.getElementById('ask-status').textContent);
   const answer = await page.textContent('#answer-text');
   const sources = page.locator('#answer-sources button.source');
   const nSources = await sources.count();
   check(answer.trim().length > 20, `Ask shows an answer: "${answer.trim().slice(0, 90)}…"`);
   check(nSources >= 1, `Ask lists sources (${nSources})`);
+  const history = await page.locator('#ask-history li').allTextContents();
+  check(history[0] === 'When did AAPL break out above its 20-day high?' && history.includes('hello') &&
+        history.includes(examples[0]), `the session history lists the questions, newest first (${history.join(' | ')})`);
+  const understood = await page.textContent('#answer-understood');
+  check(/^Understood: /.test(understood) && !/->|breakout_20_high/.test(understood),
+    `the understood question is in words ("${understood}")`);
+  await checkAxe(page, 'Ask with an answer');
   await shot(page, 'ask');
+  // Back and Forward move between the questions (pushState/popstate).
+  await page.goBack();
+  await page.waitForFunction(() => document.getElementById('ask-question').value === 'hello' &&
+    document.getElementById('answer-text').textContent.includes('not about the loaded'));
+  check(true, 'Back shows the previous question and its answer');
+  await page.goForward();
+  await page.waitForFunction(() => document.getElementById('ask-question').value.startsWith('When did AAPL'));
+  check(decodeURIComponent(page.url()).endsWith('#ask?q=When did AAPL break out above its 20-day high?'),
+    'Forward returns to the later question');
+  // A shared link asks its question on load.
+  const shared = await context.newPage();
+  // A new tab has its own sessionStorage: give it the key up front.
+  await shared.addInitScript((key) => sessionStorage.setItem('ohlcv-rag.api-key', key), KEY);
+  await shared.goto(`${base}/#ask?q=${encodeURIComponent(examples[1])}`);
+  await shared.locator('#ask-answer').waitFor({ state: 'visible' });
+  check(await shared.inputValue('#ask-question') === examples[1] &&
+        (await shared.textContent('#answer-text')).length > 20, 'a link with ?q= asks that question on load');
+  await shared.close();
 
   // A source opens on the chart, highlighted.
   const first = (await sources.first().textContent()).trim();
@@ -227,6 +347,31 @@ try {
     `chart zoomed around the window (visible ${visFrom}..${visTo})`);
   const canvasCount = await page.locator('#chart canvas').count();
   check(canvasCount > 0, `chart canvases drawn (${canvasCount})`);
+  // Toggling overlays or the markers keeps the dates in view (it used to jump).
+  const before = await page.getAttribute('#chart', 'data-visible-range');
+  await page.check('#chart-options input[name=ema12]');
+  await page.selectOption('#chart-markers', 'all');
+  await page.uncheck('#chart-options input[name=macd]');
+  await page.waitForTimeout(200);
+  const after = await page.getAttribute('#chart', 'data-visible-range');
+  check(after === before, `toggling EMA 12, the markers and MACD keeps the view (${before} → ${after})`);
+  check(await page.isVisible('#chart-highlight') && await page.getAttribute('#chart', 'data-highlight') === `${srcStart}..${srcEnd}`,
+    'the highlight stays with the view');
+  await page.check('#chart-options input[name=macd]');
+  await page.uncheck('#chart-options input[name=ema12]');
+  await page.selectOption('#chart-markers', 'key');
+  await page.mouse.move(2, 2);  // crosshair away: the legend shows the latest bar in view
+  await page.waitForTimeout(100);
+  const idleLegend = await page.textContent('#chart-legend');
+  check(/ C [\d,.]+ +chg [+-][\d.]+% +Vol [\d.]+[KMB]? +SMA20 [\d,.–]+/.test(idleLegend),
+    `the legend shows change, volume and indicator values ("${idleLegend}")`);
+  const [inFrom, inTo] = (await page.getAttribute('#chart', 'data-visible-range')).split('..');
+  const legendDate = (idleLegend.match(/\d{4}-\d\d-\d\d/) || [''])[0];
+  check(legendDate >= inFrom && legendDate <= inTo, `the idle legend's bar ${legendDate} is in view (${inFrom}..${inTo})`);
+  const markerLegend = await page.locator('#chart-marker-legend li').allTextContents();
+  check(markerLegend[0].includes('▲ bullish') && markerLegend.length >= 2,
+    `markers are explained in a legend (${markerLegend.slice(0, 4).join(' | ')})`);
+  await checkAxe(page, 'Chart');
   await shot(page, 'chart-highlight');
 
   // Chart: 5 years of daily bars, overlays, panes, pattern tooltips.
@@ -298,7 +443,39 @@ try {
   check(cards >= 2 && cards <= 5, `Similar shows the query and its analogues (${cards} cards)`);
   check(/\d{4}-\d\d-\d\d → \d{4}-\d\d-\d\d/.test(caption) && /window [+-]/.test(caption),
     `a card names ticker, dates and returns ("${caption.trim().slice(0, 80)}")`);
+  check(/(shape|similar) \(match \d+%\)/.test(caption), `the score is in words ("${caption.trim().slice(-60)}")`);
+  check(await page.isChecked('#similar-other'), '"Other periods only" is on by default');
+  const cardDates = await page.locator('#similar-results figcaption').allTextContents();
+  const spans = cardDates.map((c) => c.match(/(\d{4}-\d\d-\d\d) → (\d{4}-\d\d-\d\d)/).slice(1));
+  const [qs, qe] = spans[0];
+  check(spans.slice(1).every(([a, b]) => b < qs || a > qe),
+    `with "other periods only" no match overlaps the query's dates ${qs}..${qe} (${spans.slice(1).map((x) => x.join('..')).join(', ')})`);
+  // The API: the same request with overlapping dates allowed does return them.
+  const apiSimilar = async (exclude) => (await (await fetch(`${base}/api/v1/similar`, {
+    method: 'POST', headers: { 'X-API-Key': KEY, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ticker: 'ZT00', k: 10, exclude_overlapping: exclude }),
+  })).json());
+  const withOverlap = await apiSimilar(false);
+  const without = await apiSimilar(true);
+  const overlaps = (r) => r.similar.filter((h) => !(h.end < r.query.start || h.start > r.query.end)).length;
+  check(overlaps(withOverlap) > 0 && overlaps(without) === 0 && without.similar.length > 0,
+    `exclude_overlapping drops same-date matches (${overlaps(withOverlap)} → ${overlaps(without)} of ${without.similar.length})`);
+  const badFlag = await fetch(`${base}/api/v1/similar`, { method: 'POST',
+    headers: { 'X-API-Key': KEY, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ticker: 'MSFT', exclude_overlapping: 'yes' }) });
+  check(badFlag.status === 400, `a non-boolean exclude_overlapping is a 400 (${badFlag.status})`);
+  consoleErrors.length = 0;
+  await checkAxe(page, 'Similar periods');
   await shot(page, 'similar');
+  // A match opens on the chart, highlighted.
+  const [mStart, mEnd] = spans[1];
+  await page.locator('#similar-results figure').nth(1).locator('button.open-chart').click();
+  await page.locator('#view-chart').waitFor({ state: 'visible' });
+  await page.waitForFunction((h) => document.getElementById('chart').dataset.highlight === h, `${mStart}..${mEnd}`);
+  check(true, `"Open on chart" shows the match ${mStart}..${mEnd} highlighted`);
+  await page.goBack();
+  await page.locator('#view-similar').waitFor({ state: 'visible' });
+  check(true, 'Back from the chart returns to Similar periods');
 
   // Ingest: a rejected request shows the API's error; a job that fails shows
   // its errors; then a CSV ingest reaches 100%.
@@ -336,8 +513,23 @@ try {
   await page.click('#tab-status');
   await page.waitForFunction(() => document.querySelectorAll('#status-tickers tbody tr').length >= 4);
   const summary = await page.textContent('#status-summary');
-  check(/Tickers4/.test(summary.replace(/\s/g, '')) && /Vector store/.test(summary),
-    `Status shows counts and store type ("${summary.replace(/\s+/g, ' ').slice(0, 90)}")`);
+  check(/Tickers64/.test(summary.replace(/\s/g, '')) && /Vector store/.test(summary) && !/Data version|Draining/.test(summary),
+    `Status shows counts and store type, no operator fields ("${summary.replace(/\s+/g, ' ').slice(0, 90)}")`);
+  const rowCount = await page.locator('#status-tickers tbody tr').count();
+  check(rowCount === 50 && (await page.textContent('#status-page')) === 'Page 1 of 2', `Status pages the table (${rowCount} rows)`);
+  await page.click('#status-next');
+  check(await page.locator('#status-tickers tbody tr').count() === 14, 'page 2 holds the other 14 rows');
+  await page.fill('#status-search', 'csv');
+  const found = await page.locator('#status-tickers tbody th').allTextContents();
+  check(found.join(',') === 'CSVA,CSVB', `search filters the tickers (${found.join(',')})`);
+  await page.fill('#status-search', '');
+  await page.click('#status-tickers button[data-key=bars]');
+  const byBars = await page.locator('#status-tickers tbody th').allTextContents();
+  check(['AAPL', 'MSFT'].includes(byBars[0]) && await page.getAttribute('#status-tickers th:nth-child(3)', 'aria-sort') === 'descending',
+    `sorting by bars puts the longest series first (${byBars.slice(0, 3).join(',')})`);
+  await page.check('#status-operator');
+  check(/Data version/.test(await page.textContent('#status-summary')), 'operator fields show behind the toggle');
+  await checkAxe(page, 'Status');
   await shot(page, 'status');
 
   // Keyboard: arrows move between tabs.
@@ -367,6 +559,36 @@ try {
     'the "API key…" button replaces the stored key');
 
   check(consoleErrors.length === 0, `no console errors or CSP violations (${consoleErrors.join(' | ')})`);
+
+  // Phone size: the header stays small, nothing is wider than the screen.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  await phone.addInitScript((key) => sessionStorage.setItem('ohlcv-rag.api-key', key), KEY);
+  const mobile = await phone.newPage();
+  mobile.setDefaultTimeout(15000);
+  await mobile.goto(`${base}/#ask?q=${encodeURIComponent(examples[0])}`);
+  await mobile.locator('#ask-answer').waitFor({ state: 'visible' });
+  const fit = async (what) => {
+    const m = await mobile.evaluate(() => ({ header: document.querySelector('header.top').getBoundingClientRect().height,
+      scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+    check(m.header < 844 * 0.12 && m.scroll <= m.width,
+      `phone ${what}: header ${Math.round(m.header)} px high, page ${m.scroll} px wide in ${m.width}`);
+  };
+  await fit('Ask');
+  await shot(mobile, 'phone-ask');
+  await mobile.click('#tab-chart');
+  await mobile.waitForFunction(() => /^\w+: \d+ bars/.test(document.getElementById('chart-status').textContent));
+  await fit('Chart');
+  await shot(mobile, 'phone-chart');
+  await mobile.click('#tab-status');
+  await mobile.waitForFunction(() => document.querySelectorAll('#status-tickers tbody tr').length >= 4);
+  await fit('Status');
+  await shot(mobile, 'phone-status');
+  await mobile.click('#tab-similar');
+  await mobile.click('#similar-form button[type=submit]');
+  await mobile.waitForFunction(() => document.querySelectorAll('#similar-results figure svg').length >= 2);
+  await fit('Similar');
+  await shot(mobile, 'phone-similar');
+  await phone.close();
 
   // First paint on loopback: median of 5 fresh loads (cold cache each time).
   const paints = [];

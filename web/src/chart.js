@@ -3,14 +3,14 @@
 // window (a retrieved source). Data comes from GET /api/v1/tickers/{T}/chart,
 // which computes every indicator and pattern on the server.
 import {
-  CandlestickSeries, ColorType, CrosshairMode, HistogramSeries, LineSeries, LineStyle,
+  AreaSeries, CandlestickSeries, ColorType, CrosshairMode, HistogramSeries, LineSeries, LineStyle,
   createChart, createSeriesMarkers,
 } from 'lightweight-charts';
-import { formatNumber, isoDate } from './api.js';
+import { formatNumber, formatPct, isoDate } from './api.js';
 
 // Patterns shown by default: the few that change the picture; "all" adds
 // candlesticks, pivots, RSI zone exits, volume spikes...
-const KEY_PATTERNS = new Set([
+export const KEY_PATTERNS = new Set([
   'uptrend', 'downtrend', 'golden_cross', 'death_cross', 'breakout_20_high', 'breakdown_20_low',
   'breakout_52w_high', 'breakdown_52w_low', 'bullish_reversal', 'bearish_reversal',
   'macd_bullish_cross', 'macd_bearish_cross', 'bollinger_squeeze',
@@ -24,8 +24,24 @@ const COLORS = {
   highlight: 'rgba(255, 176, 0, 0.22)',
 };
 
+// Indicator values the legend shows, when their overlay or pane is on.
+const LEGEND_INDICATORS = [
+  ['sma20', 'sma20', 'SMA20'], ['sma50', 'sma50', 'SMA50'], ['ema12', 'ema12', 'EMA12'], ['ema26', 'ema26', 'EMA26'],
+  ['bollinger', 'bb_upper', 'BB up'], ['bollinger', 'bb_lower', 'BB low'], ['rsi', 'rsi14', 'RSI14'],
+  ['macd', 'macd', 'MACD'], ['macd', 'macd_signal', 'signal'],
+];
+
+function formatVolume(v) {
+  if (!Number.isFinite(v)) return '–';
+  if (v >= 1e9) return `${(v / 1e9).toFixed(2)}B`;
+  if (v >= 1e6) return `${(v / 1e6).toFixed(2)}M`;
+  if (v >= 1e3) return `${(v / 1e3).toFixed(1)}K`;
+  return String(Math.round(v));
+}
+
 export class PriceChart {
-  constructor(container, tooltip, legend) {
+  constructor(container, tooltip, legend, markerLegend) {
+    this.markerLegend = markerLegend;
     this.container = container;
     this.tooltip = tooltip;
     this.legend = legend;
@@ -53,6 +69,8 @@ export class PriceChart {
     // The visible dates, as state a reader (or a test) can see without the canvas.
     this.chart.timeScale().subscribeVisibleTimeRangeChange((r) => {
       container.dataset.visibleRange = r ? `${isoDate(r.from)}..${isoDate(r.to)}` : '';
+      // Crosshair away: the legend follows the latest bar in view.
+      if (!this.crosshairOn && this.data && this.data.count) this.showLegend(this.lastVisibleIndex());
     });
     container.tabIndex = 0;
     container.addEventListener('keydown', (e) => this.onKey(e));
@@ -61,6 +79,7 @@ export class PriceChart {
   // data: the chart reply; options: {sma20, sma50, ema12, ema26, bollinger, rsi, macd, markers}
   setData(data) {
     this.data = data;
+    this.indexAt = new Map(data.time.map((t, i) => [t, i]));
     this.patternsAt = new Map();
     for (const p of data.patterns) {
       if (!this.patternsAt.has(p.time)) this.patternsAt.set(p.time, []);
@@ -68,18 +87,31 @@ export class PriceChart {
     }
     this.render();
     this.chart.timeScale().fitContent();
+    this.showLegend(data.count ? data.count - 1 : -1);
   }
 
+  // Toggling an overlay, a pane or the markers redraws the series but keeps
+  // the dates in view (and the highlight).
   setOptions(options) {
     this.options = { ...options };
-    if (this.data) this.render();
+    if (this.data) {
+      this.keepingRange(() => this.render());
+      this.showLegend(this.lastVisibleIndex());
+    }
+  }
+
+  keepingRange(fn) {
+    const ts = this.chart.timeScale();
+    const logical = ts.getVisibleLogicalRange();
+    fn();
+    if (logical) ts.setVisibleLogicalRange({ from: logical.from, to: logical.to });
   }
 
   // Shades [start, end] (epoch seconds) and zooms to it with some context;
   // null clears it.
   setHighlight(range) {
     this.highlight = range;
-    if (this.data) this.render();
+    if (this.data) this.keepingRange(() => this.render());
     if (range && this.data) {
       const pad = Math.max((range.end - range.start) * 1.5, 30 * 86400);
       this.chart.timeScale().setVisibleRange({ from: range.start - pad, to: range.end + pad });
@@ -111,9 +143,14 @@ export class PriceChart {
       return s;
     };
 
-    // Behind everything: the highlighted window as a full-height band.
+    // Behind everything: the highlighted window as one full-height band (an
+    // area at the top of its own 0..1 scale; a histogram would draw stripes).
     if (this.highlight) {
-      const hl = add(HistogramSeries, { color: COLORS.highlight, priceScaleId: 'highlight', base: 0 });
+      const hl = add(AreaSeries, {
+        priceScaleId: 'highlight', lineVisible: false, lineColor: 'rgba(0,0,0,0)', lineWidth: 1,
+        topColor: COLORS.highlight, bottomColor: COLORS.highlight, crosshairMarkerVisible: false,
+        autoscaleInfoProvider: () => ({ priceRange: { minValue: 0, maxValue: 1 } }),
+      });
       hl.priceScale().applyOptions({ scaleMargins: { top: 0, bottom: 0 }, visible: false });
       hl.setData(t.map((time) => (time >= this.highlight.start && time <= this.highlight.end
         ? { time, value: 1 } : { time })));
@@ -127,7 +164,8 @@ export class PriceChart {
 
     this.candles = add(CandlestickSeries, {
       upColor: COLORS.up, downColor: COLORS.down, borderVisible: false,
-      wickUpColor: COLORS.up, wickDownColor: COLORS.down, lastValueVisible: true, priceLineVisible: true,
+      // No last-close price line: it crossed older views as a stray dotted line.
+      wickUpColor: COLORS.up, wickDownColor: COLORS.down, lastValueVisible: false, priceLineVisible: false,
     });
     this.candles.priceScale().applyOptions({ scaleMargins: { top: 0.05, bottom: 0.2 } });
     this.candles.setData(t.map((time, i) => ({
@@ -184,6 +222,7 @@ export class PriceChart {
     }
     markers.sort((a, b) => a.time - b.time);
     createSeriesMarkers(this.candles, markers);
+    this.renderMarkerLegend(o.markers);
     this.markerCount = markers.length;
     this.container.setAttribute('aria-label',
       `${d.ticker} ${d.interval} candlestick chart, ${d.count} bars from ${t.length ? isoDate(t[0]) : '–'} to ` +
@@ -191,15 +230,14 @@ export class PriceChart {
   }
 
   onCrosshair(param) {
-    if (!this.data || param.time === undefined || !param.point) {
+    this.crosshairOn = Boolean(this.data && param.time !== undefined && param.point);
+    if (!this.crosshairOn) {
       this.tooltip.hidden = true;
+      if (this.data && this.data.count) this.showLegend(this.lastVisibleIndex());
       return;
     }
-    const bar = param.seriesData.get(this.candles);
-    if (bar) {
-      this.legend.textContent = `${this.data.ticker} ${isoDate(param.time)}  O ${formatNumber(bar.open)}  ` +
-        `H ${formatNumber(bar.high)}  L ${formatNumber(bar.low)}  C ${formatNumber(bar.close)}`;
-    }
+    const i = this.indexAt.get(param.time);
+    if (i !== undefined) this.showLegend(i);
     const shown = (this.patternsAt.get(param.time) || []).filter(
       (p) => this.options.markers === 'all' || (this.options.markers !== 'none' && KEY_PATTERNS.has(p.kind)));
     if (!shown.length) {
@@ -220,6 +258,69 @@ export class PriceChart {
     const x = Math.min(param.point.x + 14, this.container.clientWidth - this.tooltip.offsetWidth - 4);
     this.tooltip.style.left = `${Math.max(0, x)}px`;
     this.tooltip.style.top = `${Math.max(0, param.point.y - 10)}px`;
+  }
+
+  // Under the chart: what each marker shape means and which patterns are
+  // drawn (with how many), so markers are explained without hovering.
+  renderMarkerLegend(mode) {
+    if (!this.markerLegend) return;
+    const counts = new Map();
+    if (mode !== 'none') {
+      for (const p of this.data.patterns) {
+        if (mode !== 'all' && !KEY_PATTERNS.has(p.kind)) continue;
+        const c = counts.get(p.kind) || { n: 0, phrase: p.phrase, direction: p.direction };
+        c.n++;
+        counts.set(p.kind, c);
+      }
+    }
+    const symbol = (dir) => (dir > 0 ? '▲' : dir < 0 ? '▼' : '●');
+    const cls = (dir) => (dir > 0 ? 'mk up' : dir < 0 ? 'mk down' : 'mk');
+    const items = [];
+    const head = document.createElement('li');
+    head.className = 'mk-head';
+    head.textContent = mode === 'none' ? 'Pattern markers are off.'
+      : '▲ bullish (below the bar), ▼ bearish (above the bar), ● neutral; hover one for details.';
+    items.push(head);
+    for (const [kind, c] of [...counts.entries()].sort((a, b) => b[1].n - a[1].n)) {
+      const li = document.createElement('li');
+      li.dataset.kind = kind;
+      const mark = document.createElement('span');
+      mark.className = cls(c.direction);
+      mark.setAttribute('aria-hidden', 'true');
+      mark.textContent = symbol(c.direction);
+      li.append(mark, ` ${c.phrase} (${c.n})`);
+      items.push(li);
+    }
+    this.markerLegend.replaceChildren(...items);
+  }
+
+  // The latest bar in view (the legend's bar when the crosshair is away).
+  lastVisibleIndex() {
+    const r = this.chart.timeScale().getVisibleRange();
+    const t = this.data.time;
+    let i = t.length - 1;
+    if (r) while (i > 0 && t[i] > r.to) i--;
+    return i;
+  }
+
+  // The legend for bar i: date, OHLC, change from the previous close,
+  // volume, and the value of every indicator that is on.
+  showLegend(i) {
+    const d = this.data;
+    this.lastIndex = i;
+    if (!d || i < 0 || i >= d.count) {
+      this.legend.textContent = '';
+      return;
+    }
+    const parts = [`${d.ticker} ${isoDate(d.time[i])}`, `O ${formatNumber(d.open[i])}`, `H ${formatNumber(d.high[i])}`,
+      `L ${formatNumber(d.low[i])}`, `C ${formatNumber(d.close[i])}`];
+    if (i > 0) parts.push(`chg ${formatPct((d.close[i] / d.close[i - 1] - 1) * 100)}`);
+    parts.push(`Vol ${formatVolume(d.volume[i])}`);
+    for (const [option, key, name] of LEGEND_INDICATORS) {
+      if (this.options[option]) parts.push(`${name} ${formatNumber(d.indicators[key][i])}`);
+    }
+    this.legend.textContent = parts.join('  ');
+    this.legend.dataset.index = String(i);
   }
 
   // Keyboard: arrows pan, +/- zoom, Home fits everything.

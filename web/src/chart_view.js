@@ -17,7 +17,7 @@ export class ChartView {
   ensureChart() {
     if (!this.chart) {
       this.chart = new PriceChart(document.getElementById('chart'), document.getElementById('chart-tooltip'),
-                                  document.getElementById('chart-legend'));
+                                  document.getElementById('chart-legend'), document.getElementById('chart-marker-legend'));
       this.chart.setOptions(this.readOptions());
     }
     return this.chart;
@@ -53,6 +53,7 @@ export class ChartView {
       chart.setData(data);
       const range = highlight ? { start: toSeconds(highlight.start), end: toSeconds(highlight.end) } : null;
       chart.setHighlight(range);
+      chart.showLegend(chart.lastVisibleIndex());
       if (highlight) {
         this.note.textContent = `Highlighted: ${highlight.label || ticker} ${highlight.start} → ${highlight.end}`;
         this.note.hidden = false;
@@ -70,6 +71,8 @@ export class ChartView {
   }
 
   // From the Ask view: the source window of an answer.
+  // `source` = {ticker, start_date, end_date}: from the Ask view (an answer's
+  // source) or the Similar view (a match).
   async showWindow(source) {
     const select = document.getElementById('chart-ticker');
     if (![...select.options].some((o) => o.value === source.ticker)) select.append(new Option(source.ticker));

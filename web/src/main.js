@@ -1,5 +1,7 @@
 // Entry point: tabs (hash-addressable: #ask, #chart, #similar, #ingest,
-// #status), the API-key prompt, and the ticker lists the forms share.
+// #status; a question as #ask?q=...), the API-key prompt, and the ticker
+// lists the forms share. Moving between tabs and asking a question push
+// history entries, so Back and Forward walk through them (popstate).
 import { api, currentKey, el, setKeyPrompt, storeKey } from './api.js';
 import { AskView } from './ask.js';
 import { ChartView } from './chart_view.js';
@@ -47,7 +49,18 @@ dialog.addEventListener('close', () => {
   const resolve = resolveKey;
   resolveKey = null;
   if (resolve) resolve('');
+  // The dialog hands focus back to whatever had it (often the page body):
+  // put it where the user types instead.
+  setTimeout(focusCurrentView, 0);
 });
+
+function focusCurrentView() {
+  if (dialog.open) return;
+  const view = VIEWS.find((v) => !document.getElementById(`view-${v}`).hidden) || 'ask';
+  const target = view === 'ask' ? document.getElementById('ask-question')
+    : document.querySelector(`#view-${view} input, #view-${view} select, #view-${view} button`);
+  if (target) target.focus();
+}
 document.getElementById('change-key').addEventListener('click', () => {
   promptForKey(currentKey() ? 'Replace the key used for this tab.' : '');
 });
@@ -56,7 +69,20 @@ setKeyPrompt(promptForKey);
 // ---- Tabs -----------------------------------------------------------------
 const tabs = VIEWS.map((v) => document.getElementById(`tab-${v}`));
 
-function show(view, { focus = false } = {}) {
+// "#ask?q=How%20did..." → {view: 'ask', q: 'How did...'}
+function parseHash(hash) {
+  const [view, query] = hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(query || '');
+  return { view: VIEWS.includes(view) ? view : 'ask', q: params.get('q') || '' };
+}
+
+function hashFor(view, q) {
+  return q ? `#${view}?q=${encodeURIComponent(q)}` : `#${view}`;
+}
+
+// push: a new history entry (a click or a question); false for Back/Forward
+// and the first load, which only follow the URL.
+function show(view, { focus = false, push = true } = {}) {
   if (!VIEWS.includes(view)) view = 'ask';
   for (const v of VIEWS) {
     const selected = v === view;
@@ -66,7 +92,11 @@ function show(view, { focus = false } = {}) {
     document.getElementById(`view-${v}`).hidden = !selected;
   }
   if (focus) document.getElementById(`tab-${view}`).focus();
-  if (location.hash !== `#${view}`) history.replaceState(null, '', `#${view}`);
+  if (push && parseHash(location.hash).view !== view) {
+    // The Ask tab comes back with its question.
+    const q = view === 'ask' ? askView.current : '';
+    history.pushState(null, '', hashFor(view, q));
+  }
   onShow(view);
 }
 
@@ -85,16 +115,27 @@ for (const tab of tabs) {
     }
   });
 }
-window.addEventListener('hashchange', () => show(location.hash.slice(1)));
+// Back/Forward (and a hash typed in the address bar): follow the URL.
+function followUrl() {
+  const { view, q } = parseHash(location.hash);
+  show(view, { push: false });
+  if (view === 'ask' && q && q !== askView.current) askView.ask(q, { record: false });
+}
+window.addEventListener('popstate', followUrl);
+window.addEventListener('hashchange', followUrl);
 
 // ---- Views ----------------------------------------------------------------
 const chartView = new ChartView();
 const statusView = new StatusView();
-new AskView(async (source) => {
+const openOnChart = async (source) => {
   show('chart');
   await chartView.showWindow(source);
+};
+const askView = new AskView(openOnChart, (question) => {
+  const { view, q } = parseHash(location.hash);
+  if (view !== 'ask' || q !== question) history.pushState(null, '', hashFor('ask', question));
 });
-new SimilarView();
+new SimilarView(openOnChart);
 new IngestView(() => loadTickers());
 
 let tickersLoaded = null;
@@ -102,6 +143,7 @@ let tickersLoaded = null;
 // Fills the ticker selects from GET /api/v1/tickers (daily series first).
 function loadTickers() {
   tickersLoaded = api('/api/v1/tickers').then((reply) => {
+    askView.setLoaded(reply.tickers);
     const names = [...new Set(reply.tickers.map((t) => t.ticker))].sort();
     for (const id of ['chart-ticker', 'similar-ticker']) {
       const select = document.getElementById(id);
@@ -126,5 +168,10 @@ async function onShow(view) {
 }
 
 loadTickers();
-show(location.hash.slice(1) || 'ask');
+{
+  const { view, q } = parseHash(location.hash);
+  show(view, { push: false });
+  if (!location.hash) history.replaceState(null, '', hashFor(view, ''));
+  if (view === 'ask' && q) askView.ask(q, { record: false });
+}
 document.documentElement.dataset.ready = 'true';

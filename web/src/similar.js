@@ -2,7 +2,7 @@
 // ticker's window ending at a date, each drawn as a small chart normalised to
 // 100 at its first close, with what followed it (the next FOLLOW_BARS bars,
 // dashed) so the user sees how each analogue played out.
-import { api, el, formatNumber, formatPct, onSubmit, toSeconds } from './api.js';
+import { api, el, formatPct, onSubmit, toSeconds } from './api.js';
 
 const FOLLOW_BARS = 20;
 const SVG = 'http://www.w3.org/2000/svg';
@@ -50,8 +50,19 @@ function sparkline(inside, after, label) {
   return root;
 }
 
+// The shape score (cosine of the normalised price paths) in words.
+export function shapeWords(score) {
+  if (score >= 0.95) return 'nearly the same shape';
+  if (score >= 0.85) return 'very similar shape';
+  if (score >= 0.7) return 'similar shape';
+  if (score >= 0.5) return 'loosely similar';
+  return 'weakly similar';
+}
+
 export class SimilarView {
-  constructor() {
+  // onOpen(source): open {ticker, start_date, end_date} on the chart.
+  constructor(onOpen) {
+    this.onOpen = onOpen;
     this.form = document.getElementById('similar-form');
     this.status = document.getElementById('similar-status');
     this.results = document.getElementById('similar-results');
@@ -69,14 +80,15 @@ export class SimilarView {
     this.status.textContent = 'Searching…';
     this.results.replaceChildren();
     try {
-      const body = { ticker, k };
+      const other = document.getElementById('similar-other').checked;
+      const body = { ticker, k, exclude_overlapping: other };
       if (end) body.end = end;
       const reply = await api('/api/v1/similar', { method: 'POST', body });
       const hits = [{ ...reply.query, isQuery: true }, ...reply.similar];
       const cards = await Promise.all(hits.map((h) => this.card(h)));
       this.results.replaceChildren(...cards);
       this.status.textContent = `${reply.similar.length} periods similar to ${reply.query.ticker} ` +
-        `${reply.query.start} → ${reply.query.end}`;
+        `${reply.query.start} → ${reply.query.end}${other ? ' (other dates only)' : ''}`;
     } catch (e) {
       this.status.textContent = `Error: ${e}`;
     }
@@ -98,7 +110,14 @@ export class SimilarView {
         `window ${formatPct(hit.return_pct)}`,
         followed === null ? ' · nothing after it yet'
                           : ` · then ${formatPct(followed)} over ${after.length} bars`,
-        hit.isQuery ? null : el('span', { class: 'meta', text: ` · score ${formatNumber(hit.score, 3)}` })));
+        hit.isQuery ? null : el('br'),
+        hit.isQuery ? null : el('span', { class: 'match', text: `${shapeWords(hit.score)} (match ${Math.round(Math.max(0, hit.score) * 100)}%)` }),
+        el('br'),
+        el('button', {
+          type: 'button', class: 'secondary open-chart',
+          'aria-label': `Open ${hit.ticker} ${hit.start} to ${hit.end} on the chart`,
+          onclick: () => this.onOpen({ ticker: hit.ticker, start_date: hit.start, end_date: hit.end }),
+        }, 'Open on chart')));
     } catch (e) {
       figure.append(el('figcaption', { text: `${title}: ${e}` }));
     }

@@ -197,6 +197,10 @@ Result<SimilarRequest> ParseSimilarBody(std::string_view body) {
   if (k) r.k = static_cast<size_t>(*k);
   OHLCV_ASSIGN_OR_RETURN(auto iv, OptInterval(doc));
   if (iv) r.interval = *iv;
+  if (auto it = doc.find("exclude_overlapping"); it != doc.end()) {
+    if (!it->is_boolean()) return Field("exclude_overlapping", "must be true or false");
+    r.exclude_overlapping = it->get<bool>();
+  }
   return r;
 }
 
