@@ -10,6 +10,7 @@
 
 #include "service/http/api_error.h"
 #include "kb/knowledge_base.h"
+#include "service/api/mcp_route.h"
 #include "service/api/request_parse.h"
 #include "service/api/service.h"
 #include "service/ui/ui_routes.h"  // web UI routes (issue 7), registered below
@@ -243,6 +244,7 @@ void RegisterApiRoutes(Router& router, Service& s) {
   router.Add("GET", "/api/v1/tickers", [&s](R, P) { return Tickers(s); });
   router.Add("GET", "/api/v1/tickers/{T}/bars", [&s](R req, P p) { return Bars(s, req, p); });
   router.Add("GET", "/api/v1/status", [&s](R, P) { return GetStatus(s); });
+  RegisterMcpRoute(router, s);  // POST /mcp: Model Context Protocol (mcp_route.h)
   RegisterUiRoutes(router, s);  // the web page at / and its chart data (ui_routes.h)
 }
 
