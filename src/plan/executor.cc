@@ -26,7 +26,6 @@ Span PeriodSpan(const BarSeries& s, const Period& p) {
   return sp;
 }
 
-bool IsIntraday(Interval iv) { return iv < Interval::k1d; }
 
 std::string Weekday(int64_t ts) {
   static const char* kNames[] = {"Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"};
