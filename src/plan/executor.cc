@@ -42,11 +42,11 @@ std::optional<size_t> ResolveAt(const BarSeries& s, int64_t at, Interval iv, std
   const std::string range = fmt::format("{} to {}", Stamp(s.ts.front(), iv), Stamp(s.ts.back(), iv));
   const int64_t slot = IsIntraday(iv) ? 60 : kDay;
   if (at < s.ts.front()) {
-    *note = fmt::format("{} is before the stored data of {} ({}); no value.", Stamp(at, iv), s.ticker, range);
+    *note = fmt::format("No data for {} on {}: it is before the stored data ({}).", s.ticker, Stamp(at, iv), range);
     return std::nullopt;
   }
   if (at >= s.ts.back() + slot) {
-    *note = fmt::format("{} is after the stored data of {} ({}); no value.", Stamp(at, iv), s.ticker, range);
+    *note = fmt::format("No data for {} on {}: it is after the stored data ({}).", s.ticker, Stamp(at, iv), range);
     return std::nullopt;
   }
   auto it = std::upper_bound(s.ts.begin(), s.ts.end(), at);
@@ -245,7 +245,7 @@ void Moves(const Context& cx, PlanRow& row) {
 
 void PeriodReturn(const Context& cx, PlanRow& row) {
   if (cx.span.empty()) return;
-  const size_t base = cx.span.b > 0 ? cx.span.b - 1 : cx.span.b;
+  const size_t base = cx.span.b;
   const size_t end = cx.span.e - 1;
   if (end <= base) {
     row.note = "one bar only";
@@ -373,7 +373,7 @@ void Correlation(const QuestionPlan& plan, const std::vector<const BarSeries*>& 
 std::string OperationMethod(const QuestionPlan& p) {
   switch (p.operation) {
     case Operation::kPeriodReturn:
-      return "period return: last close in the period / last close before it - 1 (first close when none before)";
+      return "period return: last close in the period / first close in the period - 1";
     case Operation::kVolatility:
       return "volatility: sample stdev of log close-to-close returns in the period x sqrt(bars per year)";
     case Operation::kMaxDrawdown: return "max drawdown: worst close / running max close - 1 within the period";
@@ -429,6 +429,14 @@ std::vector<std::string> ResolveTickers(const QuestionPlan& plan, const PlanSour
 
 }  // namespace
 
+bool PlanNeedsIndicators(const QuestionPlan& plan) {
+  auto ind = [](const Measure& m) { return m.kind >= MeasureKind::kSma; };
+  if (ind(plan.measure) && plan.operation != Operation::kBiggestRise && plan.operation != Operation::kBiggestDrop)
+    return true;
+  if (plan.condition) return ind(plan.condition->left) || (plan.condition->right && ind(*plan.condition->right));
+  return false;
+}
+
 Result<PlanResult> ExecutePlan(const QuestionPlan& plan, const PlanSource& source) {
   OHLCV_RETURN_IF_ERROR(ValidatePlan(plan));
   PlanResult out;
@@ -443,10 +451,11 @@ Result<PlanResult> ExecutePlan(const QuestionPlan& plan, const PlanSource& sourc
   for (const auto& part : plan.not_understood) {
     out.notes.push_back(fmt::format("not understood: \"{}\" (ignored)", part));
   }
+  const bool want_indicators = PlanNeedsIndicators(plan);
   std::vector<PlanSeries> held;
   std::vector<const BarSeries*> series;
   for (const auto& t : out.tickers) {
-    auto r = source.Series(t, iv);
+    auto r = source.Series(t, iv, want_indicators);
     if (!r.ok()) {
       if (r.status().code() != StatusCode::kNotFound) return r.status();
       PlanRow row;
@@ -482,7 +491,7 @@ Result<PlanResult> ExecutePlan(const QuestionPlan& plan, const PlanSource& sourc
     Context cx{plan, s, ps.indicators, PeriodSpan(s, plan.period), iv};
     const bool point = plan.operation == Operation::kValue || plan.operation == Operation::kCheck;
     if (!point && cx.span.empty()) {
-      row.note = fmt::format("no bars of {} in the period; its data covers {} to {}", row.ticker,
+      row.note = fmt::format("No data for {} in the period asked; the store holds {} to {}", row.ticker,
                              Stamp(s.ts.front(), iv), Stamp(s.ts.back(), iv));
       out.notes.push_back(row.note);
       out.rows.push_back(row);

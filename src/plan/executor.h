@@ -43,8 +43,11 @@ struct PlanSeries {
 class PlanSource {
  public:
   virtual ~PlanSource() = default;
-  // All stored bars of `ticker` at `interval`. NotFound when none.
-  virtual Result<PlanSeries> Series(const std::string& ticker, Interval interval) const = 0;
+  // All stored bars of `ticker` at `interval`. NotFound when none. With
+  // `want_indicators` false the executor needs no IndicatorSet (bar fields,
+  // returns), so a source may skip computing one.
+  virtual Result<PlanSeries> Series(const std::string& ticker, Interval interval,
+                                    bool want_indicators) const = 0;
   // Tickers stored at `interval`, sorted.
   virtual std::vector<std::string> Tickers(Interval interval) const = 0;
   // Tickers of a sector / sub-industry (kAll: every stored ticker), sorted.
@@ -74,6 +77,9 @@ struct PlanResult {
   std::vector<std::string> methods;  // how each figure was computed
   std::optional<int64_t> first_ts, last_ts;  // range of the data used
 };
+
+// True when some measure of the plan is an IndicatorSet column.
+bool PlanNeedsIndicators(const QuestionPlan& plan);
 
 Result<PlanResult> ExecutePlan(const QuestionPlan& plan, const PlanSource& source);
 
