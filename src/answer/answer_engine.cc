@@ -39,7 +39,7 @@ AnswerEngine::~AnswerEngine() = default;
 
 Result<Answer> AnswerEngine::Ask(const AskRequest& request) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (request.question.find_first_not_of(" \t\r\n") == std::string::npos)
+  if (!request.plan && request.question.find_first_not_of(" \t\r\n") == std::string::npos)
     return Status::InvalidArgument("question is empty");
   if (request.n_results == 0) return Status::InvalidArgument("n_results must be at least 1");
   OHLCV_ASSIGN_OR_RETURN(auto universe, series_.Sync());
@@ -49,6 +49,26 @@ Result<Answer> AnswerEngine::Ask(const AskRequest& request) {
     hit->timings = AnswerTimings{};
     hit->timings.total_ms = MsSince(t0);
     return *std::move(hit);
+  }
+
+  if (request.plan) {
+    OHLCV_ASSIGN_OR_RETURN(Answer pa, AskPlan(request, *request.plan, *universe));
+    pa.timings.total_ms = MsSince(t0);
+    cache_.Put(key, pa);
+    return pa;
+  }
+  {
+    const auto tp = std::chrono::steady_clock::now();
+    auto parsed = PlanParserFor(*universe)->ParseDetailed(request.question);
+    if (parsed.specific && request.filters.tickers.empty() && request.filters.sectors.empty()) {
+      const double parse_ms = MsSince(tp);
+      OHLCV_ASSIGN_OR_RETURN(Answer pa, AskPlan(request, parsed.plan, *universe));
+      pa.type = parsed.type;
+      pa.timings.parse_ms = parse_ms;
+      pa.timings.total_ms = MsSince(t0);
+      cache_.Put(key, pa);
+      return pa;
+    }
   }
 
   Answer a;
