@@ -33,7 +33,8 @@ AnswerEngine::AnswerEngine(BarStore& bars, const Retriever& retriever, const Sec
       series_(bars, options_.series),
       cache_(options_.cache),
       generator_(generator ? std::move(generator) : NewTemplateGenerator()),
-      fallback_(NewTemplateGenerator()) {}
+      fallback_(NewTemplateGenerator()),
+      planner_(options_.planner ? std::make_unique<LlmPlanner>(*options_.planner) : nullptr) {}
 
 AnswerEngine::~AnswerEngine() = default;
 
@@ -57,6 +58,26 @@ Result<Answer> AnswerEngine::Ask(const AskRequest& request) {
     cache_.Put(key, pa);
     return pa;
   }
+  // LLM_PROVIDER=openai: the model reads the question into a plan (never a
+  // figure); when it fails, the offline parser reads it and the answer says why.
+  std::string llm_plan_note;
+  if (planner_ && request.filters.tickers.empty() && request.filters.sectors.empty()) {
+    const auto tp = std::chrono::steady_clock::now();
+    LlmPlanContext pc;
+    if (universe->last_ts != 0) pc.latest_ts = universe->last_ts;
+    for (const auto& t : universe->tickers) pc.tickers.push_back(t.ticker);
+    auto llm_plan = planner_->Plan(request.question, pc);
+    if (llm_plan.ok()) {
+      const double parse_ms = MsSince(tp);
+      OHLCV_ASSIGN_OR_RETURN(Answer pa, AskPlan(request, *llm_plan, *universe));
+      pa.notes.push_back("the question was read into its plan by " + planner_->name());
+      pa.timings.parse_ms = parse_ms;
+      pa.timings.total_ms = MsSince(t0);
+      cache_.Put(key, pa);
+      return pa;
+    }
+    llm_plan_note = LlmPlanFallbackNote(llm_plan.status());
+  }
   {
     const auto tp = std::chrono::steady_clock::now();
     auto parsed = PlanParserFor(*universe)->ParseDetailed(request.question);
@@ -66,7 +87,8 @@ Result<Answer> AnswerEngine::Ask(const AskRequest& request) {
       pa.type = parsed.type;
       pa.timings.parse_ms = parse_ms;
       pa.timings.total_ms = MsSince(t0);
-      cache_.Put(key, pa);
+      if (!llm_plan_note.empty()) pa.notes.push_back(llm_plan_note);  // not cached: ask the LLM again next time
+      else cache_.Put(key, pa);
       return pa;
     }
   }
@@ -100,7 +122,8 @@ Result<Answer> AnswerEngine::Ask(const AskRequest& request) {
   a.timings.compose_ms = MsSince(t);
 
   t = std::chrono::steady_clock::now();
-  bool cacheable = true;
+  bool cacheable = llm_plan_note.empty();
+  if (!llm_plan_note.empty()) a.notes.push_back(llm_plan_note);
   auto gen = generator_->Generate(draft);
   if (!gen.ok()) {
     a.notes.push_back("LLM unavailable (" + gen.status().ToString() + "); the offline answer is returned");

@@ -34,6 +34,7 @@
 #include "answer/answer_cache.h"
 #include "answer/composer.h"
 #include "answer/generator.h"
+#include "answer/llm_planner.h"
 #include "answer/series_cache.h"
 #include "plan/plan_parser.h"
 #include "retrieval/retriever.h"
@@ -50,6 +51,10 @@ struct AnswerOptions {
   AnswerCacheOptions cache;
   // Set to phrase answers with an OpenAI-compatible LLM; nullopt = offline.
   std::optional<LlmOptions> llm;
+  // Set to have an OpenAI-compatible LLM read questions into plans through
+  // the tools API (llm_planner.h); invalid plans, refusals, timeouts and
+  // errors fall back to the offline parser. nullopt = offline parser only.
+  std::optional<LlmOptions> planner;
   // ticker -> GICS sub-industry (<data_dir>/industries.csv): sector slang
   // ("banks", "chipmakers") in question plans.
   std::map<std::string, std::string> industries;
@@ -91,6 +96,7 @@ class AnswerEngine {
   AnswerCache cache_;
   std::unique_ptr<Generator> generator_;
   std::unique_ptr<Generator> fallback_;  // template, when generator_ fails
+  std::unique_ptr<LlmPlanner> planner_;  // set when options.planner is
   std::mutex plan_mu_;                   // guards the two below
   uint64_t plan_version_ = 0;
   std::shared_ptr<const PlanParser> plan_parser_;

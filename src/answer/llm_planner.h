@@ -9,17 +9,17 @@
 // submit_plan arguments go through PlanFromJson (which validates), and the
 // question text is kept in plan.question.
 //
-// ChoosePlan is what callers use: the model's plan when it gives a valid
-// one, else the offline parser's (the default), with a note naming why —
-// the server down or refusing the key, a timeout, a refusal or no tool call,
+// The answer engine (answer_engine.h, AnswerOptions::planner) executes the
+// model's plan when it gives a valid one, else reads the question with the
+// offline parser (the default) and notes why (LlmPlanFallbackNote): the
+// server down or refusing the key, a timeout, a refusal or no tool call,
 // arguments that are not JSON, a plan of the wrong schema or failing
 // validation. A question is therefore always answered.
 //
-// Thread-safety: Plan and ChoosePlan are safe to call concurrently.
+// Thread-safety: Plan is safe to call concurrently.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,9 +49,8 @@ class LlmPlanner {
   std::string name() const { return "llm:" + model_; }
 
   // The model's plan. Errors: the client's (Unavailable, DeadlineExceeded,
-  // Unauthenticated, ...); FailedPrecondition when the model refused or
-  // called no submit_plan; Corruption when the arguments are not a JSON
-  // object; InvalidArgument (naming the field) when the plan is of the wrong
+  // Unauthenticated, ...); Unavailable when the model refused; Corruption
+  // when it called no submit_plan or its arguments are not a JSON object; InvalidArgument (naming the field) when the plan is of the wrong
   // schema or fails validation.
   Result<QuestionPlan> Plan(std::string_view question, const LlmPlanContext& context) const;
 
@@ -64,15 +63,8 @@ class LlmPlanner {
   mutable OpenAiClient client_;  // thread-safe; Chat is non-const only by signature
 };
 
-struct PlanChoice {
-  QuestionPlan plan;
-  std::string planner;  // "llm:<model>" or "offline"
-  std::string note;     // why the offline parser was used; "" when the model's plan was
-};
-
-// The LLM's plan when `llm` is set and it gives a valid one, else
-// offline(question). Never fails.
-PlanChoice ChoosePlan(std::string_view question, const LlmPlanner* llm, const LlmPlanContext& context,
-                      const std::function<QuestionPlan(std::string_view)>& offline);
+// The note an answer carries when the model's plan was not used: "LLM plan
+// not used (<status>); the offline parser read the question".
+std::string LlmPlanFallbackNote(const Status& status);
 
 }  // namespace ohlcv
