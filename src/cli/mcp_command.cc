@@ -16,7 +16,7 @@ void RegisterMcpCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "mcp", "Serve the knowledge base to agents over the Model Context Protocol (stdio: JSON-RPC, one message a line)");
   cmd->footer(
-      "Tools: ask, similar_periods, get_bars, list_tickers, status (docs/mcp.md).\n"
+      "Tools: ask, execute_plan, similar_periods, get_bars, list_tickers, status (docs/mcp.md).\n"
       "Example client config: {\"command\": \"ohlcv-rag\", \"args\": [\"mcp\", \"--data-dir\", \"/path/to/data\"]}");
   cmd->callback([&global, &exit_code] {
     auto kb = OpenKbToRead(global);

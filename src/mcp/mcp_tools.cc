@@ -4,6 +4,7 @@
 
 #include "answer/answer.h"
 #include "kb/knowledge_base.h"
+#include "plan/plan.h"
 #include "util/time.h"
 
 namespace ohlcv {
@@ -108,6 +109,29 @@ Result<McpToolOutput> RunAsk(const KnowledgeBase& kb, const McpServerOptions& o,
   AskRequest req;
   req.question = *q;
   if (n) req.n_results = size_t(*n);
+  OHLCV_ASSIGN_OR_RETURN(Answer answer, kb.Ask(req));
+  return McpToolOutput{answer.text, AnswerToJson(answer)};
+}
+
+json ExecutePlanSchema() {
+  json plan = json::parse(PlanJsonSchema());
+  plan.erase("$schema");
+  plan["description"] =
+      "The typed question plan (docs/plan.md): subjects, measure, operation, condition, period, rank, form.";
+  return {{"type", "object"},
+          {"properties", {{"plan", std::move(plan)}}},
+          {"required", {"plan"}},
+          {"additionalProperties", false}};
+}
+
+// The plan is validated by PlanFromJson (which names the bad field) and
+// executed exactly by the answer engine, as POST /api/v1/query with "plan".
+Result<McpToolOutput> RunExecutePlan(const KnowledgeBase& kb, const McpServerOptions&, const json& args) {
+  if (!args["plan"].is_object()) return Bad("plan", "expected a JSON object");
+  auto plan = PlanFromJson(args["plan"].dump());
+  if (!plan.ok()) return Bad("plan", plan.status().message());
+  AskRequest req;
+  req.plan = std::move(plan).value();
   OHLCV_ASSIGN_OR_RETURN(Answer answer, kb.Ask(req));
   return McpToolOutput{answer.text, AnswerToJson(answer)};
 }
@@ -243,8 +267,15 @@ const std::vector<McpTool>& McpTools() {
       {"ask", "Ask a question",
        "Answers a question about the stored OHLCV data with figures computed exactly from the bars "
        "(returns, highs and lows, indicators, patterns, comparisons). Returns the answer text and, as "
-       "structured content, its facts, computations and cited windows.",
+       "structured content, its facts, computations, cited windows and the plan it executed.",
        AskSchema(), RunAsk},
+      {"execute_plan", "Execute a question plan",
+       "Executes a typed question plan exactly over the stored bars: a measure (bar field, derived series or "
+       "indicator with its parameters), an operation (value at a date, max/min with its date, mean, count where a "
+       "condition holds, first/last time, biggest move, events such as crosses, yes/no checks, return, "
+       "volatility, drawdown, correlation), subjects, a period and an optional ranking. Returns the answer text, "
+       "its figures and the plan as executed. The ask tool returns the plan it executed, a starting point.",
+       ExecutePlanSchema(), RunExecutePlan},
       {"similar_periods", "Similar periods",
        "Finds stored periods whose price shape is most similar to a ticker's latest window (or the window "
        "ending at a date).",

@@ -103,8 +103,8 @@ async function exercise(client, label) {
 
   const { tools } = await client.listTools();
   const names = tools.map((t) => t.name).sort();
-  check(JSON.stringify(names) === JSON.stringify(['ask', 'get_bars', 'list_tickers', 'similar_periods', 'status']),
-    `${label}: tools/list names the five tools (${names})`);
+  check(JSON.stringify(names) === JSON.stringify(['ask', 'execute_plan', 'get_bars', 'list_tickers', 'similar_periods', 'status']),
+    `${label}: tools/list names the six tools (${names})`);
   check(tools.every((t) => t.inputSchema?.type === 'object' && t.description), `${label}: every tool has a description and an object schema`);
 
   // list_tickers: counts and ranges as in the CSVs.
@@ -143,6 +143,16 @@ async function exercise(client, label) {
   check(!ask.isError && text(ask).includes(pctText), `${label}: ask "How did AAPL perform in 2017?" states ${pctText} (got ${JSON.stringify(text(ask).slice(0, 200))})`);
   check(Array.isArray(ask.structuredContent?.facts) && ask.structuredContent.facts.length > 0 &&
     Array.isArray(ask.structuredContent?.computations), `${label}: ask returns facts and computations`);
+
+  // execute_plan: the plan's figure equals the CSV's; the plan comes back.
+  const day = csv.AAPL.find((r) => r.date === '2017-03-08');
+  const plan = { subjects: ['AAPL'], measure: { kind: 'volume' }, operation: 'value', period: { at: '2017-03-08' }, form: 'number' };
+  const ep = await client.callTool({ name: 'execute_plan', arguments: { plan } });
+  const facts = ep.structuredContent?.facts || [];
+  check(!ep.isError && facts.some((f) => near(f.value, day.volume)),
+    `${label}: execute_plan AAPL volume on 2017-03-08 gives ${day.volume} (got ${JSON.stringify(facts).slice(0, 200)})`);
+  check(ep.structuredContent?.plan?.measure?.kind === 'volume', `${label}: execute_plan returns the plan it executed`);
+  await expectError(client, 'execute_plan', { plan: { ...plan, operation: 'guess' } }, /operation/, `${label}: execute_plan with an unknown operation`);
 
   // similar_periods: hits are stored windows.
   const sp = await client.callTool({ name: 'similar_periods', arguments: { ticker: 'MSFT', k: 3 } });

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -119,7 +120,7 @@ TEST_F(McpServerTest, ToolsListHasSchemasForEveryTool) {
     EXPECT_FALSE(t["description"].get<std::string>().empty());
   }
   EXPECT_EQ(names, McpServer(*kb_).ToolNames());
-  for (const char* want : {"ask", "similar_periods", "get_bars", "list_tickers", "status"})
+  for (const char* want : {"ask", "execute_plan", "similar_periods", "get_bars", "list_tickers", "status"})
     EXPECT_NE(std::find(names.begin(), names.end(), want), names.end()) << want;
 }
 
@@ -218,6 +219,34 @@ TEST_F(McpServerTest, ListTickersStatusAskAndSimilarAnswerFromTheKb) {
   EXPECT_EQ(r["result"]["structuredContent"]["query"]["ticker"], "AAA");
   EXPECT_LE(r["result"]["structuredContent"]["similar"].size(), 2u);
   EXPECT_GE(r["result"]["structuredContent"]["similar"].size(), 1u);
+}
+
+TEST_F(McpServerTest, ExecutePlanComputesThePlanFromTheBars) {
+  auto stored = kb_->Bars("BBB", Interval::k1d, std::nullopt, std::nullopt);
+  ASSERT_TRUE(stored.ok());
+  const size_t i = 120;
+  json plan = {{"subjects", {"BBB"}}, {"measure", {{"kind", "high"}}}, {"operation", "value"},
+               {"period", {{"at", FormatDate(stored->ts[i])}}}, {"form", "number"}};
+  json r = Tool("execute_plan", {{"plan", plan}});
+  ASSERT_FALSE(r["result"]["isError"].get<bool>()) << r.dump();
+  const json& s = r["result"]["structuredContent"];
+  bool found = false;
+  for (const json& f : s["facts"])
+    if (f["value"].is_number() && std::abs(f["value"].get<double>() - stored->high[i]) <= 1e-9 * stored->high[i]) found = true;
+  EXPECT_TRUE(found) << s.dump();
+  EXPECT_EQ(s["plan"]["measure"]["kind"], "high");
+  EXPECT_EQ(s["plan"]["subjects"][0]["name"], "BBB");
+
+  // Invalid plans are tool errors naming the field.
+  plan["measure"]["kind"] = "rsx";
+  r = Tool("execute_plan", {{"plan", plan}});
+  EXPECT_TRUE(r["result"]["isError"].get<bool>());
+  EXPECT_NE(Text(r).find("measure.kind"), std::string::npos) << Text(r);
+  r = Tool("execute_plan", {{"plan", "BBB high"}});
+  EXPECT_TRUE(r["result"]["isError"].get<bool>());
+  EXPECT_NE(Text(r).find("'plan': expected a JSON object"), std::string::npos) << Text(r);
+  r = Tool("execute_plan", json::object());
+  EXPECT_NE(Text(r).find("'plan': required"), std::string::npos) << Text(r);
 }
 
 TEST_F(McpServerTest, StdioTransportAnswersLineByLineInOrder) {
