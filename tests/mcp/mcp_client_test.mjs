@@ -9,7 +9,7 @@
 // key -> 401, an unsupported MCP-Protocol-Version -> 400, GET -> 405.
 //
 // Usage: node tests/mcp/mcp_client_test.mjs --binary build/ohlcv-rag
-//          [--node-dir DIR] [--shared DIR]
+//          [--node-dir DIR] [--shared DIR]   (env OHLCV_SHARED_DIR wins over --shared, as in tests/testutil)
 // Exit 0 ok, 1 failure, 77 skipped (SDK not installed or shared data absent).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,7 +26,7 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
 const binary = path.resolve(args.binary || path.join(root, 'build/ohlcv-rag'));
 const nodeDir = path.resolve(args['node-dir'] || process.env.OHLCV_MCP_NODE_DIR ||
   path.join(process.env.OHLCV_CACHE_DIR || path.join(root, '.cache'), 'mcp-node'));
-const shared = path.resolve(args.shared || process.env.OHLCV_SHARED_DIR || path.join(root, '../shared'));
+const shared = path.resolve(process.env.OHLCV_SHARED_DIR || args.shared || path.join(root, '../shared'));
 const csvDir = path.join(shared, 'data', 'sp500_2015_2020');
 const KEY = 'mcp-test-key';
 const SKIP = 77;
