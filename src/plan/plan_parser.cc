@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <set>
 
 #include "plan/plan_lexicon.h"
@@ -106,8 +107,15 @@ std::optional<Comp> FindComparator(const Tokens& t) {
       {"beneath", Comparator::kBelow, 0},              {"<", Comparator::kBelow, 0},
   };
   std::optional<Comp> best;
+  static const std::set<std::string> kTimeWords = {"the", "last", "past", "next", "a", "this", "that", "time",
+                                                   "period", "year", "years", "month", "months", "week", "weeks",
+                                                   "day", "days", "q1", "q2", "q3", "q4", "h1", "h2"};
   for (const auto& p : kPhrases) {
     size_t at = FindPhrase(t, p.phrase);
+    while (at != std::string::npos && (std::strcmp(p.phrase, "over") == 0 || std::strcmp(p.phrase, "under") == 0) &&
+           at + 1 < t.size() && (kTimeWords.count(t[at + 1]) || (t[at + 1].size() == 4 && !Level(t[at + 1])))) {
+      at = FindPhrase(t, p.phrase, at + 1);
+    }
     if (at == std::string::npos) continue;
     size_t len = 1 + static_cast<size_t>(std::count(p.phrase, p.phrase + std::strlen(p.phrase), ' '));
     if (!best || at < best->begin || (at == best->begin && len > best->end - best->begin)) {
@@ -312,6 +320,14 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
       only_as_measure = padded.find(" $" + ticker + " ") == std::string::npos &&
                         (padded.find(upper_word) == std::string::npos || lower == "ma");
     }
+    // A lower-case first word ("wat was ...") is a word, not a ticker, unless
+    // the ticker is also written elsewhere.
+    if (!only_as_measure && !t.empty() && t[0] == lower) {
+      const std::string first_word(text.substr(0, text.find_first_of(" \t'")));
+      const bool lower_written = std::none_of(first_word.begin(), first_word.end(),
+                                              [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+      if (lower_written && std::count(t.begin(), t.end(), lower) == 1) only_as_measure = true;
+    }
     if (!only_as_measure) plan.subjects.push_back({SubjectKind::kTicker, ticker, ""});
   }
   for (const auto& [word, subs] : industries) {
@@ -386,8 +402,8 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
 
   // Condition.
   std::optional<Comp> comp = FindComparator(t);
-  const bool golden = HasPhrase(t, {"golden cross"});
-  const bool death = HasPhrase(t, {"death cross"});
+  const bool golden = HasPhrase(t, {"golden cross", "golden crosses"});
+  const bool death = HasPhrase(t, {"death cross", "death crosses"});
   if (golden || death) {
     plan.condition = Condition{{MeasureKind::kSma, 50}, golden ? Comparator::kCrossesAbove : Comparator::kCrossesBelow,
                                Measure{MeasureKind::kSma, 200}, std::nullopt};
@@ -407,6 +423,9 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
     std::optional<double> level;
     size_t level_at = std::string::npos;
     for (size_t i = comp->end; i < t.size() && i < comp->end + 3; ++i) {
+      static const std::set<std::string> kUnits = {"day", "days", "months", "month", "weeks", "week", "years",
+                                                   "year", "minutes", "hours", "bars", "sessions"};
+      if (i + 1 < t.size() && kUnits.count(t[i + 1])) continue;  // "over 6 months"
       if (auto v = Level(t[i])) {
         level = v;
         level_at = i;
@@ -489,15 +508,27 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
   // "top 5", "bottom 3", "5 best", "best 10".
   int k = 0;
   bool descending = true;
+  bool k_word_seen = false;
   for (size_t i = 0; i < t.size(); ++i) {
     const bool top = t[i] == "top" || t[i] == "best" || t[i] == "highest" || t[i] == "biggest" || t[i] == "most";
     const bool bottom = t[i] == "bottom" || t[i] == "worst" || t[i] == "lowest" || t[i] == "weakest" ||
                         t[i] == "least" || t[i] == "smallest";
     if (!top && !bottom) continue;
+    const bool numbered = (i + 1 < t.size() && SmallNumber(t[i + 1])) || (i > 0 && SmallNumber(t[i - 1]));
+    if (k_word_seen && !numbered) continue;
+    k_word_seen = true;
     descending = top;
+    if (t[i] == "most" && i > 0 && (t[i - 1] == "the" || t[i - 1] == "fell" || t[i - 1] == "dropped")) {
+      // "fell the most", "lost the most": the largest fall
+      static const std::set<std::string> kFalls = {"fell", "dropped", "lost", "declined", "fallen", "sank", "tumbled",
+                                                   "plunged", "slid", "slumped", "underperformed", "crashed"};
+      for (const auto& w : t) {
+        if (kFalls.count(w)) descending = false;
+      }
+    }
     if (i + 1 < t.size() && SmallNumber(t[i + 1]) && *SmallNumber(t[i + 1]) <= 100) k = *SmallNumber(t[i + 1]);
     else if (i > 0 && SmallNumber(t[i - 1]) && *SmallNumber(t[i - 1]) <= 100) k = *SmallNumber(t[i - 1]);
-    break;
+    if (k > 0) break;
   }
   const bool ranking = (is_group || plan.subjects.empty()) && (highest || lowest || k > 0 || Has(t, {"rank", "ranking", "ranked"}));
 
@@ -531,8 +562,8 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
     op = Op::kEvents;
     form = AnswerForm::kList;
   } else if (plan.condition && when) {
-    op = Op::kFirst;
-    form = AnswerForm::kDate;
+    op = Op::kCount;  // "when was X below 30": every such day
+    form = AnswerForm::kList;
   } else if (plan.condition) {
     op = Op::kCount;
   } else if ((highest || lowest) && move_word &&
@@ -604,6 +635,7 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
     plan.rank.k = k > 0 ? k : (Has(t, {"rank", "ranking", "ranked"}) ? 1000 : 1);
     plan.rank.descending = descending;
     if (lowest && !highest) plan.rank.descending = false;
+    if (!descending) plan.rank.descending = false;
     // "biggest drop" ranks the most negative first.
     if (op == Op::kBiggestDrop || op == Op::kMaxDrawdown) plan.rank.descending = !descending || lowest ? true : false;
     if (op == Op::kBiggestDrop || op == Op::kMaxDrawdown) plan.rank.descending = false;
@@ -628,8 +660,10 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
   // with the retrieval composer, which answers it with sources and the LLM.
   const bool plain_return = op == Op::kPeriodReturn && plan.rank.k == 0 &&
                             (free_measures.empty() || plan.measure.kind != MeasureKind::kReturn);
-  const bool asks = plan.condition || (op != Op::kValue && !plain_return) || !free_measures.empty() ||
-                    (price_word && plan.period.at);
+  const bool vague_value = op == Op::kValue && !plan.period.at && (plan.period.start || plan.period.end) &&
+                           plan.rank.k == 0;  // "BA high and low in 2019": a summary
+  const bool asks = !vague_value && (plan.condition || (op != Op::kValue && !plain_return) ||
+                                     !free_measures.empty() || (price_word && plan.period.at));
   out.specific = (!plan.subjects.empty()) && asks && q.type != QueryType::kPrediction &&
                  !(q.type == QueryType::kPattern && !q.patterns.empty() && !plan.condition);
   return out;
