@@ -553,7 +553,10 @@ Result<PlanResult> ExecutePlan(const QuestionPlan& plan, const PlanSource& sourc
     }
     out.rows.push_back(std::move(row));
   }
-  if (left_out > 0) {
+  if (left_out > 0 && out.rows.empty() && out.first_ts && out.last_ts) {
+    out.notes.push_back(fmt::format("No data for any of the {} tickers over the whole period asked; the store holds {} to {}",
+                                    left_out, Stamp(*out.first_ts, iv), Stamp(*out.last_ts, iv)));
+  } else if (left_out > 0) {
     out.notes.push_back(fmt::format("{} ticker(s) whose data does not cover the whole period are left out of the ranking",
                                     left_out));
   }

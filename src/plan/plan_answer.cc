@@ -213,7 +213,9 @@ class Writer {
     std::string body;
     bool any = false;
     for (const auto& row : r_.rows) any = any || row.value || row.yes;
-    if (p.rank.k > 0) {
+    if (p.rank.k > 0 && r_.rows.empty()) {
+      body += "No data to rank for the period asked.\n";
+    } else if (p.rank.k > 0) {
       std::string who;
       for (const auto& s : p.subjects) {
         if (!who.empty()) who += ", ";
@@ -233,7 +235,7 @@ class Writer {
     } else {
       for (const auto& row : r_.rows) body += Row(row) + "\n";
     }
-    if (r_.rows.empty()) body += "No ticker to answer about.\n";
+    if (r_.rows.empty() && p.rank.k == 0) body += "No data: no stored ticker to answer about.\n";
     if (!r_.notes.empty()) {
       body += "Notes:\n";
       for (const auto& n : r_.notes) body += "- " + n + "\n";
