@@ -95,7 +95,9 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KbOptions& opti
   AnswerOptions answers = options.answers;
   {
     const std::string own = options.data_dir + "/industries.csv";
-    if (fs::exists(own)) OHLCV_ASSIGN_OR_RETURN(answers.industries, LoadIndustries(own));
+    if (fs::exists(own)) {
+      OHLCV_ASSIGN_OR_RETURN(answers.industries, LoadIndustries(own));
+    }
     const std::string beside = options.sectors_file.empty() ? "" : IndustriesPathBeside(options.sectors_file);
     if (!beside.empty() && fs::exists(beside)) {
       OHLCV_ASSIGN_OR_RETURN(IndustryMap extra, LoadIndustries(beside));
