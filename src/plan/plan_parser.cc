@@ -629,6 +629,13 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
   if (op == Op::kValue && free_measures.empty() && price_word && plan.period.at) {
     plan.measure = {MeasureKind::kClose, 0};  // "price of X on DATE": its close
   }
+  // Intraday, "SYN's low today" / "high this morning" is the low/high of the
+  // bars in the period.
+  if (op == Op::kValue && intraday && !plan.period.at && (plan.period.start || plan.period.end)) {
+    if (plan.measure.kind == MeasureKind::kHigh) op = Op::kMax;
+    if (plan.measure.kind == MeasureKind::kLow) op = Op::kMin;
+    if (plan.measure.kind == MeasureKind::kVolume) op = Op::kSum;
+  }
   if (op == Op::kMax || op == Op::kMin) form = AnswerForm::kNumber;
   plan.operation = op;
   if (ranking && op != Op::kCorrelation) {
