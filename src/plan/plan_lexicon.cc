@@ -250,6 +250,15 @@ std::vector<MeasureHit> FindMeasures(const std::vector<std::string>& tokens) {
 const std::map<std::string, std::vector<std::string>>& IndustrySlang() {
   static const std::map<std::string, std::vector<std::string>> kSlang = {
       {"banks", {"Diversified Banks", "Regional Banks"}},
+      {"bank", {"Diversified Banks", "Regional Banks"}},
+      {"chipmaker", {"Semiconductors"}},
+      {"airline", {"Passenger Airlines", "Airlines"}},
+      {"railroad", {"Rail Transportation", "Railroads"}},
+      {"insurer", {"Property & Casualty Insurance", "Life & Health Insurance", "Multi-line Insurance", "Reinsurance"}},
+      {"automaker", {"Automobile Manufacturers"}},
+      {"drugmaker", {"Pharmaceuticals"}},
+      {"homebuilder", {"Homebuilding"}},
+      {"refiner", {"Oil & Gas Refining & Marketing"}},
       {"bank stocks", {"Diversified Banks", "Regional Banks"}},
       {"big banks", {"Diversified Banks"}},
       {"regional banks", {"Regional Banks"}},

@@ -166,39 +166,36 @@ const std::map<std::string, std::string>& ShortCompanyNames() {
       {"Disney", "DIS"},       {"Walt Disney", "DIS"},    {"Boeing", "BA"},        {"Intel", "INTC"},
       {"Pepsi", "PEP"},        {"PepsiCo", "PEP"},        {"Coca-Cola", "KO"},     {"Coke", "KO"},
       {"Apple", "AAPL"},       {"Microsoft", "MSFT"},     {"Amazon", "AMZN"},      {"Netflix", "NFLX"},
-      {"Nvidia", "NVDA"},      {"JPMorgan", "JPM"},       {"JP Morgan", "JPM"},    {"Chase", "JPM"},
-      {"Goldman", "GS"},       {"Goldman Sachs", "GS"},   {"Morgan Stanley", "MS"}, {"Citigroup", "C"},
+      {"Nvidia", "NVDA"},      {"JPMorgan", "JPM"},       {"JP Morgan", "JPM"},    {"Goldman", "GS"},       {"Goldman Sachs", "GS"},   {"Morgan Stanley", "MS"}, {"Citigroup", "C"},
       {"Citi", "C"},           {"Wells Fargo", "WFC"},    {"Bank of America", "BAC"}, {"Chevron", "CVX"},
       {"Walmart", "WMT"},      {"Wal-Mart", "WMT"},       {"Johnson & Johnson", "JNJ"}, {"J&J", "JNJ"},
-      {"Procter & Gamble", "PG"}, {"P&G", "PG"},          {"Visa", "V"},           {"Mastercard", "MA"},
+      {"Procter & Gamble", "PG"}, {"P&G", "PG"},          {"Mastercard", "MA"},
       {"Berkshire", "BRK.B"},  {"Berkshire Hathaway", "BRK.B"}, {"Tesla", "TSLA"}, {"Cisco", "CSCO"},
       {"Oracle", "ORCL"},      {"IBM", "IBM"},            {"Qualcomm", "QCOM"},    {"AMD", "AMD"},
       {"Adobe", "ADBE"},       {"Salesforce", "CRM"},     {"PayPal", "PYPL"},      {"Starbucks", "SBUX"},
       {"McDonald's", "MCD"},   {"McDonalds", "MCD"},      {"Nike", "NKE"},         {"Home Depot", "HD"},
-      {"Lowe's", "LOW"},       {"Lowes", "LOW"},          {"Costco", "COST"},      {"Target", "TGT"},
-      {"Verizon", "VZ"},       {"AT&T", "T"},             {"Comcast", "CMCSA"},    {"Pfizer", "PFE"},
-      {"Merck", "MRK"},        {"AbbVie", "ABBV"},        {"Amgen", "AMGN"},       {"Gilead", "GILD"},
+      {"Lowe's", "LOW"},       {"Lowes", "LOW"},          {"Costco", "COST"},      {"Verizon", "VZ"},       {"AT&T", "T"},             {"Comcast", "CMCSA"},    {"Pfizer", "PFE"}, {"Merck", "MRK"},
+      {"AbbVie", "ABBV"},        {"Amgen", "AMGN"},       {"Gilead", "GILD"},
       {"UnitedHealth", "UNH"}, {"3M", "MMM"},             {"Caterpillar", "CAT"},  {"General Electric", "GE"},
       {"Honeywell", "HON"},    {"Lockheed", "LMT"},       {"Lockheed Martin", "LMT"}, {"FedEx", "FDX"},
-      {"UPS", "UPS"},          {"Ford", "F"},             {"General Motors", "GM"}, {"Delta", "DAL"},
-      {"Delta Air Lines", "DAL"}, {"United Airlines", "UAL"}, {"American Airlines", "AAL"},
-      {"Southwest", "LUV"},    {"Southwest Airlines", "LUV"}, {"ConocoPhillips", "COP"}, {"Schlumberger", "SLB"},
+      {"UPS", "UPS"},          {"Ford", "F"},             {"General Motors", "GM"}, {"Delta Air Lines", "DAL"}, {"United Airlines", "UAL"}, {"American Airlines", "AAL"},
+      {"Southwest Airlines", "LUV"}, {"ConocoPhillips", "COP"}, {"Schlumberger", "SLB"},
       {"Marathon Oil", "MRO"}, {"Occidental", "OXY"},     {"Halliburton", "HAL"},  {"Micron", "MU"},
       {"Texas Instruments", "TXN"}, {"Broadcom", "AVGO"}, {"Applied Materials", "AMAT"}, {"eBay", "EBAY"},
-      {"Booking", "BKNG"},     {"Priceline", "PCLN"},     {"Mondelez", "MDLZ"},    {"Kraft Heinz", "KHC"},
+      {"Priceline", "PCLN"},     {"Mondelez", "MDLZ"},    {"Kraft Heinz", "KHC"},
       {"Altria", "MO"},        {"Philip Morris", "PM"},   {"Colgate", "CL"},       {"Kimberly-Clark", "KMB"},
       {"American Express", "AXP"}, {"Amex", "AXP"},       {"BlackRock", "BLK"},    {"Charles Schwab", "SCHW"},
       {"Schwab", "SCHW"},      {"Medtronic", "MDT"},      {"Abbott", "ABT"},       {"Eli Lilly", "LLY"},
-      {"Lilly", "LLY"},        {"Bristol-Myers", "BMY"},  {"CVS", "CVS"},          {"Walgreens", "WBA"},
-      {"Kroger", "KR"},        {"Dow", "DOW"},            {"DuPont", "DD"},        {"Raytheon", "RTN"},
+      {"Bristol-Myers", "BMY"},  {"CVS", "CVS"},          {"Walgreens", "WBA"},
+      {"Kroger", "KR"},        {"DuPont", "DD"},        {"Raytheon", "RTN"},
       {"Northrop", "NOC"},     {"Northrop Grumman", "NOC"}, {"General Dynamics", "GD"}, {"Union Pacific", "UNP"},
       {"CSX", "CSX"},          {"Netflix Inc", "NFLX"},   {"Twitter", "TWTR"},     {"Activision", "ATVI"},
       {"Electronic Arts", "EA"}, {"Marriott", "MAR"},     {"Hilton", "HLT"},       {"Carnival", "CCL"},
       {"Royal Caribbean", "RCL"}, {"Las Vegas Sands", "LVS"}, {"Wynn", "WYNN"},    {"MGM", "MGM"},
-      {"Chipotle", "CMG"},     {"Yum", "YUM"},            {"Hershey", "HSY"},      {"General Mills", "GIS"},
-      {"Kellogg", "K"},        {"Campbell", "CPB"},       {"Tyson", "TSN"},        {"Deere", "DE"},
+      {"Chipotle", "CMG"},     {"Hershey", "HSY"},      {"General Mills", "GIS"},
+      {"Tyson", "TSN"},        {"Deere", "DE"},
       {"John Deere", "DE"},    {"Duke Energy", "DUK"},    {"Southern Company", "SO"}, {"NextEra", "NEE"},
-      {"Dominion", "D"},       {"Exelon", "EXC"},         {"Simon Property", "SPG"}, {"American Tower", "AMT"},
+      {"Exelon", "EXC"},         {"Simon Property", "SPG"}, {"American Tower", "AMT"},
       {"Prologis", "PLD"},     {"Equinix", "EQIX"},       {"Accenture", "ACN"},    {"Autodesk", "ADSK"},
       {"Intuit", "INTU"},      {"HP", "HPQ"},             {"Dell", "DELL"},        {"Xerox", "XRX"},
       {"Western Digital", "WDC"}, {"Seagate", "STX"},     {"Lam Research", "LRCX"}, {"KLA", "KLAC"},
@@ -208,30 +205,26 @@ const std::map<std::string, std::string>& ShortCompanyNames() {
       {"Biogen", "BIIB"},      {"Regeneron", "REGN"},     {"Vertex", "VRTX"},      {"Illumina", "ILMN"},
       {"Expedia", "EXPE"},     {"Ulta", "ULTA"},          {"Best Buy", "BBY"},     {"Macy's", "M"},
       {"Macys", "M"},          {"Kohl's", "KSS"},         {"Gap Inc", "GPS"},      {"Under Armour", "UAA"},
-      {"Harley-Davidson", "HOG"}, {"Harley", "HOG"},      {"Whirlpool", "WHR"},    {"Sherwin-Williams", "SHW"},
+      {"Harley-Davidson", "HOG"}, {"Whirlpool", "WHR"},    {"Sherwin-Williams", "SHW"},
       {"Ecolab", "ECL"},       {"Monsanto", "MON"},       {"Newmont", "NEM"},      {"Freeport", "FCX"},
       {"Nucor", "NUE"},        {"Alcoa", "AA"},           {"Waste Management", "WM"}, {"Motorola", "MSI"},
       {"Corning", "GLW"},      {"Mattel", "MAT"},         {"Hasbro", "HAS"},       {"Estee Lauder", "EL"},
       {"Clorox", "CLX"},       {"Sysco", "SYY"},          {"Constellation Brands", "STZ"}, {"Molson Coors", "TAP"},
       {"Monster Beverage", "MNST"}, {"Dollar General", "DG"}, {"Dollar Tree", "DLTR"}, {"AutoZone", "AZO"},
-      {"O'Reilly", "ORLY"},    {"TJX", "TJX"},            {"Ross", "ROST"},        {"Nordstrom", "JWN"},
+      {"O'Reilly", "ORLY"},    {"TJX", "TJX"},            {"Nordstrom", "JWN"},
       {"Tiffany", "TIF"},      {"Ralph Lauren", "RL"},    {"VF Corp", "VFC"},      {"Lennar", "LEN"},
       {"D.R. Horton", "DHI"},  {"PulteGroup", "PHM"},     {"Emerson", "EMR"},      {"Illinois Tool Works", "ITW"},
       {"Danaher", "DHR"},      {"Thermo Fisher", "TMO"},  {"Stryker", "SYK"},      {"Boston Scientific", "BSX"},
       {"Intuitive Surgical", "ISRG"}, {"Zimmer", "ZBH"},  {"Baxter", "BAX"},       {"Becton Dickinson", "BDX"},
       {"Valero", "VLO"},       {"Phillips 66", "PSX"},    {"Marathon Petroleum", "MPC"}, {"Kinder Morgan", "KMI"},
-      {"Williams", "WMB"},     {"Devon", "DVN"},          {"Apache", "APA"},       {"Hess", "HES"},
-      {"Anadarko", "APC"},     {"EOG", "EOG"},            {"Pioneer", "PXD"},      {"Baker Hughes", "BHGE"},
-      {"Norfolk Southern", "NSC"}, {"Kansas City Southern", "KSU"}, {"Charter", "CHTR"}, {"Dish", "DISH"},
-      {"Viacom", "VIAB"},      {"CBS", "CBS"},            {"Fox", "FOXA"},         {"Time Warner", "TWX"},
+      {"Devon", "DVN"},          {"Hess", "HES"},
+      {"Anadarko", "APC"},     {"EOG", "EOG"},            {"Baker Hughes", "BHGE"},
+      {"Norfolk Southern", "NSC"}, {"Kansas City Southern", "KSU"}, {"Viacom", "VIAB"},      {"CBS", "CBS"},            {"Time Warner", "TWX"},
       {"News Corp", "NWSA"},   {"Omnicom", "OMC"},        {"Moody's", "MCO"},      {"S&P Global", "SPGI"},
       {"CME", "CME"},          {"Intercontinental Exchange", "ICE"}, {"Nasdaq", "NDAQ"}, {"MetLife", "MET"},
-      {"Prudential", "PRU"},   {"AIG", "AIG"},            {"Allstate", "ALL"},     {"Travelers", "TRV"},
-      {"Chubb", "CB"},         {"Progressive", "PGR"},    {"Aflac", "AFL"},        {"Marsh", "MMC"},
-      {"Aon", "AON"},          {"Equifax", "EFX"},        {"Verisign", "VRSN"},    {"Akamai", "AKAM"},
+      {"AIG", "AIG"},            {"Allstate", "ALL"},     {"Chubb", "CB"},         {"Aflac", "AFL"},        {"Equifax", "EFX"},        {"Verisign", "VRSN"},    {"Akamai", "AKAM"},
       {"Citrix", "CTXS"},      {"Fiserv", "FISV"},        {"Global Payments", "GPN"}, {"Western Union", "WU"},
-      {"Square", "SQ"},        {"Uber", "UBER"},          {"Lyft", "LYFT"},        {"Zoom", "ZM"},
-  };
+      {"Uber", "UBER"},          {"Lyft", "LYFT"},        };
   return kNames;
 }
 
@@ -286,12 +279,20 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
     Tokens consumed = t;
     for (auto* kv : words) {
       size_t at = FindPhrase(consumed, kv->first);
+      const size_t len = 1 + static_cast<size_t>(std::count(kv->first.begin(), kv->first.end(), ' '));
+      // "Bank of America" is a company, not the banks.
+      while (at != std::string::npos && at + len < consumed.size() && consumed[at + len] == "of") {
+        at = FindPhrase(consumed, kv->first, at + 1);
+      }
       if (at == std::string::npos) continue;
       industries.push_back({kv->first, kv->second});
       size_t n = 1 + static_cast<size_t>(std::count(kv->first.begin(), kv->first.end(), ' '));
       for (size_t k = at; k < at + n; ++k) consumed[k] = "\x01";
       // blank the phrase in the raw text (first case-insensitive occurrence of its first word)
       size_t pos = lower_rest.find(kv->first);
+      while (pos != std::string::npos && lower_rest.compare(pos + kv->first.size(), 3, " of") == 0) {
+        pos = lower_rest.find(kv->first, pos + 1);
+      }
       if (pos != std::string::npos) {
         for (size_t k = pos; k < pos + kv->first.size(); ++k) rest[k] = lower_rest[k] = ' ';
       }

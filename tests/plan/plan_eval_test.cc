@@ -80,7 +80,7 @@ TEST_F(PlanEvalTest, TwoHundredQuestionsOfEveryKind) {
   };
   const std::vector<Name> names = {{"BA", "Boeing"},   {"INTC", "Intel"}, {"XOM", "Exxon"},    {"DIS", "Disney"},
                                    {"GOOGL", "Google"}, {"FB", "Facebook"}, {"AAPL", "AAPL"},  {"MSFT", "Microsoft"},
-                                   {"PEP", "PEP"},     {"JPM", "JPMorgan"}};
+                                   {"PEP", "PEP"},     {"JPM", "JPMorgan"}, {"BAC", "Bank of America"}};
   const std::vector<std::pair<std::string, std::string>> dates = {
       {"2017-03-08", "March 8, 2017"}, {"2016-05-02", "May 2, 2016"}, {"2019-10-01", "October 1, 2019"}};
 
