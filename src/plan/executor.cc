@@ -184,6 +184,8 @@ void ConditionOps(const Context& cx, PlanRow& row) {
       run = 0;
     }
     if (op == Operation::kEvents && ev.Starts(i)) row.events.push_back(cx.s.ts[i]);
+    if (op == Operation::kCount && holds) row.events.push_back(cx.s.ts[i]);
+    row.bars += ev.Defined(i) ? 1 : 0;
   }
   switch (op) {
     case Operation::kCount:
@@ -347,8 +349,8 @@ void Correlation(const QuestionPlan& plan, const std::vector<const BarSeries*>& 
     while (j < b.size() && b.ts[j] < a.ts[i]) ++j;
     if (j >= b.size()) break;
     if (b.ts[j] != a.ts[i] || j == 0 || b.ts[j - 1] != a.ts[i - 1]) continue;
-    x.push_back(a.close[i] / a.close[i - 1] - 1.0);
-    y.push_back(b.close[j] / b.close[j - 1] - 1.0);
+    x.push_back(std::log(a.close[i] / a.close[i - 1]));
+    y.push_back(std::log(b.close[j] / b.close[j - 1]));
   }
   PlanRow row;
   row.ticker = a.ticker + "/" + b.ticker;
@@ -367,7 +369,7 @@ void Correlation(const QuestionPlan& plan, const std::vector<const BarSeries*>& 
     row.note = "too few common bars";
   }
   out.rows = {row};
-  out.methods.push_back("Pearson correlation of daily close-to-close returns on common dates");
+  out.methods.push_back("Pearson correlation of daily log close-to-close returns on dates both have");
 }
 
 std::string OperationMethod(const QuestionPlan& p) {
@@ -474,7 +476,11 @@ Result<PlanResult> ExecutePlan(const QuestionPlan& plan, const PlanSource& sourc
     Correlation(plan, series, out);
     return out;
   }
-  size_t hi = 0;
+  int64_t global_last = 0;
+  for (const BarSeries* bs : series) {
+    if (bs && !bs->empty()) global_last = std::max(global_last, bs->ts.back());
+  }
+  size_t hi = 0, left_out = 0;
   for (size_t k = 0; k < out.tickers.size(); ++k) {
     if (!series[k]) continue;
     const PlanSeries& ps = held[hi++];
@@ -488,7 +494,16 @@ Result<PlanResult> ExecutePlan(const QuestionPlan& plan, const PlanSource& sourc
     }
     if (!out.first_ts || s.ts.front() < *out.first_ts) out.first_ts = s.ts.front();
     if (!out.last_ts || s.ts.back() > *out.last_ts) out.last_ts = s.ts.back();
-    Context cx{plan, s, ps.indicators, PeriodSpan(s, plan.period), iv};
+    // A ranking compares like with like: a ticker whose data does not cover
+    // the period (within 7 days at both ends) is left out, and counted.
+    const Span span = PeriodSpan(s, plan.period);
+    if (plan.rank.k > 0 && plan.operation != Operation::kValue &&
+        (span.empty() || (plan.period.start && s.ts[span.b] > *plan.period.start + 7 * kDay) ||
+         (plan.period.end && s.ts[span.e - 1] + 7 * kDay < std::min(*plan.period.end, global_last)))) {
+      ++left_out;
+      continue;
+    }
+    Context cx{plan, s, ps.indicators, span, iv};
     const bool point = plan.operation == Operation::kValue || plan.operation == Operation::kCheck;
     if (!point && cx.span.empty()) {
       row.note = fmt::format("No data for {} in the period asked; the store holds {} to {}", row.ticker,
@@ -537,6 +552,13 @@ Result<PlanResult> ExecutePlan(const QuestionPlan& plan, const PlanSource& sourc
                                       Stamp(s.ts.back(), iv)));
     }
     out.rows.push_back(std::move(row));
+  }
+  if (left_out > 0 && out.rows.empty() && out.first_ts && out.last_ts) {
+    out.notes.push_back(fmt::format("No data for any of the {} tickers over the whole period asked; the store holds {} to {}",
+                                    left_out, Stamp(*out.first_ts, iv), Stamp(*out.last_ts, iv)));
+  } else if (left_out > 0) {
+    out.notes.push_back(fmt::format("{} ticker(s) whose data does not cover the whole period are left out of the ranking",
+                                    left_out));
   }
   if (plan.rank.k > 0) {
     auto key = [](const PlanRow& r) { return r.value.value_or(0); };

@@ -63,7 +63,8 @@ struct PlanRow {
   std::optional<int64_t> ts_end;   // end of a move/drawdown/streak
   std::optional<bool> yes;         // check
   uint64_t count = 0;              // count / streak length
-  std::vector<int64_t> events;     // events: bar timestamps
+  uint64_t bars = 0;               // bars of the period examined (count)
+  std::vector<int64_t> events;     // events: bar timestamps; count: the bars counted
   // Extra figures shown with the value (e.g. the two series of a check).
   std::vector<std::pair<std::string, double>> detail;
   std::string note;                // why there is no value, etc.

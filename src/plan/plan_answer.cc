@@ -85,14 +85,27 @@ class Writer {
     return " over all stored data";
   }
 
-  std::string ConditionText() const {
+  // "RSI(14) above 70.00"; with `was`: "RSI(14) was above 70.00".
+  std::string ConditionText(bool was = false) const {
     const Condition& c = *r_.plan.condition;
     std::string op(ComparatorName(c.op));
     for (char& ch : op) {
       if (ch == '_') ch = ' ';
     }
+    const bool state = c.op == Comparator::kAbove || c.op == Comparator::kBelow;
     std::string rhs = c.right ? MeasureLabel(*c.right) : FormatMeasureValue(c.left, *c.level);
-    return fmt::format("{} {} {}", MeasureLabel(c.left), op, rhs);
+    return fmt::format("{} {}{} {}", MeasureLabel(c.left), was && state ? "was " : "", op, rhs);
+  }
+
+  // "golden cross" (SMA 50 over SMA 200), "death cross", else the condition.
+  std::string EventName() const {
+    const Condition& c = *r_.plan.condition;
+    if (c.right && c.left.kind == MeasureKind::kSma && c.left.n == 50 && c.right->kind == MeasureKind::kSma &&
+        c.right->n == 200) {
+      if (c.op == Comparator::kCrossesAbove) return "golden cross";
+      if (c.op == Comparator::kCrossesBelow) return "death cross";
+    }
+    return ConditionText();
   }
 
   // One line for one row; `lead` prefixes it (ticker or rank).
@@ -105,8 +118,8 @@ class Writer {
     }
     switch (p.operation) {
       case Operation::kValue:
-        return fmt::format("{} {} on {}: {}", t, ml, Date(*row.ts, t + " date"),
-                           Num(*row.value, p.measure, fmt::format("{} {}", t, ml)));
+        return fmt::format("{} {} {} on {}", t, ml, Num(*row.value, p.measure, fmt::format("{} {}", t, ml)),
+                           Date(*row.ts, t + " date"));
       case Operation::kCheck: {
         std::string s = fmt::format("{} — on {}, {}: ", *row.yes ? "Yes" : "No", Date(*row.ts, t + " date"), t);
         for (size_t i = 0; i < row.detail.size(); ++i) {
@@ -126,8 +139,15 @@ class Writer {
         return fmt::format("{} {} {}{}: {} (over {} bars)", t,
                            p.operation == Operation::kMean ? "average" : p.operation == Operation::kMedian ? "median" : "total",
                            ml, PeriodText(), Num(*row.value, p.measure, t + " " + ml), Count(row.count, t + " bars"));
-      case Operation::kCount:
-        return fmt::format("{}: {} bars{} where {}", t, Count(row.count, t + " count"), PeriodText(), ConditionText());
+      case Operation::kCount: {
+        std::string s = fmt::format("{}: {} on {} of {} bars{}", t, ConditionText(true),
+                                    Count(row.count, t + " count"), row.bars, PeriodText());
+        if (!row.events.empty() && row.events.size() <= 40) {
+          s += ": ";
+          for (size_t i = 0; i < row.events.size(); ++i) s += (i ? ", " : "") + Date(row.events[i], t + " day");
+        }
+        return s;
+      }
       case Operation::kFirst:
       case Operation::kLast: {
         std::string s = fmt::format("{} {} time {}{}: {}", t, p.operation == Operation::kFirst ? "first" : "last",
@@ -139,8 +159,8 @@ class Writer {
         return s + (row.detail.empty() ? "" : ")");
       }
       case Operation::kEvents: {
-        std::string s = fmt::format("{}: {} {} time(s){}", t, ConditionText(), Count(row.events.size(), t + " events"),
-                                    PeriodText());
+        std::string s = fmt::format("{} had {} {} event(s){}", t, Count(row.events.size(), t + " events"),
+                                    EventName(), PeriodText());
         if (!row.events.empty()) {
           s += ": ";
           for (size_t i = 0; i < row.events.size(); ++i) s += (i ? ", " : "") + Date(row.events[i], t + " event");
@@ -176,8 +196,8 @@ class Writer {
                            Percent(*row.value, t + " volatility"), Count(row.count, t + " returns"));
       case Operation::kMaxDrawdown: {
         Measure price{MeasureKind::kClose, 0};
-        return fmt::format("{} maximum drawdown{}: {} (peak close {} on {}, trough {} on {})", t, PeriodText(),
-                           Percent(*row.value, t + " drawdown"), Num(row.detail[0].second, price, t + " peak"),
+        return fmt::format("{} maximum drawdown was {}{} (peak close {} on {}, trough {} on {})", t,
+                           Percent(*row.value, t + " drawdown"), PeriodText(), Num(row.detail[0].second, price, t + " peak"),
                            Date(*row.ts, t + " peak date"), Num(row.detail[1].second, price, t + " trough"),
                            Date(*row.ts_end, t + " trough date"));
       }
@@ -193,7 +213,9 @@ class Writer {
     std::string body;
     bool any = false;
     for (const auto& row : r_.rows) any = any || row.value || row.yes;
-    if (p.rank.k > 0) {
+    if (p.rank.k > 0 && r_.rows.empty()) {
+      body += "No data to rank for the period asked.\n";
+    } else if (p.rank.k > 0) {
       std::string who;
       for (const auto& s : p.subjects) {
         if (!who.empty()) who += ", ";
@@ -213,7 +235,7 @@ class Writer {
     } else {
       for (const auto& row : r_.rows) body += Row(row) + "\n";
     }
-    if (r_.rows.empty()) body += "No ticker to answer about.\n";
+    if (r_.rows.empty() && p.rank.k == 0) body += "No data: no stored ticker to answer about.\n";
     if (!r_.notes.empty()) {
       body += "Notes:\n";
       for (const auto& n : r_.notes) body += "- " + n + "\n";

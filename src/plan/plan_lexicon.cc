@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 namespace ohlcv::plan_internal {
 namespace {
@@ -221,6 +222,14 @@ std::vector<MeasureHit> FindMeasures(const std::vector<std::string>& tokens) {
         }
       }
       if (!ok) continue;
+      // "the 50-day" alone is an SMA; "one-day drop", "5 day return" are not.
+      if (ph.bare_period) {
+        static const std::set<std::string> kMoves = {"drop", "drops", "fall", "gain", "gains", "move", "moves", "rise",
+                                                     "decline", "loss", "jump", "rally", "streak", "return", "returns",
+                                                     "change", "high", "low", "window", "period", "volatility"};
+        const size_t next = i + ph.words.size();
+        if (n < 10 || (next < tokens.size() && kMoves.count(tokens[next]))) continue;
+      }
       if (ph.kind == MeasureKind::kVolatility) n = 0;  // fixed 20-bar column
       if (ph.kind == MeasureKind::kAtr || ph.kind == MeasureKind::kRsi || ph.kind == MeasureKind::kSma ||
           ph.kind == MeasureKind::kEma || ph.kind == MeasureKind::kReturn) {
@@ -241,6 +250,15 @@ std::vector<MeasureHit> FindMeasures(const std::vector<std::string>& tokens) {
 const std::map<std::string, std::vector<std::string>>& IndustrySlang() {
   static const std::map<std::string, std::vector<std::string>> kSlang = {
       {"banks", {"Diversified Banks", "Regional Banks"}},
+      {"bank", {"Diversified Banks", "Regional Banks"}},
+      {"chipmaker", {"Semiconductors"}},
+      {"airline", {"Passenger Airlines", "Airlines"}},
+      {"railroad", {"Rail Transportation", "Railroads"}},
+      {"insurer", {"Property & Casualty Insurance", "Life & Health Insurance", "Multi-line Insurance", "Reinsurance"}},
+      {"automaker", {"Automobile Manufacturers"}},
+      {"drugmaker", {"Pharmaceuticals"}},
+      {"homebuilder", {"Homebuilding"}},
+      {"refiner", {"Oil & Gas Refining & Marketing"}},
       {"bank stocks", {"Diversified Banks", "Regional Banks"}},
       {"big banks", {"Diversified Banks"}},
       {"regional banks", {"Regional Banks"}},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <set>
 
 #include "plan/plan_lexicon.h"
@@ -106,8 +107,15 @@ std::optional<Comp> FindComparator(const Tokens& t) {
       {"beneath", Comparator::kBelow, 0},              {"<", Comparator::kBelow, 0},
   };
   std::optional<Comp> best;
+  static const std::set<std::string> kTimeWords = {"the", "last", "past", "next", "a", "this", "that", "time",
+                                                   "period", "year", "years", "month", "months", "week", "weeks",
+                                                   "day", "days", "q1", "q2", "q3", "q4", "h1", "h2"};
   for (const auto& p : kPhrases) {
     size_t at = FindPhrase(t, p.phrase);
+    while (at != std::string::npos && (std::strcmp(p.phrase, "over") == 0 || std::strcmp(p.phrase, "under") == 0) &&
+           at + 1 < t.size() && (kTimeWords.count(t[at + 1]) || (t[at + 1].size() == 4 && !Level(t[at + 1])))) {
+      at = FindPhrase(t, p.phrase, at + 1);
+    }
     if (at == std::string::npos) continue;
     size_t len = 1 + static_cast<size_t>(std::count(p.phrase, p.phrase + std::strlen(p.phrase), ' '));
     if (!best || at < best->begin || (at == best->begin && len > best->end - best->begin)) {
@@ -158,39 +166,36 @@ const std::map<std::string, std::string>& ShortCompanyNames() {
       {"Disney", "DIS"},       {"Walt Disney", "DIS"},    {"Boeing", "BA"},        {"Intel", "INTC"},
       {"Pepsi", "PEP"},        {"PepsiCo", "PEP"},        {"Coca-Cola", "KO"},     {"Coke", "KO"},
       {"Apple", "AAPL"},       {"Microsoft", "MSFT"},     {"Amazon", "AMZN"},      {"Netflix", "NFLX"},
-      {"Nvidia", "NVDA"},      {"JPMorgan", "JPM"},       {"JP Morgan", "JPM"},    {"Chase", "JPM"},
-      {"Goldman", "GS"},       {"Goldman Sachs", "GS"},   {"Morgan Stanley", "MS"}, {"Citigroup", "C"},
+      {"Nvidia", "NVDA"},      {"JPMorgan", "JPM"},       {"JP Morgan", "JPM"},    {"Goldman", "GS"},       {"Goldman Sachs", "GS"},   {"Morgan Stanley", "MS"}, {"Citigroup", "C"},
       {"Citi", "C"},           {"Wells Fargo", "WFC"},    {"Bank of America", "BAC"}, {"Chevron", "CVX"},
       {"Walmart", "WMT"},      {"Wal-Mart", "WMT"},       {"Johnson & Johnson", "JNJ"}, {"J&J", "JNJ"},
-      {"Procter & Gamble", "PG"}, {"P&G", "PG"},          {"Visa", "V"},           {"Mastercard", "MA"},
+      {"Procter & Gamble", "PG"}, {"P&G", "PG"},          {"Mastercard", "MA"},
       {"Berkshire", "BRK.B"},  {"Berkshire Hathaway", "BRK.B"}, {"Tesla", "TSLA"}, {"Cisco", "CSCO"},
       {"Oracle", "ORCL"},      {"IBM", "IBM"},            {"Qualcomm", "QCOM"},    {"AMD", "AMD"},
       {"Adobe", "ADBE"},       {"Salesforce", "CRM"},     {"PayPal", "PYPL"},      {"Starbucks", "SBUX"},
       {"McDonald's", "MCD"},   {"McDonalds", "MCD"},      {"Nike", "NKE"},         {"Home Depot", "HD"},
-      {"Lowe's", "LOW"},       {"Lowes", "LOW"},          {"Costco", "COST"},      {"Target", "TGT"},
-      {"Verizon", "VZ"},       {"AT&T", "T"},             {"Comcast", "CMCSA"},    {"Pfizer", "PFE"},
-      {"Merck", "MRK"},        {"AbbVie", "ABBV"},        {"Amgen", "AMGN"},       {"Gilead", "GILD"},
+      {"Lowe's", "LOW"},       {"Lowes", "LOW"},          {"Costco", "COST"},      {"Verizon", "VZ"},       {"AT&T", "T"},             {"Comcast", "CMCSA"},    {"Pfizer", "PFE"}, {"Merck", "MRK"},
+      {"AbbVie", "ABBV"},        {"Amgen", "AMGN"},       {"Gilead", "GILD"},
       {"UnitedHealth", "UNH"}, {"3M", "MMM"},             {"Caterpillar", "CAT"},  {"General Electric", "GE"},
       {"Honeywell", "HON"},    {"Lockheed", "LMT"},       {"Lockheed Martin", "LMT"}, {"FedEx", "FDX"},
-      {"UPS", "UPS"},          {"Ford", "F"},             {"General Motors", "GM"}, {"Delta", "DAL"},
-      {"Delta Air Lines", "DAL"}, {"United Airlines", "UAL"}, {"American Airlines", "AAL"},
-      {"Southwest", "LUV"},    {"Southwest Airlines", "LUV"}, {"ConocoPhillips", "COP"}, {"Schlumberger", "SLB"},
+      {"UPS", "UPS"},          {"Ford", "F"},             {"General Motors", "GM"}, {"Delta Air Lines", "DAL"}, {"United Airlines", "UAL"}, {"American Airlines", "AAL"},
+      {"Southwest Airlines", "LUV"}, {"ConocoPhillips", "COP"}, {"Schlumberger", "SLB"},
       {"Marathon Oil", "MRO"}, {"Occidental", "OXY"},     {"Halliburton", "HAL"},  {"Micron", "MU"},
       {"Texas Instruments", "TXN"}, {"Broadcom", "AVGO"}, {"Applied Materials", "AMAT"}, {"eBay", "EBAY"},
-      {"Booking", "BKNG"},     {"Priceline", "PCLN"},     {"Mondelez", "MDLZ"},    {"Kraft Heinz", "KHC"},
+      {"Priceline", "PCLN"},     {"Mondelez", "MDLZ"},    {"Kraft Heinz", "KHC"},
       {"Altria", "MO"},        {"Philip Morris", "PM"},   {"Colgate", "CL"},       {"Kimberly-Clark", "KMB"},
       {"American Express", "AXP"}, {"Amex", "AXP"},       {"BlackRock", "BLK"},    {"Charles Schwab", "SCHW"},
       {"Schwab", "SCHW"},      {"Medtronic", "MDT"},      {"Abbott", "ABT"},       {"Eli Lilly", "LLY"},
-      {"Lilly", "LLY"},        {"Bristol-Myers", "BMY"},  {"CVS", "CVS"},          {"Walgreens", "WBA"},
-      {"Kroger", "KR"},        {"Dow", "DOW"},            {"DuPont", "DD"},        {"Raytheon", "RTN"},
+      {"Bristol-Myers", "BMY"},  {"CVS", "CVS"},          {"Walgreens", "WBA"},
+      {"Kroger", "KR"},        {"DuPont", "DD"},        {"Raytheon", "RTN"},
       {"Northrop", "NOC"},     {"Northrop Grumman", "NOC"}, {"General Dynamics", "GD"}, {"Union Pacific", "UNP"},
       {"CSX", "CSX"},          {"Netflix Inc", "NFLX"},   {"Twitter", "TWTR"},     {"Activision", "ATVI"},
       {"Electronic Arts", "EA"}, {"Marriott", "MAR"},     {"Hilton", "HLT"},       {"Carnival", "CCL"},
       {"Royal Caribbean", "RCL"}, {"Las Vegas Sands", "LVS"}, {"Wynn", "WYNN"},    {"MGM", "MGM"},
-      {"Chipotle", "CMG"},     {"Yum", "YUM"},            {"Hershey", "HSY"},      {"General Mills", "GIS"},
-      {"Kellogg", "K"},        {"Campbell", "CPB"},       {"Tyson", "TSN"},        {"Deere", "DE"},
+      {"Chipotle", "CMG"},     {"Hershey", "HSY"},      {"General Mills", "GIS"},
+      {"Tyson", "TSN"},        {"Deere", "DE"},
       {"John Deere", "DE"},    {"Duke Energy", "DUK"},    {"Southern Company", "SO"}, {"NextEra", "NEE"},
-      {"Dominion", "D"},       {"Exelon", "EXC"},         {"Simon Property", "SPG"}, {"American Tower", "AMT"},
+      {"Exelon", "EXC"},         {"Simon Property", "SPG"}, {"American Tower", "AMT"},
       {"Prologis", "PLD"},     {"Equinix", "EQIX"},       {"Accenture", "ACN"},    {"Autodesk", "ADSK"},
       {"Intuit", "INTU"},      {"HP", "HPQ"},             {"Dell", "DELL"},        {"Xerox", "XRX"},
       {"Western Digital", "WDC"}, {"Seagate", "STX"},     {"Lam Research", "LRCX"}, {"KLA", "KLAC"},
@@ -200,30 +205,26 @@ const std::map<std::string, std::string>& ShortCompanyNames() {
       {"Biogen", "BIIB"},      {"Regeneron", "REGN"},     {"Vertex", "VRTX"},      {"Illumina", "ILMN"},
       {"Expedia", "EXPE"},     {"Ulta", "ULTA"},          {"Best Buy", "BBY"},     {"Macy's", "M"},
       {"Macys", "M"},          {"Kohl's", "KSS"},         {"Gap Inc", "GPS"},      {"Under Armour", "UAA"},
-      {"Harley-Davidson", "HOG"}, {"Harley", "HOG"},      {"Whirlpool", "WHR"},    {"Sherwin-Williams", "SHW"},
+      {"Harley-Davidson", "HOG"}, {"Whirlpool", "WHR"},    {"Sherwin-Williams", "SHW"},
       {"Ecolab", "ECL"},       {"Monsanto", "MON"},       {"Newmont", "NEM"},      {"Freeport", "FCX"},
       {"Nucor", "NUE"},        {"Alcoa", "AA"},           {"Waste Management", "WM"}, {"Motorola", "MSI"},
       {"Corning", "GLW"},      {"Mattel", "MAT"},         {"Hasbro", "HAS"},       {"Estee Lauder", "EL"},
       {"Clorox", "CLX"},       {"Sysco", "SYY"},          {"Constellation Brands", "STZ"}, {"Molson Coors", "TAP"},
       {"Monster Beverage", "MNST"}, {"Dollar General", "DG"}, {"Dollar Tree", "DLTR"}, {"AutoZone", "AZO"},
-      {"O'Reilly", "ORLY"},    {"TJX", "TJX"},            {"Ross", "ROST"},        {"Nordstrom", "JWN"},
+      {"O'Reilly", "ORLY"},    {"TJX", "TJX"},            {"Nordstrom", "JWN"},
       {"Tiffany", "TIF"},      {"Ralph Lauren", "RL"},    {"VF Corp", "VFC"},      {"Lennar", "LEN"},
       {"D.R. Horton", "DHI"},  {"PulteGroup", "PHM"},     {"Emerson", "EMR"},      {"Illinois Tool Works", "ITW"},
       {"Danaher", "DHR"},      {"Thermo Fisher", "TMO"},  {"Stryker", "SYK"},      {"Boston Scientific", "BSX"},
       {"Intuitive Surgical", "ISRG"}, {"Zimmer", "ZBH"},  {"Baxter", "BAX"},       {"Becton Dickinson", "BDX"},
       {"Valero", "VLO"},       {"Phillips 66", "PSX"},    {"Marathon Petroleum", "MPC"}, {"Kinder Morgan", "KMI"},
-      {"Williams", "WMB"},     {"Devon", "DVN"},          {"Apache", "APA"},       {"Hess", "HES"},
-      {"Anadarko", "APC"},     {"EOG", "EOG"},            {"Pioneer", "PXD"},      {"Baker Hughes", "BHGE"},
-      {"Norfolk Southern", "NSC"}, {"Kansas City Southern", "KSU"}, {"Charter", "CHTR"}, {"Dish", "DISH"},
-      {"Viacom", "VIAB"},      {"CBS", "CBS"},            {"Fox", "FOXA"},         {"Time Warner", "TWX"},
+      {"Devon", "DVN"},          {"Hess", "HES"},
+      {"Anadarko", "APC"},     {"EOG", "EOG"},            {"Baker Hughes", "BHGE"},
+      {"Norfolk Southern", "NSC"}, {"Kansas City Southern", "KSU"}, {"Viacom", "VIAB"},      {"CBS", "CBS"},            {"Time Warner", "TWX"},
       {"News Corp", "NWSA"},   {"Omnicom", "OMC"},        {"Moody's", "MCO"},      {"S&P Global", "SPGI"},
       {"CME", "CME"},          {"Intercontinental Exchange", "ICE"}, {"Nasdaq", "NDAQ"}, {"MetLife", "MET"},
-      {"Prudential", "PRU"},   {"AIG", "AIG"},            {"Allstate", "ALL"},     {"Travelers", "TRV"},
-      {"Chubb", "CB"},         {"Progressive", "PGR"},    {"Aflac", "AFL"},        {"Marsh", "MMC"},
-      {"Aon", "AON"},          {"Equifax", "EFX"},        {"Verisign", "VRSN"},    {"Akamai", "AKAM"},
+      {"AIG", "AIG"},            {"Allstate", "ALL"},     {"Chubb", "CB"},         {"Aflac", "AFL"},        {"Equifax", "EFX"},        {"Verisign", "VRSN"},    {"Akamai", "AKAM"},
       {"Citrix", "CTXS"},      {"Fiserv", "FISV"},        {"Global Payments", "GPN"}, {"Western Union", "WU"},
-      {"Square", "SQ"},        {"Uber", "UBER"},          {"Lyft", "LYFT"},        {"Zoom", "ZM"},
-  };
+      {"Uber", "UBER"},          {"Lyft", "LYFT"},        };
   return kNames;
 }
 
@@ -278,12 +279,20 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
     Tokens consumed = t;
     for (auto* kv : words) {
       size_t at = FindPhrase(consumed, kv->first);
+      const size_t len = 1 + static_cast<size_t>(std::count(kv->first.begin(), kv->first.end(), ' '));
+      // "Bank of America" is a company, not the banks.
+      while (at != std::string::npos && at + len < consumed.size() && consumed[at + len] == "of") {
+        at = FindPhrase(consumed, kv->first, at + 1);
+      }
       if (at == std::string::npos) continue;
       industries.push_back({kv->first, kv->second});
       size_t n = 1 + static_cast<size_t>(std::count(kv->first.begin(), kv->first.end(), ' '));
       for (size_t k = at; k < at + n; ++k) consumed[k] = "\x01";
       // blank the phrase in the raw text (first case-insensitive occurrence of its first word)
       size_t pos = lower_rest.find(kv->first);
+      while (pos != std::string::npos && lower_rest.compare(pos + kv->first.size(), 3, " of") == 0) {
+        pos = lower_rest.find(kv->first, pos + 1);
+      }
       if (pos != std::string::npos) {
         for (size_t k = pos; k < pos + kv->first.size(); ++k) rest[k] = lower_rest[k] = ' ';
       }
@@ -311,6 +320,14 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
       }
       only_as_measure = padded.find(" $" + ticker + " ") == std::string::npos &&
                         (padded.find(upper_word) == std::string::npos || lower == "ma");
+    }
+    // A lower-case first word ("wat was ...") is a word, not a ticker, unless
+    // the ticker is also written elsewhere.
+    if (!only_as_measure && !t.empty() && t[0] == lower) {
+      const std::string first_word(text.substr(0, text.find_first_of(" \t'")));
+      const bool lower_written = std::none_of(first_word.begin(), first_word.end(),
+                                              [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+      if (lower_written && std::count(t.begin(), t.end(), lower) == 1) only_as_measure = true;
     }
     if (!only_as_measure) plan.subjects.push_back({SubjectKind::kTicker, ticker, ""});
   }
@@ -386,8 +403,8 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
 
   // Condition.
   std::optional<Comp> comp = FindComparator(t);
-  const bool golden = HasPhrase(t, {"golden cross"});
-  const bool death = HasPhrase(t, {"death cross"});
+  const bool golden = HasPhrase(t, {"golden cross", "golden crosses"});
+  const bool death = HasPhrase(t, {"death cross", "death crosses"});
   if (golden || death) {
     plan.condition = Condition{{MeasureKind::kSma, 50}, golden ? Comparator::kCrossesAbove : Comparator::kCrossesBelow,
                                Measure{MeasureKind::kSma, 200}, std::nullopt};
@@ -407,6 +424,9 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
     std::optional<double> level;
     size_t level_at = std::string::npos;
     for (size_t i = comp->end; i < t.size() && i < comp->end + 3; ++i) {
+      static const std::set<std::string> kUnits = {"day", "days", "months", "month", "weeks", "week", "years",
+                                                   "year", "minutes", "hours", "bars", "sessions"};
+      if (i + 1 < t.size() && kUnits.count(t[i + 1])) continue;  // "over 6 months"
       if (auto v = Level(t[i])) {
         level = v;
         level_at = i;
@@ -489,15 +509,27 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
   // "top 5", "bottom 3", "5 best", "best 10".
   int k = 0;
   bool descending = true;
+  bool k_word_seen = false;
   for (size_t i = 0; i < t.size(); ++i) {
     const bool top = t[i] == "top" || t[i] == "best" || t[i] == "highest" || t[i] == "biggest" || t[i] == "most";
     const bool bottom = t[i] == "bottom" || t[i] == "worst" || t[i] == "lowest" || t[i] == "weakest" ||
                         t[i] == "least" || t[i] == "smallest";
     if (!top && !bottom) continue;
+    const bool numbered = (i + 1 < t.size() && SmallNumber(t[i + 1])) || (i > 0 && SmallNumber(t[i - 1]));
+    if (k_word_seen && !numbered) continue;
+    k_word_seen = true;
     descending = top;
+    if (t[i] == "most" && i > 0 && (t[i - 1] == "the" || t[i - 1] == "fell" || t[i - 1] == "dropped")) {
+      // "fell the most", "lost the most": the largest fall
+      static const std::set<std::string> kFalls = {"fell", "dropped", "lost", "declined", "fallen", "sank", "tumbled",
+                                                   "plunged", "slid", "slumped", "underperformed", "crashed"};
+      for (const auto& w : t) {
+        if (kFalls.count(w)) descending = false;
+      }
+    }
     if (i + 1 < t.size() && SmallNumber(t[i + 1]) && *SmallNumber(t[i + 1]) <= 100) k = *SmallNumber(t[i + 1]);
     else if (i > 0 && SmallNumber(t[i - 1]) && *SmallNumber(t[i - 1]) <= 100) k = *SmallNumber(t[i - 1]);
-    break;
+    if (k > 0) break;
   }
   const bool ranking = (is_group || plan.subjects.empty()) && (highest || lowest || k > 0 || Has(t, {"rank", "ranking", "ranked"}));
 
@@ -531,8 +563,8 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
     op = Op::kEvents;
     form = AnswerForm::kList;
   } else if (plan.condition && when) {
-    op = Op::kFirst;
-    form = AnswerForm::kDate;
+    op = Op::kCount;  // "when was X below 30": every such day
+    form = AnswerForm::kList;
   } else if (plan.condition) {
     op = Op::kCount;
   } else if ((highest || lowest) && move_word &&
@@ -598,12 +630,20 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
   if (op == Op::kValue && free_measures.empty() && price_word && plan.period.at) {
     plan.measure = {MeasureKind::kClose, 0};  // "price of X on DATE": its close
   }
+  // Intraday, "SYN's low today" / "high this morning" is the low/high of the
+  // bars in the period.
+  if (op == Op::kValue && intraday && !plan.period.at && (plan.period.start || plan.period.end)) {
+    if (plan.measure.kind == MeasureKind::kHigh) op = Op::kMax;
+    if (plan.measure.kind == MeasureKind::kLow) op = Op::kMin;
+    if (plan.measure.kind == MeasureKind::kVolume) op = Op::kSum;
+  }
   if (op == Op::kMax || op == Op::kMin) form = AnswerForm::kNumber;
   plan.operation = op;
   if (ranking && op != Op::kCorrelation) {
     plan.rank.k = k > 0 ? k : (Has(t, {"rank", "ranking", "ranked"}) ? 1000 : 1);
     plan.rank.descending = descending;
     if (lowest && !highest) plan.rank.descending = false;
+    if (!descending) plan.rank.descending = false;
     // "biggest drop" ranks the most negative first.
     if (op == Op::kBiggestDrop || op == Op::kMaxDrawdown) plan.rank.descending = !descending || lowest ? true : false;
     if (op == Op::kBiggestDrop || op == Op::kMaxDrawdown) plan.rank.descending = false;
@@ -628,8 +668,10 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
   // with the retrieval composer, which answers it with sources and the LLM.
   const bool plain_return = op == Op::kPeriodReturn && plan.rank.k == 0 &&
                             (free_measures.empty() || plan.measure.kind != MeasureKind::kReturn);
-  const bool asks = plan.condition || (op != Op::kValue && !plain_return) || !free_measures.empty() ||
-                    (price_word && plan.period.at);
+  const bool vague_value = op == Op::kValue && !plan.period.at && (plan.period.start || plan.period.end) &&
+                           plan.rank.k == 0;  // "BA high and low in 2019": a summary
+  const bool asks = !vague_value && (plan.condition || (op != Op::kValue && !plain_return) ||
+                                     !free_measures.empty() || (price_word && plan.period.at));
   out.specific = (!plan.subjects.empty()) && asks && q.type != QueryType::kPrediction &&
                  !(q.type == QueryType::kPattern && !q.patterns.empty() && !plan.condition);
   return out;

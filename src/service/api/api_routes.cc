@@ -52,15 +52,10 @@ json SourceJson(const RetrievedWindow& h) {
 // cited; see AnswerToJson for the reply's fields.
 ServerResponse Query(Service& s, const ServerRequest& req, bool legacy) {
   auto start = Clock::now();
-  auto parsed = ParseQueryBody(req.body, legacy);
+  auto parsed = ParseAskBody(req.body, legacy);  // a "plan" may replace the question
   if (!parsed.ok()) return StatusResponse(parsed.status());
   KnowledgeBase& e = *s.kb();
-  AskRequest ask;
-  ask.question = parsed->question;
-  ask.type = parsed->type;
-  ask.n_results = parsed->k;
-  ask.filters = parsed->extra;
-  auto answer = e.Ask(ask);
+  auto answer = e.Ask(*parsed);
   if (!answer.ok()) return StatusResponse(answer.status());
   (answer->cached ? s.metrics().cache_hits : s.metrics().cache_misses).WithLabels({"answer"}).Inc();
   if (!answer->cached) {
