@@ -21,6 +21,8 @@ mkdir -p "$OHLCV_CACHE_DIR"
 # Web UI (issue 7): bundle the page (pinned npm packages into .cache/web-node)
 # and embed it in the binary.
 web/build.sh "$ROOT/build/web-dist"
+# MCP (issue 13): the pinned reference MCP client for tests/mcp (.cache/mcp-node).
+tests/mcp/install.sh
 # Release here (-O2, no debug info): what users run, and the quickest build.
 scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DOHLCV_WEB_DIST="$ROOT/build/web-dist"
 tools/embeddings/fetch_wink.sh "$OHLCV_CACHE_DIR"

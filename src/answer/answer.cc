@@ -21,7 +21,7 @@ nlohmann::json AnswerToJson(const Answer& a) {
     facts.push_back({{"label", f.label}, {"value", Num(f.value)}, {"unit", f.unit}, {"text", f.text},
                      {"computation", f.computation}});
   const auto& t = a.timings;
-  return {{"answer", a.text},
+  nlohmann::json j = {{"answer", a.text},
           {"query_type", std::string(QueryTypeName(a.type))},
           {"sources", sources},
           {"confidence", Num(a.confidence)},
@@ -35,6 +35,8 @@ nlohmann::json AnswerToJson(const Answer& a) {
           {"generator", a.generator},
           {"unverified_numbers", a.unverified_numbers},
           {"cached", a.cached}};
+  if (a.plan) j["plan"] = nlohmann::json::parse(PlanToJson(*a.plan));
+  return j;
 }
 
 }  // namespace ohlcv

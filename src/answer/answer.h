@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "index/vector_store.h"
+#include "plan/plan.h"
 #include "retrieval/question.h"
 
 namespace ohlcv {
@@ -28,6 +29,9 @@ struct AskRequest {
   std::optional<QueryType> type;  // overrides the type inferred from the question
   size_t n_results = 5;           // sources (retrieved windows) wanted
   WindowFilter filters;           // ANDed with what the question says (API "filters")
+  // A plan to execute instead of parsing the question (API "plan"); the
+  // question may then be empty.
+  std::optional<QuestionPlan> plan;
 };
 
 // One retrieved window the answer cites.
@@ -76,6 +80,9 @@ struct Answer {
   // source date) within rounding; always empty for the template generator.
   std::vector<std::string> unverified_numbers;
   bool cached = false;    // served from the AnswerCache
+  // The plan executed (plan/plan.h); nullopt when the question was answered
+  // by the retrieval composer (patterns, predictions, open questions).
+  std::optional<QuestionPlan> plan;
 };
 
 // {"answer", "query_type", "sources": [{"window_id", "ticker", "start_date",
@@ -83,7 +90,7 @@ struct Answer {
 //  "retrieve_ms", "compute_ms", "compose_ms", "generate_ms", "total_ms"},
 //  "computations": [{"name", "inputs", "result"}], "facts": [{"label",
 //  "value", "unit", "text"}], "notes", "no_data", "generator",
-//  "unverified_numbers", "cached"}. NaN/inf values become null.
+//  "unverified_numbers", "cached", "plan"?}. NaN/inf values become null.
 nlohmann::json AnswerToJson(const Answer& answer);
 
 }  // namespace ohlcv

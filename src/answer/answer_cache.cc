@@ -34,6 +34,7 @@ std::string AnswerCacheKey(const AskRequest& r, uint64_t data_version) {
   for (auto p : f.patterns) filters += fmt::format("p:{},", static_cast<int>(p));
   for (const auto& c : f.numeric) filters += fmt::format("n:{}{}{},", c.field, static_cast<int>(c.op), c.value);
   for (const auto& id : f.exclude_ids) filters += "x:" + id + ",";
+  if (r.plan) filters += "plan:" + PlanToJson(*r.plan) + ",";
   return fmt::format("v{}|{}|n{}|{}|{}", data_version, r.type ? static_cast<int>(*r.type) : -1, r.n_results,
                      filters, NormalizeQuestion(r.question));
 }

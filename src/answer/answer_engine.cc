@@ -33,13 +33,14 @@ AnswerEngine::AnswerEngine(BarStore& bars, const Retriever& retriever, const Sec
       series_(bars, options_.series),
       cache_(options_.cache),
       generator_(generator ? std::move(generator) : NewTemplateGenerator()),
-      fallback_(NewTemplateGenerator()) {}
+      fallback_(NewTemplateGenerator()),
+      planner_(options_.planner ? std::make_unique<LlmPlanner>(*options_.planner) : nullptr) {}
 
 AnswerEngine::~AnswerEngine() = default;
 
 Result<Answer> AnswerEngine::Ask(const AskRequest& request) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (request.question.find_first_not_of(" \t\r\n") == std::string::npos)
+  if (!request.plan && request.question.find_first_not_of(" \t\r\n") == std::string::npos)
     return Status::InvalidArgument("question is empty");
   if (request.n_results == 0) return Status::InvalidArgument("n_results must be at least 1");
   OHLCV_ASSIGN_OR_RETURN(auto universe, series_.Sync());
@@ -49,6 +50,47 @@ Result<Answer> AnswerEngine::Ask(const AskRequest& request) {
     hit->timings = AnswerTimings{};
     hit->timings.total_ms = MsSince(t0);
     return *std::move(hit);
+  }
+
+  if (request.plan) {
+    OHLCV_ASSIGN_OR_RETURN(Answer pa, AskPlan(request, *request.plan, *universe));
+    pa.timings.total_ms = MsSince(t0);
+    cache_.Put(key, pa);
+    return pa;
+  }
+  // LLM_PROVIDER=openai: the model reads the question into a plan (never a
+  // figure); when it fails, the offline parser reads it and the answer says why.
+  std::string llm_plan_note;
+  if (planner_ && request.filters.tickers.empty() && request.filters.sectors.empty()) {
+    const auto tp = std::chrono::steady_clock::now();
+    LlmPlanContext pc;
+    if (universe->last_ts != 0) pc.latest_ts = universe->last_ts;
+    for (const auto& t : universe->tickers) pc.tickers.push_back(t.ticker);
+    auto llm_plan = planner_->Plan(request.question, pc);
+    if (llm_plan.ok()) {
+      const double parse_ms = MsSince(tp);
+      OHLCV_ASSIGN_OR_RETURN(Answer pa, AskPlan(request, *llm_plan, *universe));
+      pa.notes.push_back("the question was read into its plan by " + planner_->name());
+      pa.timings.parse_ms = parse_ms;
+      pa.timings.total_ms = MsSince(t0);
+      cache_.Put(key, pa);
+      return pa;
+    }
+    llm_plan_note = LlmPlanFallbackNote(llm_plan.status());
+  }
+  {
+    const auto tp = std::chrono::steady_clock::now();
+    auto parsed = PlanParserFor(*universe)->ParseDetailed(request.question);
+    if (parsed.specific && request.filters.tickers.empty() && request.filters.sectors.empty()) {
+      const double parse_ms = MsSince(tp);
+      OHLCV_ASSIGN_OR_RETURN(Answer pa, AskPlan(request, parsed.plan, *universe));
+      pa.type = parsed.type;
+      pa.timings.parse_ms = parse_ms;
+      pa.timings.total_ms = MsSince(t0);
+      if (!llm_plan_note.empty()) pa.notes.push_back(llm_plan_note);  // not cached: ask the LLM again next time
+      else cache_.Put(key, pa);
+      return pa;
+    }
   }
 
   Answer a;
@@ -80,7 +122,8 @@ Result<Answer> AnswerEngine::Ask(const AskRequest& request) {
   a.timings.compose_ms = MsSince(t);
 
   t = std::chrono::steady_clock::now();
-  bool cacheable = true;
+  bool cacheable = llm_plan_note.empty();
+  if (!llm_plan_note.empty()) a.notes.push_back(llm_plan_note);
   auto gen = generator_->Generate(draft);
   if (!gen.ok()) {
     a.notes.push_back("LLM unavailable (" + gen.status().ToString() + "); the offline answer is returned");

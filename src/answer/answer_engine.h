@@ -1,6 +1,9 @@
 // AnswerEngine: grounded answers and analyses over one knowledge base.
 //
-// Ask(): question -> retrieval (parsed intent, filters, ranked windows) ->
+// Ask(): a question the plan parser reads as specific (plan/plan_parser.h),
+// or a plan sent with the request, is executed exactly (plan/executor.h) and
+// phrased from the plan and its results only (plan/plan_answer.h); the
+// answer carries the plan. Other questions: question -> retrieval (parsed intent, filters, ranked windows) ->
 // exact computations on the stored bars (composer.h) -> text (generator.h).
 // The answer cites the retrieved windows and lists every computation and
 // fact; when the store lacks the ticker or period asked about it says so
@@ -21,7 +24,9 @@
 // outlive the engine. Thread-safety: safe for concurrent use.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "answer/analysis.h"
@@ -29,7 +34,9 @@
 #include "answer/answer_cache.h"
 #include "answer/composer.h"
 #include "answer/generator.h"
+#include "answer/llm_planner.h"
 #include "answer/series_cache.h"
+#include "plan/plan_parser.h"
 #include "retrieval/retriever.h"
 #include "store/bar_store.h"
 #include "util/sector_map.h"
@@ -44,6 +51,13 @@ struct AnswerOptions {
   AnswerCacheOptions cache;
   // Set to phrase answers with an OpenAI-compatible LLM; nullopt = offline.
   std::optional<LlmOptions> llm;
+  // Set to have an OpenAI-compatible LLM read questions into plans through
+  // the tools API (llm_planner.h); invalid plans, refusals, timeouts and
+  // errors fall back to the offline parser. nullopt = offline parser only.
+  std::optional<LlmOptions> planner;
+  // ticker -> GICS sub-industry (<data_dir>/industries.csv): sector slang
+  // ("banks", "chipmakers") in question plans.
+  std::map<std::string, std::string> industries;
 };
 
 class AnswerEngine {
@@ -69,6 +83,11 @@ class AnswerEngine {
   const std::string generator_name() const { return generator_->name(); }
 
  private:
+  // Answers a plan exactly (plan/); `question` may be empty.
+  Result<Answer> AskPlan(const AskRequest& request, const QuestionPlan& plan, const CachedUniverse& universe);
+  // The plan parser of the universe's data version (rebuilt when it moves).
+  std::shared_ptr<const PlanParser> PlanParserFor(const CachedUniverse& universe);
+
   BarStore& bars_;
   const Retriever& retriever_;
   const SectorMap& sectors_;
@@ -77,6 +96,10 @@ class AnswerEngine {
   AnswerCache cache_;
   std::unique_ptr<Generator> generator_;
   std::unique_ptr<Generator> fallback_;  // template, when generator_ fails
+  std::unique_ptr<LlmPlanner> planner_;  // set when options.planner is
+  std::mutex plan_mu_;                   // guards the two below
+  uint64_t plan_version_ = 0;
+  std::shared_ptr<const PlanParser> plan_parser_;
 };
 
 // Confidence as documented above (exposed for tests).

@@ -146,5 +146,6 @@ void RegisterQueryCommands(CLI::App& app, GlobalOptions& global, int& exit_code)
 void RegisterSetupCommands(CLI::App& app, GlobalOptions& global, int& exit_code);     // setup, clear
 void RegisterAnalyzeCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterInteractiveCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void RegisterMcpCommand(CLI::App& app, GlobalOptions& global, int& exit_code);  // mcp (stdio)
 
 }  // namespace ohlcv::cli

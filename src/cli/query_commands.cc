@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
 
 #include "cli/cli_common.h"
@@ -19,6 +20,8 @@ struct QueryArgs {
   std::string question;
   std::string type;
   size_t n_results = 5;
+  bool explain = false;   // print the plan executed
+  std::string plan_file;  // a plan (JSON) to execute instead of the question
 };
 
 int RunQuery(const QueryArgs& args, const GlobalOptions& global) {
@@ -30,10 +33,28 @@ int RunQuery(const QueryArgs& args, const GlobalOptions& global) {
     if (!type.ok()) return ReportError(type.status());
     ask.type = *type;
   }
+  if (!args.plan_file.empty()) {
+    std::ifstream in(args.plan_file);
+    if (!in) return ReportError(Status::NotFound("cannot read plan file " + args.plan_file));
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto plan = PlanFromJson(text);
+    if (!plan.ok()) return ReportError(plan.status());
+    ask.plan = *std::move(plan);
+    if (ask.question.empty()) ask.question = ask.plan->question;
+  } else if (ask.question.find_first_not_of(" \t") == std::string::npos) {
+    return ReportError(Status::InvalidArgument("give a question, or a plan with --plan FILE"));
+  }
   auto engine = OpenKbToRead(global);
   if (!engine.ok()) return ReportError(engine.status());
   auto answer = (*engine)->Ask(ask);
   if (!answer.ok()) return ReportError(answer.status());
+  if (args.explain && !global.json) {
+    if (answer->plan) {
+      std::cout << "Plan:\n" << nlohmann::json::parse(PlanToJson(*answer->plan)).dump(2) << "\n\n";
+    } else {
+      std::cout << "Plan: none (answered by retrieval: an open question, a pattern search or a prediction)\n\n";
+    }
+  }
   return PrintAnswer(*answer, global.json);
 }
 
@@ -130,7 +151,9 @@ int PrintStatus(const KnowledgeBase& engine, bool json) {
 void RegisterQueryCommands(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto q = std::make_shared<QueryArgs>();
   CLI::App* query = app.add_subcommand("query", "Ask a question; the answer cites its windows");
-  query->add_option("question", q->question, "The question, in quotes")->required();
+  query->add_option("question", q->question, "The question, in quotes (optional with --plan)");
+  query->add_flag("--explain", q->explain, "Print the question plan executed (docs/plan.md) before the answer");
+  query->add_option("--plan", q->plan_file, "Execute this plan (JSON file, docs/plan.md) instead of parsing a question");
   query->add_option("--type", q->type, "general | pattern | comparison | prediction | technical");
   query->add_option("--n-results,-n", q->n_results, "Sources to cite")->capture_default_str();
   query->add_flag("--json", global.json, "Print JSON");

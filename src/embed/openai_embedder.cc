@@ -5,66 +5,33 @@
 // Errors:   non-2xx with {"error": {"message": "..."}} (OpenAI, vLLM) or
 //           {"error": "..."} (Ollama, TEI); both are read.
 // Rows are L2-normalised here because not every server normalises (Ollama).
-// nlohmann exceptions stop in this file.
+// The HTTP call and the reply's shape are net/openai_client.h's.
 #include <atomic>
-#include <cmath>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "embed/embedder.h"
 #include "embed/vector_util.h"
-#include "net/http_client.h"
+#include "net/openai_client.h"
 
 namespace ohlcv {
 namespace {
 
-using json = nlohmann::json;
-
-Status StatusForHttp(long http_status, const std::string& message) {
-  const std::string m = "embeddings server replied HTTP " + std::to_string(http_status) +
-                        (message.empty() ? "" : ": " + message);
-  switch (http_status) {
-    case 400:
-    case 404:
-    case 413:
-    case 422:
-      return Status::InvalidArgument(m);
-    case 401:
-      return Status::Unauthenticated(m);
-    case 403:
-      return Status::PermissionDenied(m);
-    case 408:
-    case 504:
-      return Status::DeadlineExceeded(m);
-    case 429:
-      return Status::ResourceExhausted(m);
-    default:
-      return http_status >= 500 ? Status::Unavailable(m) : Status::Internal(m);
-  }
-}
-
-// The server's error message, from either error shape; "" if none.
-std::string ErrorMessage(const std::string& body) {
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j.contains("error")) return body.size() <= 200 ? body : body.substr(0, 200);
-  const json& e = j["error"];
-  if (e.is_string()) return e.get<std::string>();
-  if (e.is_object() && e.contains("message") && e["message"].is_string())
-    return e["message"].get<std::string>();
-  return e.dump();
+OpenAiClientOptions ClientOptions(const OpenAiEmbedderOptions& o) {
+  OpenAiClientOptions c;
+  c.base_url = o.base_url;
+  c.api_key = o.api_key;
+  c.timeout = o.timeout;
+  c.retries = o.retries;
+  c.initial_backoff = std::chrono::milliseconds(200);
+  c.max_response_bytes = size_t{256} << 20;
+  c.what = "embeddings server";
+  return c;
 }
 
 class OpenAiEmbedder final : public Embedder {
  public:
   explicit OpenAiEmbedder(const OpenAiEmbedderOptions& o)
-      : options_(o),
-        name_("openai:" + o.model),
-        dimension_(o.dimension),
-        http_(HttpClientOptions{.request_timeout = o.timeout, .max_retries = o.retries}) {
-    while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
-    url_ = options_.base_url + "/embeddings";
-  }
+      : options_(o), name_("openai:" + o.model), dimension_(o.dimension), client_(ClientOptions(o)) {}
 
   std::string_view name() const override { return name_; }
   size_t dimension() const override { return dimension_.load(std::memory_order_acquire); }
@@ -82,69 +49,27 @@ class OpenAiEmbedder final : public Embedder {
   }
 
  private:
+  // The client checks the reply's shape (counts, indices, finite numbers,
+  // one size); here the size must match the embedder's dimension and rows
+  // are L2-normalised.
   Status EmbedBatch(std::span<const std::string> texts, std::vector<float>* out) {
-    json input = json::array();
-    for (const std::string& t : texts) input.push_back(t.empty() ? std::string(" ") : t);
-    HttpRequest req;
-    req.method = "POST";
-    req.url = url_;
-    req.headers.emplace_back("Content-Type", "application/json");
-    if (!options_.api_key.empty())
-      req.headers.emplace_back("Authorization", "Bearer " + options_.api_key);
-    // Invalid UTF-8 in a text is replaced rather than thrown on.
-    req.body = json{{"model", options_.model}, {"input", std::move(input)}}.dump(
-        -1, ' ', false, json::error_handler_t::replace);
-    OHLCV_ASSIGN_OR_RETURN(HttpResponse resp, http_.Send(req));
-    if (resp.status < 200 || resp.status >= 300)
-      return StatusForHttp(resp.status, ErrorMessage(resp.body));
-    return ParseReply(resp.body, texts.size(), out);
-  }
-
-  Status ParseReply(const std::string& body, size_t expected, std::vector<float>* out) {
-    auto bad = [](const std::string& why) {
-      return Status::Corruption("embeddings server reply: " + why);
-    };
-    json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return bad("not JSON");
-    if (!j.is_object() || !j.contains("data") || !j["data"].is_array())
-      return bad("no \"data\" array");
-    const json& data = j["data"];
-    if (data.size() != expected)
-      return bad(std::to_string(data.size()) + " embeddings for " + std::to_string(expected) +
-                 " inputs");
+    auto bad = [](const std::string& why) { return Status::Corruption("embeddings server reply: " + why); };
+    OHLCV_ASSIGN_OR_RETURN(std::vector<std::vector<float>> rows, client_.Embeddings(options_.model, texts));
+    if (rows.empty()) return Status::Ok();
     size_t dim = dimension_.load(std::memory_order_acquire);
+    if (dim == 0) {
+      // First reply fixes the dimension; concurrent callers agree or fail below.
+      size_t zero = 0;
+      dimension_.compare_exchange_strong(zero, rows[0].size(), std::memory_order_acq_rel);
+      dim = dimension_.load(std::memory_order_acquire);
+    }
+    if (rows[0].size() != dim)
+      return bad("embedding of size " + std::to_string(rows[0].size()) + ", expected " + std::to_string(dim));
     const size_t base = out->size();
-    std::vector<bool> seen(expected, false);
-    for (size_t pos = 0; pos < data.size(); ++pos) {
-      const json& item = data[pos];
-      if (!item.is_object() || !item.contains("embedding") || !item["embedding"].is_array())
-        return bad("item without an \"embedding\" array");
-      const json& emb = item["embedding"];
-      // Some servers omit "index" and answer in order.
-      size_t index = pos;
-      if (item.contains("index")) {
-        if (!item["index"].is_number_unsigned()) return bad("\"index\" is not a non-negative integer");
-        index = item["index"].get<size_t>();
-      }
-      if (index >= expected || seen[index]) return bad("index out of range or repeated");
-      seen[index] = true;
-      if (dim == 0) {
-        if (emb.empty()) return bad("empty embedding");
-        // First reply fixes the dimension; concurrent callers agree or fail below.
-        size_t zero = 0;
-        dimension_.compare_exchange_strong(zero, emb.size(), std::memory_order_acq_rel);
-        dim = dimension_.load(std::memory_order_acquire);
-      }
-      if (emb.size() != dim)
-        return bad("embedding of size " + std::to_string(emb.size()) + ", expected " +
-                   std::to_string(dim));
-      if (out->size() < base + expected * dim) out->resize(base + expected * dim);
-      float* row = out->data() + base + index * dim;
-      for (size_t d = 0; d < dim; ++d) {
-        if (!emb[d].is_number()) return bad("non-number in embedding");
-        row[d] = emb[d].get<float>();
-        if (!std::isfinite(row[d])) return bad("non-finite value in embedding");
-      }
+    out->resize(base + rows.size() * dim);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      float* row = out->data() + base + i * dim;
+      std::copy(rows[i].begin(), rows[i].end(), row);
       if (L2Normalize(std::span<float>(row, dim)) == 0) return bad("zero embedding");
     }
     return Status::Ok();
@@ -152,9 +77,8 @@ class OpenAiEmbedder final : public Embedder {
 
   OpenAiEmbedderOptions options_;
   const std::string name_;
-  std::string url_;
   std::atomic<size_t> dimension_;  // 0 until learnt
-  HttpClient http_;
+  OpenAiClient client_;
 };
 
 }  // namespace

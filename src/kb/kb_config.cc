@@ -27,6 +27,7 @@ KbOptions KbOptionsFromConfig(const AppConfig& c) {
     llm.model = c.openai_model;
     llm.timeout = std::chrono::milliseconds(static_cast<int64_t>(c.llm_timeout_seconds * 1000));
     o.answers.llm = llm;
+    o.answers.planner = llm;  // the model also reads questions into plans (answer/llm_planner.h)
   }
   return o;
 }

@@ -9,6 +9,8 @@
 #include "kb/backup.h"
 #include "kb/llm_probe.h"
 #include "kb/question_scope.h"
+#include "plan/industries.h"
+#include "plan/plan_parser.h"
 #include "windows/shape_vector.h"
 
 namespace ohlcv {
@@ -106,6 +108,21 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KbOptions& opti
       if (!options.read_only) OHLCV_RETURN_IF_ERROR(SaveCompanyNames(e->companies_, CompaniesPath(options)));
     }
   }
+  // GICS sub-industries (plan/industries.h): <data_dir>/industries.csv, plus
+  // the industries file beside a user-supplied sectors file.
+  AnswerOptions answers = options.answers;
+  {
+    const std::string own = options.data_dir + "/industries.csv";
+    if (fs::exists(own)) {
+      OHLCV_ASSIGN_OR_RETURN(answers.industries, LoadIndustries(own));
+    }
+    const std::string beside = options.sectors_file.empty() ? "" : IndustriesPathBeside(options.sectors_file);
+    if (!beside.empty() && fs::exists(beside)) {
+      OHLCV_ASSIGN_OR_RETURN(IndustryMap extra, LoadIndustries(beside));
+      for (auto& [t, sub] : extra) answers.industries[t] = std::move(sub);
+      if (!options.read_only) OHLCV_RETURN_IF_ERROR(SaveIndustries(answers.industries, own));
+    }
+  }
   if (options.answers.llm) {
     LlmProbeOptions po;
     po.base_url = options.answers.llm->base_url;
@@ -120,7 +137,6 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KbOptions& opti
   OHLCV_ASSIGN_OR_RETURN(e->embedder_, OpenEmbedder(options));
   OHLCV_ASSIGN_OR_RETURN(e->vector_store_, OpenVectorStore(options, *e->embedder_));
   e->retriever_ = std::make_unique<Retriever>(*e->vector_store_, *e->embedder_, QuestionContext{});
-  AnswerOptions answers = options.answers;
   answers.series.analysis = options.analysis;  // events must match the indexed windows
   e->answers_ = std::make_unique<AnswerEngine>(*e->bar_store_, *e->retriever_, e->sectors_, answers);
   OHLCV_RETURN_IF_ERROR(e->RefreshContext());
@@ -139,6 +155,9 @@ Status KnowledgeBase::RefreshContext() const {
   }
   ctx.sector_names = sectors_.Sectors();
   ctx.company_names = CompanyNamesFor(companies_, ctx.known_tickers);
+  for (const auto& [name, ticker] : ShortCompanyNames()) {  // "Exxon" -> XOM (plan/plan_parser.h)
+    if (ctx.known_tickers.count(ticker)) ctx.company_names.emplace(name, ticker);
+  }
   retriever_->Refresh(std::move(ctx));
   context_version_ = version;
   return Status::Ok();
@@ -267,7 +286,7 @@ Status KnowledgeBase::Backup(const std::string& dest_dir) const {
   OHLCV_RETURN_IF_ERROR(SnapshotSqlite(options_.data_dir + "/bars.db", dest_dir + "/bars.db"));
   m.files.push_back("bars.db");
   OHLCV_ASSIGN_OR_RETURN(m.bars, CountRows(dest_dir + "/bars.db", "bars"));
-  for (const char* name : {"sectors.csv", "companies.csv"}) {
+  for (const char* name : {"sectors.csv", "companies.csv", "industries.csv"}) {
     std::string src = options_.data_dir + "/" + name;
     if (!fs::exists(src)) continue;
     fs::copy_file(src, dest_dir + "/" + name, fs::copy_options::overwrite_existing, ec);

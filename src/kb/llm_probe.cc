@@ -3,27 +3,24 @@
 namespace ohlcv {
 
 LlmProbe::LlmProbe(LlmProbeOptions options) : options_(std::move(options)) {
-  HttpClientOptions o;
+  OpenAiClientOptions o;
+  o.base_url = options_.base_url;
+  o.api_key = options_.api_key;
   o.connect_timeout = options_.timeout;
-  o.request_timeout = options_.timeout;
-  o.max_retries = 0;  // a probe reports, it does not insist
+  o.timeout = options_.timeout;
+  o.retries = 0;  // a probe reports, it does not insist
   o.max_response_bytes = 1 << 20;
   o.max_idle_handles = 1;
-  client_ = std::make_unique<HttpClient>(o);
+  o.what = "LLM";
+  client_ = std::make_unique<OpenAiClient>(o);
 }
 
 LlmProbe::~LlmProbe() = default;
 
 LlmProbeResult LlmProbe::Fetch() {
-  std::string url = options_.base_url;
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  HttpRequest req;
-  req.url = url + "/models";
-  req.retry = false;
-  if (!options_.api_key.empty()) req.headers.emplace_back("Authorization", "Bearer " + options_.api_key);
-  auto res = client_->Send(req);
+  auto res = client_->Models();
   if (!res.ok()) return {false, "unreachable: " + res.status().message()};
-  long code = res->status;
+  long code = res->http_status;
   std::string http = "(HTTP " + std::to_string(code) + ")";
   if (code == 401 || code == 403) return {false, "key refused " + http};
   if (code >= 500) return {false, "server error " + http};

@@ -1,6 +1,7 @@
 // LlmProbe: is the OpenAI-compatible LLM server reachable? For /health.
 //
-// A check is `GET <base_url>/models` with a short timeout and no retries. Any
+// A check is `GET <base_url>/models` (OpenAiClient::Models, the one
+// OpenAI-compatible client) with a short timeout and no retries. Any
 // reply below 500 other than 401/403 counts as reachable (the server answers;
 // a model list needs no particular status). 401/403 say the key is refused,
 // 5xx and transport errors say it is down: all three make the component not
@@ -20,7 +21,7 @@
 #include <mutex>
 #include <string>
 
-#include "net/http_client.h"
+#include "net/openai_client.h"
 
 namespace ohlcv {
 
@@ -50,7 +51,7 @@ class LlmProbe {
   LlmProbeResult Fetch();
 
   const LlmProbeOptions options_;
-  std::unique_ptr<HttpClient> client_;
+  std::unique_ptr<OpenAiClient> client_;
   mutable std::mutex mu_;
   LlmProbeResult cached_;                              // guarded by mu_
   std::chrono::steady_clock::time_point checked_at_;   // guarded by mu_

@@ -10,6 +10,7 @@
 
 #include "service/http/api_error.h"
 #include "kb/knowledge_base.h"
+#include "service/api/mcp_route.h"
 #include "service/api/request_parse.h"
 #include "service/api/service.h"
 #include "service/ui/ui_routes.h"  // web UI routes (issue 7), registered below
@@ -51,15 +52,10 @@ json SourceJson(const RetrievedWindow& h) {
 // cited; see AnswerToJson for the reply's fields.
 ServerResponse Query(Service& s, const ServerRequest& req, bool legacy) {
   auto start = Clock::now();
-  auto parsed = ParseQueryBody(req.body, legacy);
+  auto parsed = ParseAskBody(req.body, legacy);  // a "plan" may replace the question
   if (!parsed.ok()) return StatusResponse(parsed.status());
   KnowledgeBase& e = *s.kb();
-  AskRequest ask;
-  ask.question = parsed->question;
-  ask.type = parsed->type;
-  ask.n_results = parsed->k;
-  ask.filters = parsed->extra;
-  auto answer = e.Ask(ask);
+  auto answer = e.Ask(*parsed);
   if (!answer.ok()) return StatusResponse(answer.status());
   (answer->cached ? s.metrics().cache_hits : s.metrics().cache_misses).WithLabels({"answer"}).Inc();
   if (!answer->cached) {
@@ -242,6 +238,7 @@ void RegisterApiRoutes(Router& router, Service& s) {
   router.Add("GET", "/api/v1/tickers", [&s](R, P) { return Tickers(s); });
   router.Add("GET", "/api/v1/tickers/{T}/bars", [&s](R req, P p) { return Bars(s, req, p); });
   router.Add("GET", "/api/v1/status", [&s](R, P) { return GetStatus(s); });
+  RegisterMcpRoute(router, s);  // POST /mcp: Model Context Protocol (mcp_route.h)
   RegisterUiRoutes(router, s);  // the web page at / and its chart data (ui_routes.h)
 }
 

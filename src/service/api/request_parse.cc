@@ -175,6 +175,31 @@ Result<RetrievalRequest> ParseQueryBody(std::string_view body, bool legacy) {
   return r;
 }
 
+Result<AskRequest> ParseAskBody(std::string_view body, bool legacy) {
+  OHLCV_ASSIGN_OR_RETURN(json doc, ParseObject(body));
+  AskRequest ask;
+  auto p = doc.find("plan");
+  if (p != doc.end() && !p->is_null()) {
+    if (!p->is_object()) return Field("plan", "expected a JSON object (docs/plan.md)");
+    auto plan = PlanFromJson(p->dump());
+    if (!plan.ok()) {
+      const std::string& m = plan.status().message();
+      return Status::InvalidArgument(m.rfind("plan", 0) == 0 ? m : "plan." + m);
+    }
+    ask.plan = *std::move(plan);
+    if (!doc.contains("question") && !doc.contains("query")) {
+      doc[legacy ? "query" : "question"] = ask.plan->question.empty() ? "(plan)" : ask.plan->question;
+    }
+    doc.erase("plan");
+  }
+  OHLCV_ASSIGN_OR_RETURN(RetrievalRequest r, ParseQueryBody(doc.dump(), legacy));
+  ask.question = std::move(r.question);
+  ask.type = r.type;
+  ask.n_results = r.k;
+  ask.filters = std::move(r.extra);
+  return ask;
+}
+
 Result<WindowFilter> ParseFilters(const std::string& filters_json) {
   json doc = json::parse(filters_json, nullptr, false);
   if (doc.is_discarded()) return Field("filters", "not valid JSON");

@@ -6,6 +6,7 @@
 // JSON shapes (issue 5):
 //   query:   {"question": str, "type"?: str, "n_results"?: int 1..100, "filters"?: {...}}
 //   legacy:  {"query": str, ...same optional fields}
+//   either may carry "plan": {...QuestionPlan JSON...} instead of the question
 //   filters: {"tickers"?: [str], "sectors"?: [str], "start"?: date, "end"?: date,
 //             "interval"?: str, "patterns"?: [str],
 //             "conditions"?: [{"field": str, "op": ">"|">="|"<"|"<=", "value": num}]}
@@ -26,6 +27,7 @@
 
 #include "core/status.h"
 #include "index/vector_store.h"
+#include "answer/answer.h"
 #include "retrieval/retriever.h"
 #include "service/http/http_types.h"
 #include "sources/source.h"
@@ -36,6 +38,10 @@ namespace ohlcv {
 inline constexpr size_t kMaxResults = 100;
 
 Result<RetrievalRequest> ParseQueryBody(std::string_view body, bool legacy);
+// The query body as an AskRequest. With a "plan" object (plan/plan.h,
+// docs/plan.md) the question may be omitted and the plan is executed as sent;
+// InvalidArgument "plan.<field>: ..." names a bad field of the plan.
+Result<AskRequest> ParseAskBody(std::string_view body, bool legacy);
 Result<WindowFilter> ParseFilters(const std::string& filters_json);
 Result<SimilarRequest> ParseSimilarBody(std::string_view body);
 
