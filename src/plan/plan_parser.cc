@@ -237,6 +237,11 @@ PlanParser::PlanParser(PlanContext context) : context_(std::move(context)) {
     }
   }
   question_parser_ = std::make_unique<QuestionParser>(std::move(qc));
+  for (const auto& t : context_.question.known_tickers) {
+    std::string lower;
+    for (char c : t) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    lower_tickers_.insert(lower);
+  }
   std::set<std::string> present;
   for (const auto& [t, sub] : context_.industries) {
     if (context_.question.known_tickers.empty() || context_.question.known_tickers.count(t)) present.insert(sub);
@@ -266,6 +271,7 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
   QuestionPlan& plan = out.plan;
   plan.question = std::string(text);
   Tokens t = Tokenize(text);
+  plan_internal::FixTypos(t, lower_tickers_);
 
   // Industry words first (longest first), blanked out for the retrieval parser
   // so "banks" does not also become the Financials sector.
