@@ -143,6 +143,24 @@ const std::vector<MeasurePhrase>& Phrases() {
   return kPhrases;
 }
 
+// Damerau-Levenshtein distance <= 1 (one insertion, deletion, substitution
+// or transposition of neighbours).
+bool WithinOneEdit(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  const size_t n = a.size(), m = b.size();
+  if (n + 1 < m || m + 1 < n) return false;
+  size_t i = 0;
+  while (i < n && i < m && a[i] == b[i]) ++i;
+  if (n == m) {
+    if (a.compare(i + 1, std::string::npos, b, i + 1, std::string::npos) == 0) return true;  // substitution
+    return i + 1 < n && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.compare(i + 2, std::string::npos, b, i + 2, std::string::npos) == 0;  // transposition
+  }
+  const std::string& longer = n > m ? a : b;
+  const std::string& shorter = n > m ? b : a;
+  return longer.compare(i + 1, std::string::npos, shorter, i, std::string::npos) == 0;
+}
+
 }  // namespace
 
 std::vector<std::string> Tokenize(std::string_view text) {
@@ -187,6 +205,40 @@ std::vector<std::string> Tokenize(std::string_view text) {
   }
   flush();
   return out;
+}
+
+void FixTypos(std::vector<std::string>& tokens, const std::set<std::string>& keep) {
+  static const std::vector<std::string> kKeywords = {
+      "average", "highest", "lowest", "biggest", "largest", "maximum", "minimum", "median", "volume", "closing",
+      "close", "closed", "opened", "opening", "return", "returns", "volatility", "drawdown", "correlation", "crossed",
+      "cross", "above", "below", "first", "shares", "traded", "price", "performed", "performance", "between",
+      "compare", "golden", "death", "bollinger", "moving", "stochastic", "williams", "exponential", "simple",
+      "smallest", "greatest", "streak", "consecutive", "total", "during", "market"};
+  static const std::set<std::string> kExact = [] {
+    std::set<std::string> s(kKeywords.begin(), kKeywords.end());
+    // Real words one edit away from a keyword.
+    for (const char* w : {"crosses", "crossing", "closes", "closer", "closely", "opens", "higher", "lower", "highs",
+                          "share", "prices", "priced", "return", "returned", "market", "markets", "biggest", "firsts",
+                          "totals", "moving", "movie", "chose", "those", "whose", "above", "abode", "medium",
+                          "media", "median", "deaths", "cross", "gross", "cost", "closet", "price", "pride",
+                          "prize", "trade", "trader", "tradeo", "stocks", "streaks", "golden", "volumes"}) {
+      s.insert(w);
+    }
+    return s;
+  }();
+  for (auto& tok : tokens) {
+    if (tok.size() < 5 || kExact.count(tok) || keep.count(tok) || !std::isalpha(static_cast<unsigned char>(tok[0])))
+      continue;
+    const std::string* only = nullptr;
+    int hits = 0;
+    for (const auto& k : kKeywords) {
+      if (WithinOneEdit(tok, k)) {
+        only = &k;
+        ++hits;
+      }
+    }
+    if (hits == 1) tok = *only;
+  }
 }
 
 std::optional<int> SmallNumber(const std::string& tok) {
@@ -242,7 +294,20 @@ std::vector<MeasureHit> FindMeasures(const std::vector<std::string>& tokens) {
       matched = true;
       break;
     }
-    if (!matched) ++i;
+    if (!matched) {
+      // A typo in a one-word measure of 5+ letters ("volumne", "closng").
+      const std::string& tok = tokens[i];
+      if (tok.size() >= 5 && std::isalpha(static_cast<unsigned char>(tok[0]))) {
+        for (const auto& ph : Phrases()) {
+          if (ph.words.size() != 1 || ph.words[0].size() < 5 || ph.words[0][0] == '#') continue;
+          if (WithinOneEdit(tok, ph.words[0])) {
+            hits.push_back({{ph.kind, ph.n}, i, i + 1, false});
+            break;
+          }
+        }
+      }
+      ++i;
+    }
   }
   return hits;
 }

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,12 @@ namespace ohlcv::plan_internal {
 // Lower-case tokens of a question: letters/digits runs, "$12.5", "%", "10:30",
 // ISO dates kept whole; "50-day" -> "50" "day"; "rsi(14)" -> "rsi" "14".
 std::vector<std::string> Tokenize(std::string_view text);
+
+// Replaces a token of 5+ letters that is within one edit (insertion,
+// deletion, substitution, transposition) of exactly one keyword of the
+// parser ("avrage" -> "average", "higest" -> "highest", "volumne" ->
+// "volume"); tokens in `keep` (known tickers, lower case) are left alone.
+void FixTypos(std::vector<std::string>& tokens, const std::set<std::string>& keep);
 
 // Integer value of a token ("14", "two"), nullopt otherwise.
 std::optional<int> SmallNumber(const std::string& tok);

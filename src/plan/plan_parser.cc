@@ -60,7 +60,8 @@ std::optional<double> Level(const std::string& tok) {
     dollar = true;
     s = s.substr(1);
   }
-  if (s.empty() || !(std::isdigit(static_cast<unsigned char>(s[0])))) return std::nullopt;
+  if (s.empty() || s.size() > 15 || !(std::isdigit(static_cast<unsigned char>(s[0])))) return std::nullopt;
+  if (std::count(s.begin(), s.end(), '.') > 1) return std::nullopt;
   for (char c : s) {
     if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.') return std::nullopt;
   }
@@ -129,7 +130,7 @@ std::optional<Comp> FindComparator(const Tokens& t) {
 std::optional<int64_t> TimeOfDay(const Tokens& t, int64_t day_ts) {
   for (size_t i = 0; i < t.size(); ++i) {
     auto colon = t[i].find(':');
-    if (colon == std::string::npos || colon == 0) continue;
+    if (colon == std::string::npos || colon == 0 || colon > 2 || t[i].size() - colon - 1 != 2) continue;
     int h = std::stoi(t[i].substr(0, colon));
     int m = std::stoi(t[i].substr(colon + 1));
     if (i + 1 < t.size() && t[i + 1] == "pm" && h < 12) h += 12;
@@ -236,6 +237,11 @@ PlanParser::PlanParser(PlanContext context) : context_(std::move(context)) {
     }
   }
   question_parser_ = std::make_unique<QuestionParser>(std::move(qc));
+  for (const auto& t : context_.question.known_tickers) {
+    std::string lower;
+    for (char c : t) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    lower_tickers_.insert(lower);
+  }
   std::set<std::string> present;
   for (const auto& [t, sub] : context_.industries) {
     if (context_.question.known_tickers.empty() || context_.question.known_tickers.count(t)) present.insert(sub);
@@ -265,6 +271,7 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
   QuestionPlan& plan = out.plan;
   plan.question = std::string(text);
   Tokens t = Tokenize(text);
+  plan_internal::FixTypos(t, lower_tickers_);
 
   // Industry words first (longest first), blanked out for the retrieval parser
   // so "banks" does not also become the Financials sector.

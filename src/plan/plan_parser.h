@@ -22,6 +22,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -63,6 +64,7 @@ class PlanParser {
   PlanContext context_;
   std::unique_ptr<QuestionParser> question_parser_;
   std::map<std::string, std::vector<std::string>> industry_words_;  // slang -> sub-industries present
+  std::set<std::string> lower_tickers_;  // known tickers, lower case (never typo-corrected)
 };
 
 // Short company names -> ticker ("Exxon" -> XOM), merged into the context's

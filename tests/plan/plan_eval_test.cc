@@ -127,6 +127,8 @@ TEST_F(PlanEvalTest, TwoHundredQuestionsOfEveryKind) {
       }
       cases.push_back({"aggregate", fmt::format("average daily volume of {} in {}", n.said, m.said), {n.ticker},
                        Operation::kMean, MeasureKind::kVolume, sum / (e - a), {}, {}, {}, "", {}});
+      cases.push_back({"typo", fmt::format("waht was the avrage volumne of {} in {}", n.said, m.said), {n.ticker},
+                       Operation::kMean, MeasureKind::kVolume, sum / (e - a), {}, {}, {}, "", {}});
       cases.push_back({"aggregate", fmt::format("How many up days did {} have in {}?", n.said, m.said), {n.ticker},
                        Operation::kCount, {}, static_cast<double>(up), {}, {}, {}, "", {}});
       cases.push_back({"aggregate", fmt::format("number of down days for {} in {}", n.ticker, m.said), {n.ticker},
@@ -146,6 +148,8 @@ TEST_F(PlanEvalTest, TwoHundredQuestionsOfEveryKind) {
                        {Money(b.close[lo]), FormatDate(b.ts[lo])}});
       cases.push_back({"aggregate", fmt::format("{} highest closing price {}", n.ticker, y), {n.ticker}, Operation::kMax,
                        MeasureKind::kClose, b.close[hi], b.ts[hi], {}, {}, "", {FormatDate(b.ts[hi])}});
+      cases.push_back({"typo", fmt::format("{} higest closng pirce {}", n.said, y), {n.ticker}, Operation::kMax,
+                       MeasureKind::kClose, b.close[hi], b.ts[hi], {}, {}, "", {}});
       cases.push_back({"aggregate", fmt::format("biggest one-day drop of {} in {}", n.said, y), {n.ticker},
                        Operation::kBiggestDrop, {}, (b.close[drop] / b.close[drop - 1] - 1) * 100, b.ts[drop - 1], {},
                        {}, "", {FormatDate(b.ts[drop])}});

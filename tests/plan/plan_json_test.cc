@@ -101,3 +101,32 @@ TEST(PlanJson, LabelsAndMethods) {
 
 }  // namespace
 }  // namespace ohlcv
+
+#include "plan/plan_parser.h"
+
+namespace ohlcv {
+namespace {
+
+// Outside input never throws or crashes the parser: huge numbers, odd times,
+// empty and punctuation-only text.
+TEST(PlanParserRobustness, OddInputIsNotUnderstoodNotFatal) {
+  PlanContext ctx;
+  ctx.question.known_tickers = {"AAPL"};
+  ctx.question.latest_ts = 1578614400;
+  ctx.default_interval["AAPL"] = Interval::k1m;
+  PlanParser parser(ctx);
+  const std::string huge(400, '9');
+  const std::vector<std::string> questions = {"", "???", "AAPL close above " + huge,
+                                              "AAPL at 99999999999:30 on 2020-01-02", "AAPL above 1.2.3.4",
+                                              "AAPL rsi " + huge, "$$$ % %b -di +di >< AAPL", "AAPL at 10:3 today",
+                                              "AAPL at 1:300"};
+  for (const std::string& q : questions) {
+    QuestionPlan p = parser.Parse(q);
+    (void)PlanToJson(p);
+  }
+  QuestionPlan p = parser.Parse("");
+  EXPECT_FALSE(p.not_understood.empty());
+}
+
+}  // namespace
+}  // namespace ohlcv

@@ -3,6 +3,7 @@
 // HTTP with cpp-httplib.
 #include "service/api/service.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -422,6 +423,42 @@ TEST(ServiceTest, MetricsUseTemplatesAndPassPromtool) {
 
   httplib::Client m("127.0.0.1", s.metrics_server->port());
   EXPECT_EQ(m.Get("/other")->status, 404);
+}
+
+}  // namespace
+}  // namespace ohlcv
+
+namespace ohlcv {
+namespace {
+
+// Issue 13: a plan sent instead of a question is executed exactly and comes
+// back in the reply; a bad plan is a 400 naming the field.
+TEST(ServiceTest, QueryTakesAndReturnsAPlan) {
+  TestServer s;
+  auto c = s.Client();
+  auto bars = EngineEnv::Get().Bars("AAPL", Interval::k1d, std::nullopt, std::nullopt);
+  ASSERT_TRUE(bars.ok());
+  double hi = 0;
+  for (double v : bars->close) hi = std::max(hi, v);
+  auto res = c.Post("/api/v1/query",
+                    R"({"plan": {"subjects": ["AAPL"], "measure": {"kind": "close"}, "operation": "max"}})",
+                    "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  json j = Body(res);
+  EXPECT_EQ(j["plan"]["operation"], "max");
+  EXPECT_EQ(j["plan"]["subjects"][0]["name"], "AAPL");
+  EXPECT_NE(j["answer"].get<std::string>().find(fmt::format("${:.2f}", hi)), std::string::npos) << j["answer"];
+  auto bad = c.Post("/api/v1/query", R"({"plan": {"subjects": ["AAPL"], "operation": "value", "measure": {"kind": "rsx"}}})",
+                    "application/json");
+  ExpectError(bad, 400, "bad_request");
+  EXPECT_NE(Body(bad)["error"]["message"].get<std::string>().find("plan.measure.kind"), std::string::npos)
+      << bad->body;
+  // A specific question is answered as a plan, and the plan is in the reply.
+  auto q = c.Post("/api/v1/query", R"({"question": "What was the highest close of AAPL?"})", "application/json");
+  ASSERT_TRUE(q);
+  ASSERT_EQ(q->status, 200) << q->body;
+  EXPECT_EQ(Body(q)["plan"]["measure"]["kind"], "close");
 }
 
 }  // namespace
