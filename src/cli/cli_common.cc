@@ -10,6 +10,7 @@
 
 #include "config/config_loader.h"
 #include "kb/kb_config.h"
+#include "store/pg_bar_store.h"
 
 namespace ohlcv::cli {
 
@@ -40,6 +41,18 @@ void PrintJson(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
 std::string BarStorePath(const GlobalOptions& global) { return global.data_dir + "/bars.db"; }
 
 Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool read_only) {
+  ConfigInputs inputs;
+  inputs.flags.emplace_back("--data-dir", global.data_dir);
+  OHLCV_ASSIGN_OR_RETURN(AppConfig config, LoadConfig(inputs));
+  if (!config.database_url.empty()) {  // the shared store (OHLCV_DATABASE_URL)
+    PgBarStoreOptions po;
+    po.db.url = config.database_url;
+    po.db.password = config.database_password;
+    po.read_only = read_only;
+    po.listen = false;
+    OHLCV_ASSIGN_OR_RETURN(auto store, PgBarStore::Open(po));
+    return std::unique_ptr<BarStore>(std::move(store));
+  }
   BarStoreOptions options;
   options.path = BarStorePath(global);
   options.read_only = read_only;

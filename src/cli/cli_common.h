@@ -104,5 +104,6 @@ void RegisterQueryCommands(CLI::App& app, GlobalOptions& global, int& exit_code)
 void RegisterSetupCommands(CLI::App& app, GlobalOptions& global, int& exit_code);     // setup, clear
 void RegisterAnalyzeCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterInteractiveCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void RegisterStoreCommands(CLI::App& app, GlobalOptions& global, int& exit_code);     // migrate-store
 
 }  // namespace ohlcv::cli

@@ -374,6 +374,13 @@ class PgBarStoreImpl final : public PgBarStore {
     });
   }
 
+  // One attempt, no retry: readiness must answer within the probe's timeout.
+  Status Ping() override {
+    auto lease = pool_.Acquire();
+    if (!lease.ok()) return lease.status();
+    return (*lease)->QueryPrepared("ping", "SELECT 1", {}).status().WithContext("ping");
+  }
+
   uint64_t version_queries() const override { return version_queries_.load(); }
   bool listening() const override { return listening_.load(); }
   pg::Pool& pool() override { return pool_; }

@@ -59,6 +59,11 @@ const passwd* PostgresUser() {
 // returns the exit status.
 int RunTool(std::vector<std::string> argv, const std::string& log) {
   if (PostgresUser()) argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
+  // Everything the child needs is built before fork: the child of a
+  // multi-threaded process may only make async-signal-safe calls.
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
     int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -66,9 +71,6 @@ int RunTool(std::vector<std::string> argv, const std::string& log) {
       ::dup2(fd, 1);
       ::dup2(fd, 2);
     }
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
     ::execvp(args[0], args.data());
     _exit(127);
   }
@@ -127,28 +129,32 @@ std::string PgServer::Launch(std::chrono::milliseconds timeout) {
   const gid_t gid = pw ? pw->pw_gid : 0;
   const std::string data = dir_ + "/data";
   const std::string port = std::to_string(port_);
+  // Built before fork (see RunTool).
+  std::string bin = BinDir() + "/postgres";
+  std::vector<std::string> argv = {bin, "-D", data, "-p", port, "-k", dir_,
+                                   "-c", "listen_addresses=127.0.0.1",
+                                   "-c", "max_connections=200",
+                                   "-c", "shared_buffers=64MB"};
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  const char* log = log_path_.c_str();
   pid_t pid = ::fork();
   if (pid == 0) {
-    int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0666);
+    int fd = ::open(log, O_WRONLY | O_CREAT | O_APPEND, 0666);
     if (fd >= 0) {
       if (pw) (void)::fchown(fd, uid, gid);
       ::dup2(fd, 1);
       ::dup2(fd, 2);
     }
+    // The test's sockets and pipes stay out of the server.
+    ::close_range(3, ~0U, 0);
     ::setpgid(0, 0);
     if (pw && (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0)) _exit(126);
     // After the user change: a credential change clears the death signal.
     // SIGQUIT is an immediate shutdown: nothing outlives a crashed test.
     ::prctl(PR_SET_PDEATHSIG, SIGQUIT);
-    std::string bin = BinDir() + "/postgres";
-    std::vector<std::string> argv = {bin, "-D", data, "-p", port, "-k", dir_,
-                                     "-c", "listen_addresses=127.0.0.1",
-                                     "-c", "max_connections=200",
-                                     "-c", "shared_buffers=64MB"};
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    ::execv(bin.c_str(), args.data());
+    ::execv(args[0], args.data());
     _exit(127);
   }
   pid_ = pid;
