@@ -118,6 +118,52 @@ void AppendValues(CopyBuffer& buf, const BarSeries& s, size_t i) {
   buf.Float8(s.adj_close[i]);
 }
 
+// The last result with rows of a multi-statement simple query (the others
+// must succeed). An error anywhere fails the whole query (and its transaction).
+Result<Rows> LastRows(Conn& c, const std::string& sql) {
+  if (PQsendQuery(c.raw(), sql.c_str()) != 1) return c.ErrorStatus(nullptr, "send query");
+  Rows last;
+  bool have = false;
+  Status err;
+  while (PGresult* r = PQgetResult(c.raw())) {
+    ExecStatusType t = PQresultStatus(r);
+    if (t == PGRES_TUPLES_OK) {
+      last = Rows(r);
+      have = true;
+      continue;
+    }
+    if (t != PGRES_COMMAND_OK && err.ok()) err = c.ErrorStatus(r, "query");
+    PQclear(r);
+  }
+  if (!err.ok()) return err;
+  if (!c.ok()) return c.ErrorStatus(nullptr, "query");
+  if (!have) return Status::Internal("query returned no rows");
+  return last;
+}
+
+// `s` as an SQL string literal, quoted and escaped for this connection.
+Result<std::string> Literal(Conn& c, const std::string& s) {
+  char* lit = PQescapeLiteral(c.raw(), s.data(), s.size());
+  if (!lit) return c.ErrorStatus(nullptr, "escape");
+  std::string out(lit);
+  PQfreemem(lit);
+  return out;
+}
+
+// Rolls back the connection's open transaction on scope exit unless done.
+struct RollbackUnlessDone {
+  explicit RollbackUnlessDone(Conn& conn) : c(conn) {}
+  ~RollbackUnlessDone() {
+    if (!done && c.ok() && c.InTransaction()) (void)c.Exec("ROLLBACK");
+  }
+  Conn& c;
+  bool done = false;
+};
+
+constexpr const char* kBumpNotifySql =
+    "WITH v AS (UPDATE store_meta SET value = value + 1 WHERE key='data_version' RETURNING value) "
+    "SELECT value, pg_notify('ohlcv_data_version', value::text) FROM v";
+
 class PgBarStoreImpl final : public PgBarStore {
  public:
   explicit PgBarStoreImpl(PgBarStoreOptions options)
@@ -166,14 +212,16 @@ class PgBarStoreImpl final : public PgBarStore {
     Status st = pool_.Run([&](Conn& c) -> Status {
       stats = UpsertStats{};
       new_version = 0;
-      pg::Txn txn(c);
-      OHLCV_RETURN_IF_ERROR(txn.Begin());
-      OHLCV_RETURN_IF_ERROR(c.QueryPrepared("ticker_lock", kTickerLockSql, {ticker}).status());
+      // Round trips dominate a per-ticker transaction: BEGIN, the ticker
+      // lock and the span count go in one simple query.
+      RollbackUnlessDone guard(c);
+      OHLCV_ASSIGN_OR_RETURN(std::string lit, Literal(c, ticker));
       OHLCV_ASSIGN_OR_RETURN(
           Rows existing,
-          c.QueryPrepared("count_span", kCountSpanSql,
-                          {ticker, interval, std::to_string(series.ts.front()),
-                           std::to_string(series.ts.back())}));
+          LastRows(c, "BEGIN; SELECT pg_advisory_xact_lock(hashtext('bars:' || " + lit +
+                          ")); SELECT count(*) FROM bars WHERE ticker=" + lit + " AND interval=" + interval +
+                          " AND ts>=" + std::to_string(series.ts.front()) +
+                          " AND ts<=" + std::to_string(series.ts.back())));
       if (existing.Int(0, 0) == 0) {
         // Fast path: nothing stored in the span, every row is new.
         CopyBuffer buf;
@@ -203,10 +251,15 @@ class PgBarStoreImpl final : public PgBarStore {
         stats.updated = static_cast<uint64_t>(merged.Int(0, 1));
         stats.unchanged = series.size() - stats.inserted - stats.updated;
       }
+      // The version bump, its NOTIFY and COMMIT in one round trip.
+      guard.done = true;
       if (stats.inserted + stats.updated > 0) {
-        OHLCV_ASSIGN_OR_RETURN(new_version, BumpVersion(c));
+        OHLCV_ASSIGN_OR_RETURN(Rows bumped, LastRows(c, std::string(kBumpNotifySql) + "; COMMIT"));
+        if (bumped.size() != 1) return Status::Corruption("store_meta has no data_version");
+        new_version = static_cast<uint64_t>(bumped.Int(0, 0));
+        return Status::Ok();
       }
-      return txn.Commit();
+      return c.Exec("COMMIT");
     });
     if (!st.ok()) return st.WithContext("upsert " + ticker);
     RaiseVersion(new_version);
