@@ -18,6 +18,7 @@
 
 #include "kb/knowledge_base.h"
 #include "service/api/server_main.h"
+#include "sources/source.h"
 #include "store/pg_bar_store.h"
 #include "testutil/pg_server.h"
 #include "testutil/test_paths.h"
@@ -217,6 +218,50 @@ TEST(SharedStoreTest, SectorsAndCompanyNamesAreShared) {
   EXPECT_EQ((*kb)->sectors().Lookup("XOM").value_or(""), "Energy");
   ASSERT_TRUE((*kb)->company_names().count("XOM"));
   EXPECT_EQ((*kb)->company_names().at("XOM"), "Exxon Mobil");
+}
+
+// `backup` of a replica on the shared store: DEST/bars.db is a SQLite copy of
+// one database snapshot that the embedded store opens as it is.
+TEST(SharedStoreTest, BackupWritesAnEmbeddedCopyOfTheSharedStore) {
+  testing::PgServer* server = nullptr;
+  OHLCV_REQUIRE_PG(server);
+  std::string error;
+  const std::string url = server->NewDatabase(&error);
+  ASSERT_FALSE(url.empty()) << error;
+  KbOptions o;
+  o.data_dir = testing::MakeTempDir("replica");
+  o.embedder = "hashing";
+  o.database_url = url;
+  auto kb = KnowledgeBase::Open(o);
+  ASSERT_TRUE(kb.ok()) << kb.status().ToString();
+  SyntheticSourceOptions so;
+  so.bars = 400;
+  auto source = NewSyntheticSource(so);
+  FetchRequest req;
+  req.tickers = {"AAPL", "MSFT", "XOM"};
+  ASSERT_TRUE((*kb)->Ingest(*source, req, IngestOptions{}).ok());
+  EXPECT_FALSE(std::filesystem::exists(o.data_dir + "/bars.db")) << "bars went to the data dir, not PostgreSQL";
+  const std::string dest = testing::MakeTempDir("backup") + "/snap";
+  ASSERT_TRUE((*kb)->Backup(dest).ok());
+  BarStoreOptions bo;
+  bo.path = dest + "/bars.db";
+  bo.read_only = true;
+  auto copy = BarStore::Open(bo);
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  auto a = (*kb)->Tickers();
+  auto b = (*copy)->ListTickers();
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->size(), 3u);
+  ASSERT_EQ(b->size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ((*a)[i].ticker, (*b)[i].ticker);
+    EXPECT_EQ((*a)[i].bars, (*b)[i].bars);
+    EXPECT_EQ((*a)[i].last_ts, (*b)[i].last_ts);
+  }
+  auto status = (*kb)->GetStatus();
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(*(*copy)->DataVersion(), status->data_version);
+  EXPECT_TRUE(std::filesystem::exists(dest + "/manifest.json"));
 }
 
 // ---- ohlcv-rag migrate-store, the real binary ------------------------------
