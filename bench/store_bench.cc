@@ -1,10 +1,14 @@
 // BarStore throughput on a dataset shaped like the shared S&P 500 set:
 // 537 tickers x 1,226 daily bars = 658k bars, synthetic (generated here).
+// Every store benchmark runs against both stores in the same run: /0 is the
+// embedded SQLite store, /1 PostgreSQL 15 (a local server this binary starts
+// with tests/testutil/pg_server; /1 is skipped when PostgreSQL is absent).
 //
-//   BM_InMemoryCopy     baseline: copy the same series into an in-memory map
-//   BM_UpsertFresh      every bar inserted into an empty store (first ingest)
-//   BM_UpsertUnchanged  the same data again (idempotent re-ingest)
-//   BM_LoadAll          read every ticker back
+//   BM_InMemoryCopy        baseline: copy the same series into an in-memory map
+//   BM_UpsertFresh/S       every bar inserted into an empty store (first ingest; PG: binary COPY)
+//   BM_UpsertUnchanged/S   the same data again (idempotent re-ingest; PG: COPY to temp + ON CONFLICT)
+//   BM_LoadAll/S           read every ticker back
+//   BM_DataVersion/S       one DataVersion() call (PG: the LISTEN-fed cached value)
 //
 // Run: store_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // Figures: items_per_second = bars/s.
@@ -18,6 +22,8 @@
 #include <vector>
 
 #include "store/bar_store.h"
+#include "store/pg_bar_store.h"
+#include "testutil/pg_server.h"
 
 namespace ohlcv {
 namespace {
@@ -58,12 +64,35 @@ std::string TempDir() {
   return mkdtemp(buf.data()) ? std::string(buf.data()) : std::string();
 }
 
-std::unique_ptr<BarStore> OpenStore(const std::string& path) {
+testing::PgServer* Pg() {
+  static testing::PgServer* server = [] {
+    if (!testing::PgServer::Installed()) return static_cast<testing::PgServer*>(nullptr);
+    std::string error;
+    return testing::PgServer::Shared(&error);
+  }();
+  return server;
+}
+
+// backend 0: SQLite file `path`; 1: a fresh PostgreSQL database.
+std::unique_ptr<BarStore> OpenStore(const std::string& path, int backend = 0) {
+  if (backend == 1) {
+    if (!Pg()) return nullptr;
+    std::string error;
+    PgBarStoreOptions opt;
+    opt.db.url = Pg()->NewDatabase(&error);
+    auto store = PgBarStore::Open(opt);
+    if (!store.ok()) return nullptr;
+    return std::unique_ptr<BarStore>(std::move(store).value());
+  }
   BarStoreOptions opt;
   opt.path = path;
   auto store = BarStore::Open(opt);
   if (!store.ok()) return nullptr;
   return std::move(store).value();
+}
+
+void SkipUnlessBackend(benchmark::State& state) {
+  if (state.range(0) == 1 && !Pg()) state.SkipWithError("PostgreSQL 15 not installed");
 }
 
 void BM_InMemoryCopy(benchmark::State& state) {
@@ -78,14 +107,18 @@ void BM_InMemoryCopy(benchmark::State& state) {
 BENCHMARK(BM_InMemoryCopy)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_UpsertFresh(benchmark::State& state) {
+  SkipUnlessBackend(state);
   const auto& data = Dataset();
   std::string dir = TempDir();
   int n = 0;
   for (auto _ : state) {
     state.PauseTiming();
     std::string path = dir + "/bars" + std::to_string(n++) + ".db";
-    auto store = OpenStore(path);
-    if (!store) state.SkipWithError("open failed");
+    auto store = OpenStore(path, static_cast<int>(state.range(0)));
+    if (!store) {
+      state.SkipWithError("open failed");
+      break;
+    }
     state.ResumeTiming();
     for (const auto& s : data) {
       if (!store->Upsert(s).ok()) state.SkipWithError("upsert failed");
@@ -98,23 +131,31 @@ void BM_UpsertFresh(benchmark::State& state) {
   std::filesystem::remove_all(dir);
   state.SetItemsProcessed(state.iterations() * TotalBars());
 }
-BENCHMARK(BM_UpsertFresh)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_UpsertFresh)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
+// One filled store per backend, kept for the whole run.
 class FilledStore : public benchmark::Fixture {
  public:
-  void SetUp(const benchmark::State&) override {
+  void SetUp(const benchmark::State& state) override {
+    int b = static_cast<int>(state.range(0));
+    store_ = stores_[b].get();
     if (store_) return;
-    dir_ = TempDir();
-    store_ = OpenStore(dir_ + "/bars.db");
-    for (const auto& s : Dataset()) (void)store_->Upsert(s);
+    if (dir_.empty()) dir_ = TempDir();
+    stores_[b] = OpenStore(dir_ + "/bars.db", b);
+    store_ = stores_[b].get();
+    if (store_) {
+      for (const auto& s : Dataset()) (void)store_->Upsert(s);
+    }
   }
-  static std::unique_ptr<BarStore> store_;
+  BarStore* store_ = nullptr;
+  static std::unique_ptr<BarStore> stores_[2];
   static std::string dir_;
 };
-std::unique_ptr<BarStore> FilledStore::store_;
+std::unique_ptr<BarStore> FilledStore::stores_[2];
 std::string FilledStore::dir_;
 
 BENCHMARK_DEFINE_F(FilledStore, BM_UpsertUnchanged)(benchmark::State& state) {
+  if (!store_) state.SkipWithError("store not available");
   for (auto _ : state) {
     for (const auto& s : Dataset()) {
       auto st = store_->Upsert(s);
@@ -124,9 +165,10 @@ BENCHMARK_DEFINE_F(FilledStore, BM_UpsertUnchanged)(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * TotalBars());
 }
 BENCHMARK_REGISTER_F(FilledStore, BM_UpsertUnchanged)
-    ->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+    ->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
 BENCHMARK_DEFINE_F(FilledStore, BM_LoadAll)(benchmark::State& state) {
+  if (!store_) state.SkipWithError("store not available");
   size_t bars = 0;
   for (auto _ : state) {
     for (const auto& s : Dataset()) {
@@ -138,7 +180,20 @@ BENCHMARK_DEFINE_F(FilledStore, BM_LoadAll)(benchmark::State& state) {
   benchmark::DoNotOptimize(bars);
   state.SetItemsProcessed(state.iterations() * TotalBars());
 }
-BENCHMARK_REGISTER_F(FilledStore, BM_LoadAll)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
+BENCHMARK_REGISTER_F(FilledStore, BM_LoadAll)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
+
+BENCHMARK_DEFINE_F(FilledStore, BM_DataVersion)(benchmark::State& state) {
+  if (!store_) state.SkipWithError("store not available");
+  uint64_t sum = 0;
+  for (auto _ : state) {
+    if (!store_) break;
+    auto v = store_->DataVersion();
+    if (v.ok()) sum += *v;
+  }
+  benchmark::DoNotOptimize(sum);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK_REGISTER_F(FilledStore, BM_DataVersion)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 }  // namespace
 }  // namespace ohlcv
@@ -148,7 +203,8 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   if (!ohlcv::FilledStore::dir_.empty()) {
-    ohlcv::FilledStore::store_.reset();
+    ohlcv::FilledStore::stores_[0].reset();
+    ohlcv::FilledStore::stores_[1].reset();
     std::filesystem::remove_all(ohlcv::FilledStore::dir_);
   }
   return 0;

@@ -12,6 +12,8 @@ PACKAGES=(
   # libraries
   libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
   libcli11-dev libboost-dev libhnswlib-dev libedit-dev
+  # the shared store (issue 14): libpq to build, a PostgreSQL 15 server the tests start
+  libpq-dev postgresql-15
   # tests, benchmarks, fuzzing
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev clang libclang-rt-14-dev
   # tools used by tests: promtool (prometheus), wrk; deployment checks: yamllint

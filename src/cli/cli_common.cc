@@ -15,6 +15,7 @@
 
 #include "config/config_loader.h"
 #include "kb/kb_config.h"
+#include "store/pg_bar_store.h"
 
 namespace ohlcv::cli {
 
@@ -45,6 +46,16 @@ void PrintJson(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
 std::string BarStorePath(const GlobalOptions& global) { return global.data_dir + "/bars.db"; }
 
 Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool read_only) {
+  OHLCV_ASSIGN_OR_RETURN(AppConfig config, LoadCliConfig(global));
+  if (!config.database_url.empty()) {  // the shared store (OHLCV_DATABASE_URL)
+    PgBarStoreOptions po;
+    po.db.url = config.database_url;
+    po.db.password = config.database_password;
+    po.read_only = read_only;
+    po.listen = false;
+    OHLCV_ASSIGN_OR_RETURN(auto store, PgBarStore::Open(po));
+    return std::unique_ptr<BarStore>(std::move(store));
+  }
   if (read_only) OHLCV_RETURN_IF_ERROR(RequireDataDir(global));
   BarStoreOptions options;
   options.path = BarStorePath(global);

@@ -147,5 +147,6 @@ void RegisterSetupCommands(CLI::App& app, GlobalOptions& global, int& exit_code)
 void RegisterAnalyzeCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterInteractiveCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterMcpCommand(CLI::App& app, GlobalOptions& global, int& exit_code);  // mcp (stdio)
+void RegisterStoreCommands(CLI::App& app, GlobalOptions& global, int& exit_code);     // migrate-store
 
 }  // namespace ohlcv::cli

@@ -36,7 +36,9 @@ struct AppConfig {
   std::string vector_store_type = "local"; // local | chromadb
   std::string chromadb_host = "localhost";
   int64_t chromadb_port = 8000;
-  std::string chromadb_token;              // secret; Swarm: /run/secrets/db_password
+  std::string chromadb_token;              // secret; Swarm: /run/secrets/chroma_token
+  std::string database_url;                // "" = embedded SQLite bars.db; postgresql://... = shared store
+  std::string database_password;           // secret; Swarm: /run/secrets/db_password
   std::string embedder = "sif";            // sif | openai | hashing
   int64_t window_bars = 30;                // bars per indexed window (window ids depend on it)
   int64_t window_stride = 5;               // bars between window starts

@@ -38,7 +38,12 @@ const std::vector<SettingSpec>& Table() {
       {"chromadb_port", "chromadb_port", "CHROMADB_PORT", "--chromadb-port", T::kInt, &A::chromadb_port,
        "ChromaDB port", false, "", {}, 1, 65535},
       {"chromadb_token", "chromadb_token", "CHROMADB_TOKEN", "--chromadb-token", T::kString, &A::chromadb_token,
-       "ChromaDB auth token (secret)", true, "db_password"},
+       "ChromaDB auth token (secret)", true, "chroma_token"},
+      {"database_url", "database_url", "OHLCV_DATABASE_URL", "--database-url", T::kString, &A::database_url,
+       "PostgreSQL URL of the shared bar store (postgresql://user@host:5432/db); empty = embedded SQLite "
+       "bars.db in data_dir"},
+      {"database_password", "database_password", "OHLCV_DATABASE_PASSWORD", "--database-password", T::kString,
+       &A::database_password, "Password for database_url (secret)", true, "db_password"},
       {"embedder", "embedder", "OHLCV_EMBEDDER", "--embedder", T::kString, &A::embedder,
        "Text embedder: sif (offline word vectors), openai, hashing (tests)", false, "",
        {"sif", "openai", "hashing"}},

@@ -20,6 +20,8 @@ KbOptions KbOptionsFromConfig(const AppConfig& c) {
   o.openai_embedder.base_url = c.openai_base_url;
   o.openai_embedder.api_key = c.openai_api_key;
   o.sectors_file = c.sectors_file;
+  o.database_url = c.database_url;
+  o.database_password = c.database_password;
   if (c.llm_provider == "openai") {
     LlmOptions llm;
     llm.base_url = c.openai_base_url;

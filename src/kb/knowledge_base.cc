@@ -11,6 +11,8 @@
 #include "kb/question_scope.h"
 #include "plan/industries.h"
 #include "plan/plan_parser.h"
+#include "kb/shared_companies.h"
+#include "store/pg_bar_store.h"
 #include "windows/shape_vector.h"
 
 namespace ohlcv {
@@ -64,6 +66,25 @@ Result<std::unique_ptr<VectorStore>> OpenVectorStore(const KbOptions& o, const E
   }
   return Status::InvalidArgument("unknown VECTOR_STORE_TYPE '" + o.vector_store_type +
                                  "' (expected local or chromadb)");
+}
+
+// The embedded SQLite bars.db, or the shared PostgreSQL store when a
+// database URL is set (then sectors and company names are shared through it).
+Result<std::unique_ptr<BarStore>> OpenBarStoreFor(const KbOptions& o, SectorMap* sectors,
+                                                  CompanyNames* names) {
+  if (!o.database_url.empty()) {
+    PgBarStoreOptions po;
+    po.db.url = o.database_url;
+    po.db.password = o.database_password;
+    po.read_only = o.read_only;
+    OHLCV_ASSIGN_OR_RETURN(auto store, PgBarStore::Open(po));
+    OHLCV_RETURN_IF_ERROR(SyncSharedCompanies(store->pool(), o.read_only, sectors, names));
+    return std::unique_ptr<BarStore>(std::move(store));
+  }
+  BarStoreOptions bo;
+  bo.path = o.data_dir + "/bars.db";
+  bo.read_only = o.read_only;
+  return BarStore::Open(bo);
 }
 
 // Writes the sector map as ticker,sector CSV.
@@ -130,10 +151,7 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KbOptions& opti
     e->llm_probe_ = std::make_unique<LlmProbe>(po);
   }
 
-  BarStoreOptions bo;
-  bo.path = options.data_dir + "/bars.db";
-  bo.read_only = options.read_only;
-  OHLCV_ASSIGN_OR_RETURN(e->bar_store_, BarStore::Open(bo));
+  OHLCV_ASSIGN_OR_RETURN(e->bar_store_, OpenBarStoreFor(options, &e->sectors_, &e->companies_));
   OHLCV_ASSIGN_OR_RETURN(e->embedder_, OpenEmbedder(options));
   OHLCV_ASSIGN_OR_RETURN(e->vector_store_, OpenVectorStore(options, *e->embedder_));
   e->retriever_ = std::make_unique<Retriever>(*e->vector_store_, *e->embedder_, QuestionContext{});
@@ -237,8 +255,8 @@ Result<KbStatus> KnowledgeBase::GetStatus() const {
 
 std::vector<ComponentHealth> KnowledgeBase::Health() const {
   std::vector<ComponentHealth> out;
-  auto version = bar_store_->DataVersion();
-  out.push_back({"bar_store", version.ok(), true, version.ok() ? "ok" : version.status().ToString()});
+  Status bs = bar_store_->Ping();
+  out.push_back({"bar_store", bs.ok(), true, bs.ok() ? BarStoreLocation() : bs.ToString()});
   Status vs = vector_store_->Health();
   // A remote vector store that is down degrades the service; the local one is
   // part of the process, so its failure is critical.
@@ -250,6 +268,11 @@ std::vector<ComponentHealth> KnowledgeBase::Health() const {
     out.push_back({"llm", llm.ok, false, options_.answers.llm->base_url + ": " + llm.detail});
   }
   return out;
+}
+
+std::string KnowledgeBase::BarStoreLocation() const {
+  if (options_.database_url.empty()) return "sqlite:" + options_.data_dir + "/bars.db";
+  return pg::RedactUrl(options_.database_url);
 }
 
 Status KnowledgeBase::Clear() {
@@ -283,7 +306,14 @@ Status KnowledgeBase::Backup(const std::string& dest_dir) const {
   for (const auto& f : index.skipped) m.skipped.push_back("index/" + f);
   m.notes.insert(m.notes.end(), index.notes.begin(), index.notes.end());
   m.windows = index.windows;
-  OHLCV_RETURN_IF_ERROR(SnapshotSqlite(options_.data_dir + "/bars.db", dest_dir + "/bars.db"));
+  if (options_.database_url.empty()) {
+    OHLCV_RETURN_IF_ERROR(SnapshotSqlite(options_.data_dir + "/bars.db", dest_dir + "/bars.db"));
+  } else {
+    // The shared store writes a SQLite copy of one snapshot (pg_bar_store.h).
+    OHLCV_RETURN_IF_ERROR(bar_store_->Backup(dest_dir + "/bars.db"));
+    m.notes.push_back("bars.db is a copy of the shared store " + BarStoreLocation() +
+                      "; back up the database itself with pg_dump");
+  }
   m.files.push_back("bars.db");
   OHLCV_ASSIGN_OR_RETURN(m.bars, CountRows(dest_dir + "/bars.db", "bars"));
   for (const char* name : {"sectors.csv", "companies.csv", "industries.csv"}) {

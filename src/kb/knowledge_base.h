@@ -51,6 +51,10 @@ struct KbOptions {
   AnswerOptions answers;                 // answer cache, LLM (LLM_PROVIDER=openai); series.analysis
                                          // is set from `analysis` by Open
   bool read_only = false;
+  // OHLCV_DATABASE_URL: "" = the embedded SQLite <data_dir>/bars.db; a
+  // postgresql:// URL = the shared PostgreSQL store (pg_bar_store.h).
+  std::string database_url;
+  std::string database_password;         // OHLCV_DATABASE_PASSWORD / db_password secret
 };
 
 // Health of one dependency, for /health. The LLM is checked through
@@ -110,6 +114,10 @@ class KnowledgeBase {
   Result<std::vector<TickerInfo>> Tickers() const { return bar_store_->ListTickers(); }
   // OK when the vector store answers (readiness).
   Status IndexHealth() const { return vector_store_->Health(); }
+  // OK when the bar store can be read now (readiness; a shared database may be down).
+  Status StoreHealth() const { return bar_store_->Ping(); }
+  // "sqlite:<data_dir>/bars.db" or the database URL without its password.
+  std::string BarStoreLocation() const;
   // Operation counters and size of the vector store (metrics).
   VectorStoreStats IndexStats() const { return vector_store_->stats(); }
   Result<uint64_t> WindowCount() const { return vector_store_->Count(); }

@@ -11,10 +11,40 @@
 #include <string>
 #include <utility>
 
+#include "store/bar_store_internal.h"
 #include "util/sqlite.h"
 
 namespace ohlcv {
+namespace store_internal {
+
+std::string UpperTicker(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Status ValidateSeries(const BarSeries& s) {
+  if (s.ticker.empty()) return Status::InvalidArgument("upsert: empty ticker");
+  size_t n = s.ts.size();
+  if (s.open.size() != n || s.high.size() != n || s.low.size() != n || s.close.size() != n ||
+      s.volume.size() != n || s.adj_close.size() != n) {
+    return Status::InvalidArgument("upsert " + s.ticker + ": columns of unequal length");
+  }
+  for (size_t i = 1; i < n; ++i) {
+    if (s.ts[i] <= s.ts[i - 1]) {
+      return Status::InvalidArgument("upsert " + s.ticker + ": timestamps not strictly increasing at " +
+                                     std::to_string(i));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace store_internal
+
 namespace {
+
+using store_internal::ValidateSeries;
+constexpr auto Upper = store_internal::UpperTicker;
 
 using SqliteDb = sqlite::Db;
 using sqlite::Stmt;
@@ -52,23 +82,6 @@ constexpr const char* kBumpVersionSql =
 constexpr const char* kLoadSql =
     "SELECT ts, open, high, low, close, volume, adj_close FROM bars "
     "WHERE ticker=?1 AND interval=?2 AND ts>=?3 AND ts<=?4 ORDER BY ts";
-
-
-Status ValidateSeries(const BarSeries& s) {
-  if (s.ticker.empty()) return Status::InvalidArgument("upsert: empty ticker");
-  size_t n = s.ts.size();
-  if (s.open.size() != n || s.high.size() != n || s.low.size() != n || s.close.size() != n ||
-      s.volume.size() != n || s.adj_close.size() != n) {
-    return Status::InvalidArgument("upsert " + s.ticker + ": columns of unequal length");
-  }
-  for (size_t i = 1; i < n; ++i) {
-    if (s.ts[i] <= s.ts[i - 1]) {
-      return Status::InvalidArgument("upsert " + s.ticker + ": timestamps not strictly increasing at " +
-                                     std::to_string(i));
-    }
-  }
-  return Status::Ok();
-}
 
 // Rolls back an open transaction unless Commit() succeeded.
 class Transaction {

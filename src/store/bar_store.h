@@ -103,6 +103,10 @@ class BarStore {
 
   // PRAGMA integrity_check: OK, or Corruption with SQLite's first findings.
   virtual Status CheckIntegrity() = 0;
+
+  // Cheap liveness check for /ready: can the store be read right now?
+  // (A shared store's server may go away; the embedded one reads its version.)
+  virtual Status Ping() { return DataVersion().status(); }
 };
 
 }  // namespace ohlcv

@@ -135,11 +135,23 @@ TEST(ConfigLoaderTest, SecretsFromFiles) {
   std::filesystem::create_directories(dir + "/secrets");
   // Swarm mount only.
   Write(dir + "/secrets/api_key", "swarm-key\n");
-  Write(dir + "/secrets/db_password", "chroma-token\n");
+  Write(dir + "/secrets/chroma_token", "chroma-token\n");
+  Write(dir + "/secrets/db_password", "db-secret\n");
   auto c = LoadConfig(Inputs({}, dir));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->api_keys, (std::vector<std::string>{"swarm-key"}));
+  // db_password is the database's (issue 14); ChromaDB has its own secret.
   EXPECT_EQ(c->chromadb_token, "chroma-token");
+  EXPECT_EQ(c->database_password, "db-secret");
+  Write(dir + "/chroma.txt", "file-token\n");
+  c = LoadConfig(Inputs({{"CHROMADB_TOKEN_FILE", dir + "/chroma.txt"},
+                         {"OHLCV_DATABASE_URL", "postgresql://ohlcv@db:5432/ohlcv"}}, dir));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->chromadb_token, "file-token");
+  EXPECT_EQ(c->database_url, "postgresql://ohlcv@db:5432/ohlcv");
+  c = LoadConfig(Inputs({{"OHLCV_DATABASE_PASSWORD", "env-pw"}}, dir));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->database_password, "env-pw");
 
   // API_KEY_FILE beats the Swarm mount; API_KEY beats the file.
   Write(dir + "/key.txt", "file-key-1,file-key-2\r\n");

@@ -1,5 +1,6 @@
 #include "store/bar_store.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -9,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "store/pg_bar_store.h"
+#include "testutil/pg_server.h"
 #include "testutil/test_paths.h"
 
 namespace ohlcv {
@@ -56,19 +59,75 @@ void ExpectSameBars(const BarSeries& a, const BarSeries& b) {
   }
 }
 
-class BarStoreTest : public ::testing::Test {
+// Polls DataVersion() up to 5 s until it reaches `want`; returns the last value.
+uint64_t WaitForVersion(BarStore& store, uint64_t want) {
+  uint64_t v = 0;
+  for (int i = 0; i < 500; ++i) {
+    auto r = store.DataVersion();
+    if (r.ok()) v = *r;
+    if (v >= want) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return v;
+}
+
+// The conformance suite: every TEST_P runs against the embedded SQLite store
+// and against PostgreSQL (a fresh database per test on a server the test
+// process starts; skipped with a message when PostgreSQL is not installed).
+class BarStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     dir_ = testing::MakeTempDir("bar-store");
+    if (pg()) {
+      testing::PgServer* server = nullptr;
+      OHLCV_REQUIRE_PG(server);
+      std::string error;
+      url_ = server->NewDatabase(&error);
+      ASSERT_FALSE(url_.empty()) << error;
+    }
     path_ = dir_ + "/sub/bars.db";  // folder created on open
-    store_ = OpenOrDie(path_);
+    store_ = OpenHandle();
     ASSERT_NE(store_, nullptr);
   }
-  std::string dir_, path_;
+  bool pg() const { return GetParam() == "postgres"; }
+  // Another handle on this test's store, as another process would open it.
+  std::unique_ptr<BarStore> OpenHandle(bool read_only = false) {
+    if (!pg()) return OpenOrDie(path_, read_only);
+    PgBarStoreOptions opt;
+    opt.db.url = url_;
+    opt.read_only = read_only;
+    auto store = PgBarStore::Open(opt);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::unique_ptr<BarStore>(std::move(store).value()) : nullptr;
+  }
+  // Rows whose adj_close is SQL NULL, read past the store's own API.
+  int CountNullAdjClose() {
+    if (pg()) {
+      PGconn* c = PQconnectdb(url_.c_str());
+      PGresult* r = PQexec(c, "SELECT count(*) FROM bars WHERE adj_close IS NULL");
+      int n = PQresultStatus(r) == PGRES_TUPLES_OK ? std::atoi(PQgetvalue(r, 0, 0)) : -1;
+      PQclear(r);
+      PQfinish(c);
+      return n;
+    }
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return -1;
+    sqlite3_stmt* st = nullptr;
+    int n = -1;
+    if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM bars WHERE adj_close IS NULL", -1, &st,
+                           nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      n = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+  }
+  std::string dir_, path_, url_;
   std::unique_ptr<BarStore> store_;
 };
 
-TEST_F(BarStoreTest, FreshStoreIsEmptyAndVersionZero) {
+TEST_P(BarStoreTest, FreshStoreIsEmptyAndVersionZero) {
   auto v = store_->DataVersion();
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, 0u);
@@ -83,7 +142,7 @@ TEST_F(BarStoreTest, FreshStoreIsEmptyAndVersionZero) {
   EXPECT_TRUE(store_->CheckIntegrity().ok());
 }
 
-TEST_F(BarStoreTest, UpsertThenLoadRoundTrips) {
+TEST_P(BarStoreTest, UpsertThenLoadRoundTrips) {
   BarSeries s = MakeSeries("AAPL", 50);
   auto st = store_->Upsert(s);
   ASSERT_TRUE(st.ok()) << st.status().ToString();
@@ -98,7 +157,7 @@ TEST_F(BarStoreTest, UpsertThenLoadRoundTrips) {
   EXPECT_EQ(store_->Load("AAPL", Interval::k1h).status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(BarStoreTest, IdempotentReUpsertChangesNothing) {
+TEST_P(BarStoreTest, IdempotentReUpsertChangesNothing) {
   BarSeries s = MakeSeries("MSFT", 40);
   ASSERT_TRUE(store_->Upsert(s).ok());
   auto v1 = store_->DataVersion();
@@ -114,7 +173,7 @@ TEST_F(BarStoreTest, IdempotentReUpsertChangesNothing) {
   EXPECT_EQ(*v2, *v1);
 }
 
-TEST_F(BarStoreTest, DetectsUpdatesAndAppends) {
+TEST_P(BarStoreTest, DetectsUpdatesAndAppends) {
   BarSeries s = MakeSeries("IBM", 30);
   ASSERT_TRUE(store_->Upsert(s).ok());
   // Bars 20..39: 20..29 overlap (two of them changed), 30..39 are new.
@@ -140,7 +199,7 @@ TEST_F(BarStoreTest, DetectsUpdatesAndAppends) {
   EXPECT_EQ(**last, kT0 + 39 * kDay);
 }
 
-TEST_F(BarStoreTest, RangeLoadsAreInclusive) {
+TEST_P(BarStoreTest, RangeLoadsAreInclusive) {
   ASSERT_TRUE(store_->Upsert(MakeSeries("XOM", 100)).ok());
   auto mid = store_->Load("XOM", Interval::k1d, kT0 + 10 * kDay, kT0 + 19 * kDay);
   ASSERT_TRUE(mid.ok());
@@ -159,7 +218,7 @@ TEST_F(BarStoreTest, RangeLoadsAreInclusive) {
   EXPECT_TRUE(none->empty());
 }
 
-TEST_F(BarStoreTest, NanAdjCloseStoredAsNullAndRoundTrips) {
+TEST_P(BarStoreTest, NanAdjCloseStoredAsNullAndRoundTrips) {
   BarSeries s = MakeSeries("BTC", 5);
   s.adj_close[1] = kNaN;
   s.adj_close[3] = kNaN;
@@ -168,23 +227,14 @@ TEST_F(BarStoreTest, NanAdjCloseStoredAsNullAndRoundTrips) {
   ASSERT_TRUE(loaded.ok());
   ExpectSameBars(s, *loaded);
   // Stored as SQL NULL, not a float.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM bars WHERE adj_close IS NULL", -1, &st,
-                               nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 2);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
+  EXPECT_EQ(CountNullAdjClose(), 2);
   // NaN == NaN for change detection: a re-upsert is all unchanged.
   auto again = store_->Upsert(s);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->unchanged, 5u);
 }
 
-TEST_F(BarStoreTest, RejectsInvalidSeries) {
+TEST_P(BarStoreTest, RejectsInvalidSeries) {
   BarSeries s = MakeSeries("BAD", 5);
   s.ts[3] = s.ts[2];
   EXPECT_EQ(store_->Upsert(s).status().code(), StatusCode::kInvalidArgument);
@@ -196,7 +246,7 @@ TEST_F(BarStoreTest, RejectsInvalidSeries) {
   EXPECT_EQ(*store_->DataVersion(), 0u);
 }
 
-TEST_F(BarStoreTest, ListTickersGroupsByTickerAndInterval) {
+TEST_P(BarStoreTest, ListTickersGroupsByTickerAndInterval) {
   ASSERT_TRUE(store_->Upsert(MakeSeries("b", 10)).ok());  // stored upper case
   ASSERT_TRUE(store_->Upsert(MakeSeries("A", 20, 50, 5)).ok());
   BarSeries hourly = MakeSeries("A", 7);
@@ -216,7 +266,7 @@ TEST_F(BarStoreTest, ListTickersGroupsByTickerAndInterval) {
   EXPECT_EQ((*list)[2].ticker, "B");
 }
 
-TEST_F(BarStoreTest, DeleteTickerRemovesAllIntervals) {
+TEST_P(BarStoreTest, DeleteTickerRemovesAllIntervals) {
   ASSERT_TRUE(store_->Upsert(MakeSeries("GE", 10)).ok());
   BarSeries hourly = MakeSeries("GE", 4);
   hourly.interval = Interval::k1h;
@@ -235,11 +285,11 @@ TEST_F(BarStoreTest, DeleteTickerRemovesAllIntervals) {
   EXPECT_EQ(*store_->DataVersion(), v + 1);
 }
 
-TEST_F(BarStoreTest, PersistsAcrossReopenAndReadOnlyOpen) {
+TEST_P(BarStoreTest, PersistsAcrossReopenAndReadOnlyOpen) {
   BarSeries s = MakeSeries("AMZN", 30);
   ASSERT_TRUE(store_->Upsert(s).ok());
   store_.reset();
-  auto ro = OpenOrDie(path_, /*read_only=*/true);
+  auto ro = OpenHandle(/*read_only=*/true);
   ASSERT_NE(ro, nullptr);
   auto loaded = ro->Load("AMZN", Interval::k1d);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
@@ -248,7 +298,7 @@ TEST_F(BarStoreTest, PersistsAcrossReopenAndReadOnlyOpen) {
   EXPECT_EQ(ro->DeleteTicker("AMZN").status().code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(*ro->DataVersion(), 1u);
   // A read-only open coexists with a writer in another handle.
-  auto rw = OpenOrDie(path_);
+  auto rw = OpenHandle();
   ASSERT_NE(rw, nullptr);
   ASSERT_TRUE(rw->Upsert(MakeSeries("AMZN", 5, 100, 30)).ok());
   auto grown = ro->Load("AMZN", Interval::k1d);
@@ -256,7 +306,7 @@ TEST_F(BarStoreTest, PersistsAcrossReopenAndReadOnlyOpen) {
   EXPECT_EQ(grown->size(), 35u);
 }
 
-TEST(BarStoreOpenTest, ReadOnlyOpenOfMissingFileIsNotFound) {
+TEST(SqliteBarStoreOpenTest, ReadOnlyOpenOfMissingFileIsNotFound) {
   BarStoreOptions opt;
   opt.path = testing::MakeTempDir("bar-store") + "/missing.db";
   opt.read_only = true;
@@ -264,7 +314,7 @@ TEST(BarStoreOpenTest, ReadOnlyOpenOfMissingFileIsNotFound) {
   EXPECT_FALSE(std::filesystem::exists(opt.path));
 }
 
-TEST(BarStoreOpenTest, RejectsNewerSchemaVersion) {
+TEST(SqliteBarStoreOpenTest, RejectsNewerSchemaVersion) {
   std::string path = testing::MakeTempDir("bar-store") + "/bars.db";
   ASSERT_NE(OpenOrDie(path), nullptr);
   sqlite3* db = nullptr;
@@ -279,7 +329,7 @@ TEST(BarStoreOpenTest, RejectsNewerSchemaVersion) {
   EXPECT_NE(st.status().message().find("99"), std::string::npos) << st.status().ToString();
 }
 
-TEST(BarStoreOpenTest, GarbageFileIsCorruption) {
+TEST(SqliteBarStoreOpenTest, GarbageFileIsCorruption) {
   std::string path = testing::MakeTempDir("bar-store") + "/bars.db";
   FILE* f = fopen(path.c_str(), "wb");
   ASSERT_NE(f, nullptr);
@@ -291,7 +341,7 @@ TEST(BarStoreOpenTest, GarbageFileIsCorruption) {
   EXPECT_EQ(BarStore::Open(opt).status().code(), StatusCode::kCorruption);
 }
 
-TEST_F(BarStoreTest, BackupProducesIdenticalReadableCopy) {
+TEST_P(BarStoreTest, BackupProducesIdenticalReadableCopy) {
   ASSERT_TRUE(store_->Upsert(MakeSeries("AAPL", 300)).ok());
   BarSeries nan = MakeSeries("NAN", 10);
   nan.adj_close[0] = kNaN;
@@ -324,7 +374,7 @@ TEST_F(BarStoreTest, BackupProducesIdenticalReadableCopy) {
 
 // A reader running while a writer rewrites a ticker always sees one committed
 // version of the whole series: never a mix, never a partial series.
-TEST_F(BarStoreTest, ConcurrentReaderSeesWholeCommittedVersions) {
+TEST_P(BarStoreTest, ConcurrentReaderSeesWholeCommittedVersions) {
   constexpr int kBars = 500;
   ASSERT_TRUE(store_->Upsert(MakeSeries("CONC", kBars, 1000)).ok());
   std::atomic<bool> done{false};
@@ -364,8 +414,8 @@ TEST_F(BarStoreTest, ConcurrentReaderSeesWholeCommittedVersions) {
 
 // Two handles on one file (as two processes would be): writes through each are
 // serialized by SQLite's lock and busy_timeout, none is lost.
-TEST_F(BarStoreTest, TwoWritersOnOneFileSerialize) {
-  auto other = OpenOrDie(path_);
+TEST_P(BarStoreTest, TwoWritersOnOneFileSerialize) {
+  auto other = OpenHandle();
   ASSERT_NE(other, nullptr);
   std::thread t([&] {
     for (int i = 0; i < 20; ++i) ASSERT_TRUE(other->Upsert(MakeSeries("T" + std::to_string(i), 200)).ok());
@@ -375,8 +425,13 @@ TEST_F(BarStoreTest, TwoWritersOnOneFileSerialize) {
   auto list = store_->ListTickers();
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->size(), 40u);
-  EXPECT_EQ(*store_->DataVersion(), 40u);
+  // The other handle's bumps reach this one at once (SQLite: the same file)
+  // or within milliseconds (PostgreSQL: through NOTIFY).
+  EXPECT_EQ(WaitForVersion(*store_, 40), 40u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, BarStoreTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace ohlcv

@@ -181,6 +181,7 @@ ServerResponse SubmitIngest(Service& s, const ServerRequest& req) {
   if (!source.ok()) return StatusResponse(source.status());
   std::shared_ptr<Source> shared_source = std::move(*source);
   Service* service = &s;
+  std::string running_job;
   auto job = s.jobs().Submit("ingest", [service, shared_source, fetch = body.fetch](JobProgress& progress) {
     IngestOptions options;
     options.threads = 2;
@@ -196,7 +197,15 @@ ServerResponse SubmitIngest(Service& s, const ServerRequest& req) {
     for (const auto& e : stats->errors) progress.AddError(e.unit + ": " + e.status.ToString());
     service->metrics().ingest_bars.Get().Inc(static_cast<double>(stats->bars_inserted + stats->bars_updated));
     return Status::Ok();
-  });
+  }, /*exclusive=*/true, &running_job);
+  if (!job.ok() && !running_job.empty()) {
+    // One ingest at a time across replicas (the shared job store's lock).
+    ServerResponse r = Json(409, {{"error", job.status().message()},
+                                  {"job_id", running_job},
+                                  {"status_url", "/api/v1/jobs/" + running_job}});
+    r.headers.emplace_back("Retry-After", "10");
+    return r;
+  }
   if (!job.ok()) {
     ServerResponse r = StatusResponse(job.status());
     if (r.status == 429) r.headers.emplace_back("Retry-After", "10");

@@ -12,7 +12,51 @@ double Now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+bool Finished(const JobSnapshot& j) {
+  return j.state == "succeeded" || j.state == "failed" || j.state == "cancelled";
+}
+
+class MemoryJobStore final : public JobStore {
+ public:
+  explicit MemoryJobStore(size_t max_kept) : max_kept_(max_kept) {}
+
+  Status Put(const JobSnapshot& job) override {
+    std::lock_guard lock(mu_);
+    auto [it, inserted] = jobs_.insert_or_assign(job.id, job);
+    if (Finished(job) && finished_.insert(job.id).second) {
+      order_.push_back(job.id);
+      while (order_.size() > max_kept_) {
+        jobs_.erase(order_.front());
+        finished_.erase(order_.front());
+        order_.pop_front();
+      }
+    }
+    return Status::Ok();
+  }
+
+  Result<std::optional<JobSnapshot>> Get(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    auto it = jobs_.find(id);
+    if (it == jobs_.end()) return std::optional<JobSnapshot>();
+    return std::optional<JobSnapshot>(it->second);
+  }
+
+  Result<std::string> TryBeginExclusive(const std::string&) override { return std::string(); }
+  void EndExclusive(const std::string&) override {}
+
+ private:
+  const size_t max_kept_;
+  std::mutex mu_;
+  std::map<std::string, JobSnapshot> jobs_;  // guarded by mu_
+  std::set<std::string> finished_;           // guarded by mu_
+  std::deque<std::string> order_;            // finished ids, oldest first; guarded by mu_
+};
+
 }  // namespace
+
+std::unique_ptr<JobStore> NewMemoryJobStore(size_t max_kept) {
+  return std::make_unique<MemoryJobStore>(max_kept);
+}
 
 class JobRegistry::Progress final : public JobProgress {
  public:
@@ -24,6 +68,12 @@ class JobRegistry::Progress final : public JobProgress {
     j.tickers_total = total;
     j.bars = bars;
     j.windows = windows;
+    // A shared store is written at most every progress_interval().
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_write_ >= reg_.store_->progress_interval()) {
+      reg_.Persist(id_);
+      last_write_ = now;
+    }
   }
   void AddError(std::string error) override {
     std::lock_guard lock(reg_.mu_);
@@ -35,28 +85,51 @@ class JobRegistry::Progress final : public JobProgress {
  private:
   JobRegistry& reg_;
   std::string id_;
+  std::chrono::steady_clock::time_point last_write_{};  // used under reg_.mu_
 };
 
 JobRegistry::JobRegistry(size_t max_queued, size_t max_kept)
-    : max_queued_(max_queued), max_kept_(max_kept), runner_([this] { Run(); }) {}
+    : max_queued_(max_queued), max_kept_(max_kept), store_(NewMemoryJobStore(max_kept)),
+      runner_([this] { Run(); }) {}
 
 JobRegistry::~JobRegistry() { Shutdown(std::chrono::hours(1)); }
 
-Result<std::string> JobRegistry::Submit(std::string kind, JobFn fn) {
+void JobRegistry::SetStore(std::unique_ptr<JobStore> store) {
+  std::lock_guard lock(mu_);
+  store_ = std::move(store);
+}
+
+void JobRegistry::Persist(const std::string& id) {
+  // Best effort: a failed write of a snapshot leaves the previous one; the
+  // job itself goes on (its final state is written again at the end).
+  (void)store_->Put(jobs_[id]);
+}
+
+Result<std::string> JobRegistry::Submit(std::string kind, JobFn fn, bool exclusive,
+                                        std::string* running_job_id) {
   std::lock_guard lock(mu_);
   if (stop_) return Status::Unavailable("the server is shutting down");
   if (queue_.size() >= max_queued_) {
     return Status::ResourceExhausted(fmt::format("{} jobs already queued; try again later", queue_.size()));
   }
-  // Ids are unguessable enough not to enumerate other clients' jobs.
+  // Ids are unguessable enough not to enumerate other clients' jobs, and
+  // unique across replicas sharing a store.
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::string id = fmt::format("job-{}-{:08x}", next_id_++, static_cast<uint32_t>(rng()));
+  std::string id = fmt::format("job-{}-{:016x}", next_id_++, rng());
+  if (exclusive) {
+    OHLCV_ASSIGN_OR_RETURN(std::string holder, store_->TryBeginExclusive(id));
+    if (!holder.empty()) {
+      if (running_job_id) *running_job_id = holder;
+      return Status::Unavailable("another ingest is running: " + holder);
+    }
+  }
   JobSnapshot s;
   s.id = id;
   s.kind = std::move(kind);
   s.created_at = Now();
   jobs_[id] = std::move(s);
-  queue_.emplace_back(id, std::move(fn));
+  Persist(id);
+  queue_.push_back(Queued{id, std::move(fn), exclusive});
   cv_.notify_all();
   return id;
 }
@@ -64,8 +137,10 @@ Result<std::string> JobRegistry::Submit(std::string kind, JobFn fn) {
 std::optional<JobSnapshot> JobRegistry::Get(const std::string& id) const {
   std::lock_guard lock(mu_);
   auto it = jobs_.find(id);
-  if (it == jobs_.end()) return std::nullopt;
-  return it->second;
+  if (it != jobs_.end()) return it->second;  // ours and unfinished: the freshest copy
+  auto stored = store_->Get(id);
+  if (!stored.ok()) return std::nullopt;
+  return *stored;
 }
 
 bool JobRegistry::Shutdown(std::chrono::milliseconds timeout) {
@@ -73,9 +148,12 @@ bool JobRegistry::Shutdown(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mu_);
     stop_ = true;
     cancel_.store(true);
-    for (auto& [id, fn] : queue_) {
-      jobs_[id].state = "cancelled";
-      jobs_[id].finished_at = Now();
+    for (auto& q : queue_) {
+      jobs_[q.id].state = "cancelled";
+      jobs_[q.id].finished_at = Now();
+      Persist(q.id);
+      if (q.exclusive) store_->EndExclusive(q.id);
+      jobs_.erase(q.id);
     }
     queue_.clear();
     cv_.notify_all();
@@ -87,7 +165,7 @@ bool JobRegistry::Shutdown(std::chrono::milliseconds timeout) {
 
 void JobRegistry::Run() {
   while (true) {
-    std::pair<std::string, JobFn> job;
+    Queued job;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
@@ -95,26 +173,25 @@ void JobRegistry::Run() {
       job = std::move(queue_.front());
       queue_.pop_front();
       running_job_ = true;
-      jobs_[job.first].state = "running";
-      jobs_[job.first].started_at = Now();
+      jobs_[job.id].state = "running";
+      jobs_[job.id].started_at = Now();
+      Persist(job.id);
     }
-    Progress progress(*this, job.first);
+    Progress progress(*this, job.id);
     Status st;
     try {
-      st = job.second(progress);
+      st = job.fn(progress);
     } catch (const std::exception& e) {
       st = Status::Internal(std::string("job failed: ") + e.what());
     }
     std::lock_guard lock(mu_);
-    auto& j = jobs_[job.first];
+    auto& j = jobs_[job.id];
     j.state = st.ok() ? "succeeded" : (cancel_.load() ? "cancelled" : "failed");
     if (!st.ok()) j.errors.push_back(st.ToString());
     j.finished_at = Now();
-    finished_order_.push_back(job.first);
-    while (finished_order_.size() > max_kept_) {
-      jobs_.erase(finished_order_.front());
-      finished_order_.pop_front();
-    }
+    Persist(job.id);
+    if (job.exclusive) store_->EndExclusive(job.id);
+    jobs_.erase(job.id);  // the store keeps it from now on
     running_job_ = false;
     cv_.notify_all();
   }

@@ -3,12 +3,20 @@
 // so at most one writer runs at a time; queries keep answering meanwhile.
 // Finished jobs are kept (the newest max_kept) so clients can poll them.
 //
+// Where jobs are recorded is a JobStore: in memory for one process (the
+// default), or PostgreSQL (pg_job_store.h) when replicas share a database, so
+// a job started on one replica can be polled on any, and "one ingest at a
+// time" holds across replicas: Submit of an exclusive job fails with the
+// running job's id (the API answers 409) while another holds the slot.
+//
 // Thread-safety: safe for concurrent use. The job function runs on the
 // runner thread and reports through JobProgress, which is safe to call from
 // any thread.
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -16,6 +24,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,6 +55,25 @@ class JobProgress {
 
 using JobFn = std::function<Status(JobProgress& progress)>;
 
+// Where job snapshots live, and the one exclusive-job slot.
+class JobStore {
+ public:
+  virtual ~JobStore() = default;
+  // Records the job's current state (insert or replace).
+  virtual Status Put(const JobSnapshot& job) = 0;
+  // nullopt when the store does not know the id.
+  virtual Result<std::optional<JobSnapshot>> Get(const std::string& id) = 0;
+  // Takes the exclusive slot for `job_id`: "" when taken, else the id of the
+  // job holding it (in memory: always "", the registry's queue serializes).
+  virtual Result<std::string> TryBeginExclusive(const std::string& job_id) = 0;
+  virtual void EndExclusive(const std::string& job_id) = 0;
+  // Least time between two progress writes of one job (0: every update).
+  virtual std::chrono::milliseconds progress_interval() const { return {}; }
+};
+
+// Keeps every unfinished job and the newest `max_kept` finished ones.
+std::unique_ptr<JobStore> NewMemoryJobStore(size_t max_kept = 100);
+
 class JobRegistry {
  public:
   // max_queued: jobs waiting (not running) beyond which Submit fails with
@@ -53,8 +81,13 @@ class JobRegistry {
   explicit JobRegistry(size_t max_queued = 8, size_t max_kept = 100);
   ~JobRegistry();  // cancels, waits for the running job, drops queued ones
 
-  Result<std::string> Submit(std::string kind, JobFn fn);
+  // `exclusive`: the job needs the store's exclusive slot (ingests); when
+  // another job holds it, fails with Unavailable and sets *running_job_id.
+  Result<std::string> Submit(std::string kind, JobFn fn, bool exclusive = false,
+                             std::string* running_job_id = nullptr);
   std::optional<JobSnapshot> Get(const std::string& id) const;
+  // Replaces the memory store (call before submitting jobs).
+  void SetStore(std::unique_ptr<JobStore> store);
   // Signals cancel and waits up to timeout for the running job to finish.
   bool Shutdown(std::chrono::milliseconds timeout);
 
@@ -62,12 +95,20 @@ class JobRegistry {
   class Progress;
   void Run();
 
+  struct Queued {
+    std::string id;
+    JobFn fn;
+    bool exclusive = false;
+  };
+  // Writes jobs_[id] to the store (mu_ held).
+  void Persist(const std::string& id);
+
   const size_t max_queued_, max_kept_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::map<std::string, JobSnapshot> jobs_;            // guarded by mu_
-  std::deque<std::pair<std::string, JobFn>> queue_;    // guarded by mu_
-  std::deque<std::string> finished_order_;             // guarded by mu_
+  std::unique_ptr<JobStore> store_;                    // guarded by mu_
+  std::map<std::string, JobSnapshot> jobs_;            // this registry's unfinished jobs; guarded by mu_
+  std::deque<Queued> queue_;                           // guarded by mu_
   bool running_job_ = false;                           // guarded by mu_
   bool stop_ = false;                                  // guarded by mu_
   uint64_t next_id_ = 1;                               // guarded by mu_

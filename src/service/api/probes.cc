@@ -39,6 +39,9 @@ ServerResponse Ready(Service& s) {
   }
   Status vs = e->IndexHealth();
   if (!vs.ok()) return not_ready("vector store: " + vs.ToString());
+  // A shared bar store (PostgreSQL) that is down: not ready until it returns.
+  Status bs = e->StoreHealth();
+  if (!bs.ok()) return not_ready("bar store: " + bs.ToString());
   return Json(200, {{"ready", true}});
 }
 

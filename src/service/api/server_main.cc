@@ -10,6 +10,7 @@
 #include "service/http/http_server.h"
 #include "service/api/service.h"
 #include "kb/kb_config.h"
+#include "service/api/pg_job_store.h"
 
 namespace ohlcv {
 namespace {
@@ -119,9 +120,36 @@ Status RunServer(const AppConfig& config, const RunServerHooks& hooks) {
   std::unique_ptr<KnowledgeBase> engine;
   Status open_status;
   std::atomic<bool> open_done{false};
+  std::atomic<bool> stop_opening{false};
   std::thread opener([&] {
     auto e = KnowledgeBase::Open(KbOptionsFromConfig(config));
+    // A shared database that is not up yet (Unavailable): keep trying with
+    // backoff while /startup answers 503, instead of exiting.
+    for (int attempt = 0; !e.ok() && e.status().code() == StatusCode::kUnavailable; ++attempt) {
+      service.log().Log("warn", "stores unavailable, retrying",
+                        {{"error", e.status().ToString()}, {"attempt", attempt + 1}});
+      service.SetStartupError(e.status().ToString());
+      auto until = std::chrono::steady_clock::now() + milliseconds(std::min(250 << std::min(attempt, 4), 5000));
+      while (std::chrono::steady_clock::now() < until && !stop_opening.load()) {
+        std::this_thread::sleep_for(milliseconds(50));
+      }
+      if (stop_opening.load()) break;
+      e = KnowledgeBase::Open(KbOptionsFromConfig(config));
+    }
+    if (e.ok() && !config.database_url.empty()) {
+      // Replicas share jobs and the one-ingest slot through the database.
+      pg::PgConfig jc;
+      jc.url = config.database_url;
+      jc.password = config.database_password;
+      auto jobs = OpenPgJobStore(jc);
+      if (jobs.ok()) {
+        service.jobs().SetStore(std::move(*jobs));
+      } else {
+        e = jobs.status();
+      }
+    }
     if (e.ok()) {
+      service.log().Log("info", "stores open", {{"bar_store", (*e)->BarStoreLocation()}});
       engine = std::move(*e);
       service.SetKnowledgeBase(engine.get());
     } else {
@@ -159,6 +187,7 @@ Status RunServer(const AppConfig& config, const RunServerHooks& hooks) {
     service.log().Log("warn", "in-flight requests did not finish in time",
                       {{"in_flight", (*api)->in_flight()}});
   }
+  stop_opening.store(true);
   opener.join();
   service.Shutdown(Ms(config.shutdown_timeout_seconds));
   (*api)->Stop();

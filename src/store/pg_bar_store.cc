@@ -1,0 +1,545 @@
+#include "store/pg_bar_store.h"
+
+#include <poll.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include "store/bar_store_internal.h"
+#include "util/sqlite.h"
+
+namespace ohlcv {
+namespace {
+
+using pg::Conn;
+using pg::Params;
+using pg::Rows;
+using store_internal::UpperTicker;
+
+constexpr int64_t kMinTs = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMaxTs = std::numeric_limits<int64_t>::max();
+constexpr const char* kChannel = "ohlcv_data_version";
+
+constexpr const char* kLoadSql =
+    "SELECT ts, open, high, low, close, volume, adj_close FROM bars "
+    "WHERE ticker=$1 AND interval=$2 AND ts>=$3 AND ts<=$4 ORDER BY ts";
+constexpr const char* kLastTsSql = "SELECT max(ts) FROM bars WHERE ticker=$1 AND interval=$2";
+constexpr const char* kCountSpanSql =
+    "SELECT count(*) FROM bars WHERE ticker=$1 AND interval=$2 AND ts>=$3 AND ts<=$4";
+constexpr const char* kVersionSql = "SELECT value FROM store_meta WHERE key='data_version'";
+constexpr const char* kBumpSql =
+    "UPDATE store_meta SET value = value + 1 WHERE key='data_version' RETURNING value";
+constexpr const char* kTickerLockSql = "SELECT pg_advisory_xact_lock(hashtext('bars:' || $1))";
+constexpr const char* kListSql =
+    "SELECT ticker, interval, count(*), min(ts), max(ts) FROM bars "
+    "GROUP BY ticker, interval ORDER BY ticker, interval";
+// The temporary table of a slow-path upsert: emptied at every commit.
+constexpr const char* kCreateStaging =
+    "CREATE TEMP TABLE IF NOT EXISTS bars_in(ts bigint, open float8, high float8, low float8, "
+    "close float8, volume float8, adj_close float8) ON COMMIT DELETE ROWS";
+// xmax = 0 on a RETURNING row means the row was inserted, not updated; rows
+// whose values are all equal are filtered by the WHERE and not returned.
+constexpr const char* kMergeSql =
+    "WITH up AS (INSERT INTO bars(ticker, interval, ts, open, high, low, close, volume, adj_close) "
+    "SELECT $1, $2, ts, open, high, low, close, volume, adj_close FROM bars_in "
+    "ON CONFLICT(ticker, interval, ts) DO UPDATE SET open=excluded.open, high=excluded.high, "
+    "low=excluded.low, close=excluded.close, volume=excluded.volume, adj_close=excluded.adj_close "
+    "WHERE (bars.open, bars.high, bars.low, bars.close, bars.volume, bars.adj_close) IS DISTINCT FROM "
+    "(excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume, excluded.adj_close) "
+    "RETURNING (xmax = 0) AS fresh) "
+    "SELECT count(*) FILTER (WHERE fresh), count(*) FILTER (WHERE NOT fresh) FROM up";
+
+// PostgreSQL binary COPY format: signature, flags, header extension length;
+// per tuple a field count and (length, bytes) per field, -1 for NULL.
+class CopyBuffer {
+ public:
+  CopyBuffer() {
+    static const char kSig[] = "PGCOPY\n\377\r\n";
+    out_.append(kSig, 11);
+    Int32(0);
+    Int32(0);
+  }
+  void Tuple(int16_t fields) { Int16(fields); }
+  void Text(std::string_view s) {
+    Int32(static_cast<int32_t>(s.size()));
+    out_.append(s);
+  }
+  void SmallInt(int16_t v) {
+    Int32(2);
+    Int16(v);
+  }
+  void BigInt(int64_t v) {
+    Int32(8);
+    Be64(static_cast<uint64_t>(v));
+  }
+  void Float8(double v) {
+    if (std::isnan(v)) {  // NaN is stored as NULL, as in the SQLite store
+      Int32(-1);
+      return;
+    }
+    uint64_t bits;
+    std::memcpy(&bits, &v, 8);
+    Int32(8);
+    Be64(bits);
+  }
+  std::string_view Finish() {
+    Int16(-1);
+    return out_;
+  }
+
+ private:
+  void Int16(int16_t v) {
+    uint16_t b = htobe16(static_cast<uint16_t>(v));
+    out_.append(reinterpret_cast<const char*>(&b), 2);
+  }
+  void Int32(int32_t v) {
+    uint32_t b = htobe32(static_cast<uint32_t>(v));
+    out_.append(reinterpret_cast<const char*>(&b), 4);
+  }
+  void Be64(uint64_t v) {
+    uint64_t b = htobe64(v);
+    out_.append(reinterpret_cast<const char*>(&b), 8);
+  }
+  std::string out_;
+};
+
+void AppendValues(CopyBuffer& buf, const BarSeries& s, size_t i) {
+  buf.BigInt(s.ts[i]);
+  buf.Float8(s.open[i]);
+  buf.Float8(s.high[i]);
+  buf.Float8(s.low[i]);
+  buf.Float8(s.close[i]);
+  buf.Float8(s.volume[i]);
+  buf.Float8(s.adj_close[i]);
+}
+
+// The last result with rows of a multi-statement simple query (the others
+// must succeed). An error anywhere fails the whole query (and its transaction).
+Result<Rows> LastRows(Conn& c, const std::string& sql) {
+  if (PQsendQuery(c.raw(), sql.c_str()) != 1) return c.ErrorStatus(nullptr, "send query");
+  Rows last;
+  bool have = false;
+  Status err;
+  while (PGresult* r = PQgetResult(c.raw())) {
+    ExecStatusType t = PQresultStatus(r);
+    if (t == PGRES_TUPLES_OK) {
+      last = Rows(r);
+      have = true;
+      continue;
+    }
+    if (t != PGRES_COMMAND_OK && err.ok()) err = c.ErrorStatus(r, "query");
+    PQclear(r);
+  }
+  if (!err.ok()) return err;
+  if (!c.ok()) return c.ErrorStatus(nullptr, "query");
+  if (!have) return Status::Internal("query returned no rows");
+  return last;
+}
+
+// `s` as an SQL string literal, quoted and escaped for this connection.
+Result<std::string> Literal(Conn& c, const std::string& s) {
+  char* lit = PQescapeLiteral(c.raw(), s.data(), s.size());
+  if (!lit) return c.ErrorStatus(nullptr, "escape");
+  std::string out(lit);
+  PQfreemem(lit);
+  return out;
+}
+
+// Rolls back the connection's open transaction on scope exit unless done.
+struct RollbackUnlessDone {
+  explicit RollbackUnlessDone(Conn& conn) : c(conn) {}
+  ~RollbackUnlessDone() {
+    if (!done && c.ok() && c.InTransaction()) (void)c.Exec("ROLLBACK");
+  }
+  Conn& c;
+  bool done = false;
+};
+
+constexpr const char* kBumpNotifySql =
+    "WITH v AS (UPDATE store_meta SET value = value + 1 WHERE key='data_version' RETURNING value) "
+    "SELECT value, pg_notify('ohlcv_data_version', value::text) FROM v";
+
+class PgBarStoreImpl final : public PgBarStore {
+ public:
+  explicit PgBarStoreImpl(PgBarStoreOptions options)
+      : options_(std::move(options)), pool_(options_.db) {}
+
+  ~PgBarStoreImpl() override {
+    {
+      std::lock_guard lock(listen_mu_);
+      stop_ = true;
+    }
+    listen_cv_.notify_all();
+    if (listener_.joinable()) listener_.join();
+  }
+
+  Status Init() {
+    OHLCV_RETURN_IF_ERROR(pool_.Run([&](Conn& c) -> Status {
+      if (options_.read_only) {
+        OHLCV_ASSIGN_OR_RETURN(int v, pg::SchemaVersion(c));
+        if (v == 0) return Status::NotFound("database has no ohlcv schema");
+        if (v > pg::kSchemaVersion) {
+          return Status::InvalidArgument("database schema version " + std::to_string(v) +
+                                         ", this build reads up to version " +
+                                         std::to_string(pg::kSchemaVersion));
+        }
+        return Status::Ok();
+      }
+      return pg::Migrate(c);
+    }));
+    OHLCV_ASSIGN_OR_RETURN(uint64_t v, QueryVersion());
+    RaiseVersion(v);
+    if (options_.listen) {
+      listener_ = std::thread([this] { ListenLoop(); });
+      // The first LISTEN usually takes a few ms; DataVersion() queries until then.
+    }
+    return Status::Ok();
+  }
+
+  Result<UpsertStats> Upsert(const BarSeries& series) override {
+    OHLCV_RETURN_IF_ERROR(store_internal::ValidateSeries(series));
+    if (options_.read_only) return Status::PermissionDenied("bar store opened read-only");
+    UpsertStats stats;
+    if (series.empty()) return stats;
+    const std::string ticker = UpperTicker(series.ticker);
+    const std::string interval = std::to_string(static_cast<int>(series.interval));
+    uint64_t new_version = 0;
+    Status st = pool_.Run([&](Conn& c) -> Status {
+      stats = UpsertStats{};
+      new_version = 0;
+      // Round trips dominate a per-ticker transaction: BEGIN, the ticker
+      // lock and the span count go in one simple query.
+      RollbackUnlessDone guard(c);
+      OHLCV_ASSIGN_OR_RETURN(std::string lit, Literal(c, ticker));
+      OHLCV_ASSIGN_OR_RETURN(
+          Rows existing,
+          LastRows(c, "BEGIN; SELECT pg_advisory_xact_lock(hashtext('bars:' || " + lit +
+                          ")); SELECT count(*) FROM bars WHERE ticker=" + lit + " AND interval=" + interval +
+                          " AND ts>=" + std::to_string(series.ts.front()) +
+                          " AND ts<=" + std::to_string(series.ts.back())));
+      if (existing.Int(0, 0) == 0) {
+        // Fast path: nothing stored in the span, every row is new.
+        CopyBuffer buf;
+        for (size_t i = 0; i < series.size(); ++i) {
+          buf.Tuple(9);
+          buf.Text(ticker);
+          buf.SmallInt(static_cast<int16_t>(series.interval));
+          AppendValues(buf, series, i);
+        }
+        OHLCV_RETURN_IF_ERROR(c.CopyIn(
+            "COPY bars(ticker, interval, ts, open, high, low, close, volume, adj_close) "
+            "FROM STDIN (FORMAT binary)",
+            buf.Finish()));
+        stats.inserted = series.size();
+      } else {
+        CopyBuffer buf;
+        for (size_t i = 0; i < series.size(); ++i) {
+          buf.Tuple(7);
+          AppendValues(buf, series, i);
+        }
+        OHLCV_RETURN_IF_ERROR(c.Exec(kCreateStaging));
+        OHLCV_RETURN_IF_ERROR(c.CopyIn(
+            "COPY bars_in(ts, open, high, low, close, volume, adj_close) FROM STDIN (FORMAT binary)",
+            buf.Finish()));
+        OHLCV_ASSIGN_OR_RETURN(Rows merged, c.QueryPrepared("merge", kMergeSql, {ticker, interval}));
+        stats.inserted = static_cast<uint64_t>(merged.Int(0, 0));
+        stats.updated = static_cast<uint64_t>(merged.Int(0, 1));
+        stats.unchanged = series.size() - stats.inserted - stats.updated;
+      }
+      // The version bump, its NOTIFY and COMMIT in one round trip.
+      guard.done = true;
+      if (stats.inserted + stats.updated > 0) {
+        OHLCV_ASSIGN_OR_RETURN(Rows bumped, LastRows(c, std::string(kBumpNotifySql) + "; COMMIT"));
+        if (bumped.size() != 1) return Status::Corruption("store_meta has no data_version");
+        new_version = static_cast<uint64_t>(bumped.Int(0, 0));
+        return Status::Ok();
+      }
+      return c.Exec("COMMIT");
+    });
+    if (!st.ok()) return st.WithContext("upsert " + ticker);
+    RaiseVersion(new_version);
+    return stats;
+  }
+
+  Result<BarSeries> Load(const std::string& ticker_in, Interval interval,
+                         std::optional<int64_t> start, std::optional<int64_t> end) override {
+    const std::string ticker = UpperTicker(ticker_in);
+    BarSeries out;
+    std::optional<int64_t> last;
+    Status st = pool_.Run([&](Conn& c) -> Status {
+      out = BarSeries{};
+      out.ticker = ticker;
+      out.interval = interval;
+      OHLCV_ASSIGN_OR_RETURN(
+          Rows rows, c.QueryPrepared("load", kLoadSql,
+                                     {ticker, std::to_string(static_cast<int>(interval)),
+                                      std::to_string(start.value_or(kMinTs)),
+                                      std::to_string(end.value_or(kMaxTs))},
+                                     /*binary=*/true));
+      const int n = rows.size();
+      out.reserve(n);
+      for (int i = 0; i < n; ++i) {
+        out.push_back(Bar{rows.BinInt8(i, 0), rows.BinFloat8(i, 1), rows.BinFloat8(i, 2),
+                          rows.BinFloat8(i, 3), rows.BinFloat8(i, 4), rows.BinFloat8(i, 5),
+                          rows.BinFloat8(i, 6)});
+      }
+      if (n == 0) {
+        OHLCV_ASSIGN_OR_RETURN(last, LastTs(c, ticker, interval));
+      }
+      return Status::Ok();
+    });
+    if (!st.ok()) return st.WithContext("load " + ticker);
+    if (out.empty() && !last) {
+      return Status::NotFound("no " + std::string(IntervalName(interval)) + " bars for " + ticker);
+    }
+    return out;
+  }
+
+  Result<std::vector<TickerInfo>> ListTickers() override {
+    std::vector<TickerInfo> out;
+    OHLCV_RETURN_IF_ERROR(pool_.Run([&](Conn& c) -> Status {
+      out.clear();
+      OHLCV_ASSIGN_OR_RETURN(Rows rows, c.QueryPrepared("list", kListSql, {}));
+      for (int i = 0; i < rows.size(); ++i) {
+        TickerInfo info;
+        info.ticker = std::string(rows.Text(i, 0));
+        info.interval = static_cast<Interval>(rows.Int(i, 1));
+        info.bars = static_cast<uint64_t>(rows.Int(i, 2));
+        info.first_ts = rows.Int(i, 3);
+        info.last_ts = rows.Int(i, 4);
+        out.push_back(std::move(info));
+      }
+      return Status::Ok();
+    }).WithContext("list tickers"));
+    return out;
+  }
+
+  Result<std::optional<int64_t>> LastTimestamp(const std::string& ticker,
+                                               Interval interval) override {
+    std::optional<int64_t> last;
+    OHLCV_RETURN_IF_ERROR(pool_.Run([&](Conn& c) -> Status {
+      OHLCV_ASSIGN_OR_RETURN(last, LastTs(c, UpperTicker(ticker), interval));
+      return Status::Ok();
+    }).WithContext("last timestamp"));
+    return last;
+  }
+
+  Result<uint64_t> DeleteTicker(const std::string& ticker_in) override {
+    if (options_.read_only) return Status::PermissionDenied("bar store opened read-only");
+    const std::string ticker = UpperTicker(ticker_in);
+    uint64_t deleted = 0, new_version = 0;
+    OHLCV_RETURN_IF_ERROR(pool_.Run([&](Conn& c) -> Status {
+      deleted = new_version = 0;
+      pg::Txn txn(c);
+      OHLCV_RETURN_IF_ERROR(txn.Begin());
+      OHLCV_RETURN_IF_ERROR(c.QueryPrepared("ticker_lock", kTickerLockSql, {ticker}).status());
+      OHLCV_ASSIGN_OR_RETURN(
+          Rows rows, c.QueryPrepared("delete", "WITH d AS (DELETE FROM bars WHERE ticker=$1 RETURNING 1) "
+                                               "SELECT count(*) FROM d",
+                                     {ticker}));
+      deleted = static_cast<uint64_t>(rows.Int(0, 0));
+      if (deleted > 0) {
+        OHLCV_ASSIGN_OR_RETURN(new_version, BumpVersion(c));
+      }
+      return txn.Commit();
+    }).WithContext("delete " + ticker));
+    RaiseVersion(new_version);
+    return deleted;
+  }
+
+  Result<uint64_t> DataVersion() override {
+    if (listening_.load(std::memory_order_acquire)) return version_.load(std::memory_order_acquire);
+    ++version_queries_;
+    OHLCV_ASSIGN_OR_RETURN(uint64_t v, QueryVersion());
+    RaiseVersion(v);
+    return version_.load();
+  }
+
+  Status Backup(const std::string& dest_path) override {
+    namespace fs = std::filesystem;
+    const std::string tmp = dest_path + ".partial";
+    std::error_code ec;
+    fs::path parent = fs::path(dest_path).parent_path();
+    if (!parent.empty()) fs::create_directories(parent, ec);
+    Status st = pool_.Run([&](Conn& c) -> Status {
+      fs::remove(tmp, ec);
+      fs::remove(tmp + "-wal", ec);
+      fs::remove(tmp + "-shm", ec);
+      BarStoreOptions so;
+      so.path = tmp;
+      OHLCV_ASSIGN_OR_RETURN(auto copy, BarStore::Open(so));
+      pg::Txn txn(c);
+      // One snapshot for the list, every series and the version.
+      OHLCV_RETURN_IF_ERROR(txn.Begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+      OHLCV_ASSIGN_OR_RETURN(Rows version, c.Query(kVersionSql));
+      OHLCV_ASSIGN_OR_RETURN(Rows list, c.Query(kListSql));
+      for (int i = 0; i < list.size(); ++i) {
+        BarSeries s;
+        s.ticker = std::string(list.Text(i, 0));
+        s.interval = static_cast<Interval>(list.Int(i, 1));
+        OHLCV_ASSIGN_OR_RETURN(
+            Rows rows, c.QueryPrepared("load", kLoadSql,
+                                       {s.ticker, std::to_string(list.Int(i, 1)),
+                                        std::to_string(kMinTs), std::to_string(kMaxTs)},
+                                       true));
+        s.reserve(rows.size());
+        for (int r = 0; r < rows.size(); ++r) {
+          s.push_back(Bar{rows.BinInt8(r, 0), rows.BinFloat8(r, 1), rows.BinFloat8(r, 2),
+                          rows.BinFloat8(r, 3), rows.BinFloat8(r, 4), rows.BinFloat8(r, 5),
+                          rows.BinFloat8(r, 6)});
+        }
+        OHLCV_RETURN_IF_ERROR(copy->Upsert(s).status());
+      }
+      OHLCV_RETURN_IF_ERROR(txn.Commit());
+      copy.reset();
+      // The copy carries the shared store's version, not its own count.
+      OHLCV_ASSIGN_OR_RETURN(auto db, sqlite::Db::Open(tmp, false, 5000));
+      OHLCV_RETURN_IF_ERROR(db->Exec("UPDATE meta SET value=" + std::to_string(version.Int(0, 0)) +
+                                     " WHERE key='data_version'; PRAGMA wal_checkpoint(TRUNCATE);"));
+      return Status::Ok();
+    });
+    if (!st.ok()) {
+      fs::remove(tmp, ec);
+      return st.WithContext("backup");
+    }
+    fs::rename(tmp, dest_path, ec);
+    if (ec) return Status::IOError("backup: rename to " + dest_path + ": " + ec.message());
+    fs::remove(tmp + "-wal", ec);
+    fs::remove(tmp + "-shm", ec);
+    return Status::Ok();
+  }
+
+  Status CheckIntegrity() override {
+    return pool_.Run([&](Conn& c) -> Status {
+      OHLCV_ASSIGN_OR_RETURN(int v, pg::SchemaVersion(c));
+      if (v != pg::kSchemaVersion) {
+        return Status::Corruption("database schema version " + std::to_string(v) + ", expected " +
+                                  std::to_string(pg::kSchemaVersion));
+      }
+      OHLCV_ASSIGN_OR_RETURN(Rows rows, c.Query(kVersionSql));
+      if (rows.size() != 1) return Status::Corruption("store_meta has no data_version");
+      return Status::Ok();
+    });
+  }
+
+  // One attempt, no retry: readiness must answer within the probe's timeout.
+  Status Ping() override {
+    auto lease = pool_.Acquire();
+    if (!lease.ok()) return lease.status();
+    return (*lease)->QueryPrepared("ping", "SELECT 1", {}).status().WithContext("ping");
+  }
+
+  uint64_t version_queries() const override { return version_queries_.load(); }
+  bool listening() const override { return listening_.load(); }
+  pg::Pool& pool() override { return pool_; }
+
+ private:
+  static Result<std::optional<int64_t>> LastTs(Conn& c, const std::string& ticker, Interval interval) {
+    OHLCV_ASSIGN_OR_RETURN(Rows rows, c.QueryPrepared("last_ts", kLastTsSql,
+                                                      {ticker, std::to_string(static_cast<int>(interval))}));
+    if (rows.size() != 1 || rows.IsNull(0, 0)) return std::optional<int64_t>();
+    return std::optional<int64_t>(rows.Int(0, 0));
+  }
+
+  // In the caller's transaction: bump and announce (NOTIFY is delivered at commit).
+  static Result<uint64_t> BumpVersion(Conn& c) {
+    OHLCV_ASSIGN_OR_RETURN(Rows rows, c.QueryPrepared("bump", kBumpSql, {}));
+    if (rows.size() != 1) return Status::Corruption("store_meta has no data_version");
+    std::string v(rows.Text(0, 0));
+    OHLCV_RETURN_IF_ERROR(
+        c.QueryPrepared("notify", "SELECT pg_notify($1, $2)", {std::string(kChannel), v}).status());
+    return static_cast<uint64_t>(rows.Int(0, 0));
+  }
+
+  Result<uint64_t> QueryVersion() {
+    uint64_t v = 0;
+    OHLCV_RETURN_IF_ERROR(pool_.Run([&](Conn& c) -> Status {
+      OHLCV_ASSIGN_OR_RETURN(Rows rows, c.QueryPrepared("version", kVersionSql, {}));
+      if (rows.size() != 1) return Status::Corruption("store_meta has no data_version");
+      v = static_cast<uint64_t>(rows.Int(0, 0));
+      return Status::Ok();
+    }).WithContext("data version"));
+    return v;
+  }
+
+  void RaiseVersion(uint64_t v) {
+    uint64_t cur = version_.load();
+    while (v > cur && !version_.compare_exchange_weak(cur, v)) {
+    }
+  }
+
+  // Waits `d` unless the store is closing; false when closing.
+  bool SleepUnlessStopped(std::chrono::milliseconds d) {
+    std::unique_lock lock(listen_mu_);
+    return !listen_cv_.wait_for(lock, d, [&] { return stop_; });
+  }
+
+  bool Stopped() {
+    std::lock_guard lock(listen_mu_);
+    return stop_;
+  }
+
+  // The LISTEN connection: LISTEN first, then read the version, so no bump
+  // between the two is missed; then every notification raises version_.
+  // On loss: not listening (DataVersion queries), reconnect with backoff.
+  void ListenLoop() {
+    int failures = 0;
+    while (!Stopped()) {
+      auto conn = Conn::Connect(options_.db);
+      Status st = conn.status();
+      if (st.ok()) st = (*conn)->Exec(std::string("LISTEN ") + kChannel);
+      if (st.ok()) {
+        auto rows = (*conn)->Query(kVersionSql);
+        st = rows.status();
+        if (st.ok() && rows->size() == 1) RaiseVersion(static_cast<uint64_t>(rows->Int(0, 0)));
+      }
+      if (!st.ok()) {
+        listening_ = false;
+        if (!SleepUnlessStopped(pg::RetryDelay(options_.db, std::min(failures++, 5)))) return;
+        continue;
+      }
+      failures = 0;
+      listening_ = true;
+      PGconn* raw = (*conn)->raw();
+      while (!Stopped()) {
+        pollfd p{PQsocket(raw), POLLIN, 0};
+        int r = poll(&p, 1, 200);
+        if (r < 0 && errno != EINTR) break;
+        if (r > 0) {
+          if (PQconsumeInput(raw) != 1) break;
+          while (PGnotify* n = PQnotifies(raw)) {
+            RaiseVersion(std::strtoull(n->extra, nullptr, 10));
+            PQfreemem(n);
+          }
+        }
+        if (PQstatus(raw) != CONNECTION_OK) break;
+      }
+      listening_ = false;
+    }
+  }
+
+  const PgBarStoreOptions options_;
+  pg::Pool pool_;
+  std::atomic<uint64_t> version_{0};
+  std::atomic<uint64_t> version_queries_{0};
+  std::atomic<bool> listening_{false};
+  std::mutex listen_mu_;
+  std::condition_variable listen_cv_;
+  bool stop_ = false;  // guarded by listen_mu_
+  std::thread listener_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<PgBarStore>> PgBarStore::Open(const PgBarStoreOptions& options) {
+  auto store = std::make_unique<PgBarStoreImpl>(options);
+  OHLCV_RETURN_IF_ERROR(store->Init().WithContext("open bar store " + pg::RedactUrl(options.db.url)));
+  return std::unique_ptr<PgBarStore>(std::move(store));
+}
+
+}  // namespace ohlcv

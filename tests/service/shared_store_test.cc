@@ -1,0 +1,389 @@
+// The shared PostgreSQL store from the outside (issue 14): replicas with
+// separate data directories sharing one database see each other's bars and
+// jobs, run one ingest at a time (409 with the running job's id), report a
+// down database on /ready and recover by themselves; and `ohlcv-rag
+// migrate-store` (the real binary) copies an embedded store into PostgreSQL.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "kb/knowledge_base.h"
+#include "service/api/server_main.h"
+#include "sources/source.h"
+#include "store/pg_bar_store.h"
+#include "testutil/pg_server.h"
+#include "testutil/test_paths.h"
+
+namespace ohlcv {
+namespace {
+
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+AppConfig ReplicaConfig(const std::string& url) {
+  AppConfig c;
+  c.data_dir = testing::MakeTempDir("replica");  // its own, empty
+  c.database_url = url;
+  c.database_password = "unused-with-trust-auth";
+  c.embedder = "hashing";
+  c.http_port = 0;
+  c.metrics_port = -1;
+  c.log_level = "warn";
+  c.drain_seconds = 0.1;
+  c.shutdown_timeout_seconds = 5;
+  c.worker_threads = 2;
+  c.api_keys = {"k"};
+  c.rate_limit_rps = 0;
+  return c;
+}
+
+struct Replica {
+  std::atomic<uint16_t> port{0};
+  std::atomic<bool> stop{false};
+  Status result;
+  std::thread thread;
+
+  void Start(const AppConfig& config) {
+    thread = std::thread([this, config] {
+      RunServerHooks hooks;
+      hooks.handle_signals = false;
+      hooks.stop = &stop;
+      hooks.on_listening = [this](uint16_t http, uint16_t) { port = http; };
+      result = RunServer(config, hooks);
+    });
+    for (int i = 0; i < 500 && port.load() == 0; ++i) std::this_thread::sleep_for(10ms);
+  }
+  ~Replica() {
+    stop = true;
+    if (thread.joinable()) thread.join();
+  }
+  httplib::Client Client() {
+    httplib::Client c("127.0.0.1", port.load());
+    c.set_default_headers({{"X-API-Key", "k"}});
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+  int Get(const std::string& path, json* body = nullptr) {
+    auto r = Client().Get(path);
+    if (!r) return -1;
+    if (body) *body = json::parse(r->body, nullptr, false);
+    return r->status;
+  }
+  int Post(const std::string& path, const json& in, json* body = nullptr) {
+    auto r = Client().Post(path, in.dump(), "application/json");
+    if (!r) return -1;
+    if (body) *body = json::parse(r->body, nullptr, false);
+    return r->status;
+  }
+  // Polls `path` until it answers `want` (up to `timeout`).
+  bool WaitFor(const std::string& path, int want, std::chrono::milliseconds timeout) {
+    auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+      if (Get(path) == want) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  }
+};
+
+json WaitForJob(Replica& r, const std::string& id) {
+  json job;
+  for (int i = 0; i < 1200; ++i) {
+    if (r.Get("/api/v1/jobs/" + id, &job) == 200 && job["state"] != "queued" && job["state"] != "running") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  return job;
+}
+
+TEST(SharedStoreTest, ReplicasShareBarsJobsAndTheIngestSlot) {
+  testing::PgServer* server = nullptr;
+  OHLCV_REQUIRE_PG(server);
+  std::string error;
+  const std::string url = server->NewDatabase(&error);
+  ASSERT_FALSE(url.empty()) << error;
+  Replica a, b;
+  a.Start(ReplicaConfig(url));
+  b.Start(ReplicaConfig(url));
+  ASSERT_TRUE(a.WaitFor("/ready", 200, 60s));
+  ASSERT_TRUE(b.WaitFor("/ready", 200, 60s));
+
+  // A long ingest on A (many synthetic tickers); B cannot start another.
+  json tickers = json::array();
+  for (int i = 0; i < 150; ++i) tickers.push_back("S" + std::to_string(i));
+  json accepted;
+  ASSERT_EQ(a.Post("/api/v1/ingest", {{"source", "synthetic"}, {"tickers", tickers}}, &accepted), 202)
+      << accepted.dump();
+  const std::string job_id = accepted["job_id"];
+  json conflict;
+  ASSERT_EQ(b.Post("/api/v1/ingest", {{"source", "synthetic"}, {"tickers", {"OTHER"}}}, &conflict), 409)
+      << conflict.dump();
+  EXPECT_EQ(conflict["job_id"], job_id);
+  // The job started on A can be polled on B.
+  json on_b;
+  ASSERT_EQ(b.Get("/api/v1/jobs/" + job_id, &on_b), 200);
+  EXPECT_EQ(on_b["job_id"], job_id);
+
+  json done = WaitForJob(b, job_id);
+  ASSERT_EQ(done["state"], "succeeded") << done.dump();
+  EXPECT_EQ(done["progress"]["tickers_done"], 150);
+  EXPECT_GT(done["progress"]["bars"].get<int64_t>(), 150 * 100);
+
+  // B (its own empty data dir) serves the bars A ingested, from the database.
+  json bars_b, bars_a;
+  ASSERT_EQ(b.Get("/api/v1/tickers/S7/bars", &bars_b), 200) << bars_b.dump();
+  ASSERT_EQ(a.Get("/api/v1/tickers/S7/bars", &bars_a), 200);
+  EXPECT_EQ(bars_a, bars_b);
+  json tickers_b;
+  ASSERT_EQ(b.Get("/api/v1/tickers", &tickers_b), 200);
+  EXPECT_NE(tickers_b.dump().find("\"S149\""), std::string::npos);
+
+  // The slot is free again: B may ingest now.
+  json second;
+  ASSERT_EQ(b.Post("/api/v1/ingest", {{"source", "synthetic"}, {"tickers", {"OTHER"}}}, &second), 202)
+      << second.dump();
+  EXPECT_EQ(WaitForJob(a, second["job_id"])["state"], "succeeded");
+}
+
+TEST(SharedStoreTest, ReadyFollowsTheDatabaseAndRecovers) {
+  if (!testing::PgServer::Installed()) GTEST_SKIP() << testing::PgServer::NotInstalledMessage();
+  testing::PgServer server;  // its own: this test stops it
+  ASSERT_EQ(server.Start(), "");
+  Replica r;
+  r.Start(ReplicaConfig(server.Url("postgres")));
+  ASSERT_TRUE(r.WaitFor("/ready", 200, 60s));
+  server.Shutdown();
+  EXPECT_TRUE(r.WaitFor("/ready", 503, 10s)) << "/ready stayed 200 with the database down";
+  json health;
+  r.Get("/health", &health);
+  EXPECT_NE(health.dump().find("bar_store"), std::string::npos) << health.dump();
+  ASSERT_EQ(server.Restart(), "");
+  EXPECT_TRUE(r.WaitFor("/ready", 200, 30s)) << "did not recover after the database returned";
+  json status;
+  EXPECT_EQ(r.Get("/api/v1/status", &status), 200) << status.dump();
+}
+
+TEST(SharedStoreTest, StartsBeforeTheDatabaseAndBecomesReadyWhenItComes) {
+  if (!testing::PgServer::Installed()) GTEST_SKIP() << testing::PgServer::NotInstalledMessage();
+  testing::PgServer server;
+  ASSERT_EQ(server.Start(), "");
+  const std::string url = server.Url("postgres");
+  server.Shutdown();
+  Replica r;
+  r.Start(ReplicaConfig(url));
+  ASSERT_NE(r.port.load(), 0);
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(r.Get("/ready"), 503);
+  EXPECT_EQ(r.Get("/startup"), 503);
+  ASSERT_EQ(server.Restart(), "");
+  EXPECT_TRUE(r.WaitFor("/ready", 200, 30s));
+}
+
+// A replica given a sectors file publishes sectors and company names; another
+// replica with its own empty data directory gets them from the database.
+TEST(SharedStoreTest, SectorsAndCompanyNamesAreShared) {
+  testing::PgServer* server = nullptr;
+  OHLCV_REQUIRE_PG(server);
+  std::string error;
+  const std::string url = server->NewDatabase(&error);
+  ASSERT_FALSE(url.empty()) << error;
+  const std::string dir = testing::MakeTempDir("sectors");
+  {
+    std::ofstream f(dir + "/sectors.csv");
+    f << "ticker,sector,name\nAAPL,Information Technology,Apple Inc.\nXOM,Energy,Exxon Mobil\n";
+  }
+  KbOptions first;
+  first.data_dir = testing::MakeTempDir("replica");
+  first.embedder = "hashing";
+  first.database_url = url;
+  first.sectors_file = dir + "/sectors.csv";
+  {
+    auto kb = KnowledgeBase::Open(first);
+    ASSERT_TRUE(kb.ok()) << kb.status().ToString();
+  }
+  KbOptions second = first;
+  second.data_dir = testing::MakeTempDir("replica");
+  second.sectors_file.clear();
+  auto kb = KnowledgeBase::Open(second);
+  ASSERT_TRUE(kb.ok()) << kb.status().ToString();
+  EXPECT_EQ((*kb)->sectors().Lookup("AAPL").value_or(""), "Information Technology");
+  EXPECT_EQ((*kb)->sectors().Lookup("XOM").value_or(""), "Energy");
+  ASSERT_TRUE((*kb)->company_names().count("XOM"));
+  EXPECT_EQ((*kb)->company_names().at("XOM"), "Exxon Mobil");
+}
+
+// `backup` of a replica on the shared store: DEST/bars.db is a SQLite copy of
+// one database snapshot that the embedded store opens as it is.
+TEST(SharedStoreTest, BackupWritesAnEmbeddedCopyOfTheSharedStore) {
+  testing::PgServer* server = nullptr;
+  OHLCV_REQUIRE_PG(server);
+  std::string error;
+  const std::string url = server->NewDatabase(&error);
+  ASSERT_FALSE(url.empty()) << error;
+  KbOptions o;
+  o.data_dir = testing::MakeTempDir("replica");
+  o.embedder = "hashing";
+  o.database_url = url;
+  auto kb = KnowledgeBase::Open(o);
+  ASSERT_TRUE(kb.ok()) << kb.status().ToString();
+  SyntheticSourceOptions so;
+  so.bars = 400;
+  auto source = NewSyntheticSource(so);
+  FetchRequest req;
+  req.tickers = {"AAPL", "MSFT", "XOM"};
+  ASSERT_TRUE((*kb)->Ingest(*source, req, IngestOptions{}).ok());
+  EXPECT_FALSE(std::filesystem::exists(o.data_dir + "/bars.db")) << "bars went to the data dir, not PostgreSQL";
+  const std::string dest = testing::MakeTempDir("backup") + "/snap";
+  ASSERT_TRUE((*kb)->Backup(dest).ok());
+  BarStoreOptions bo;
+  bo.path = dest + "/bars.db";
+  bo.read_only = true;
+  auto copy = BarStore::Open(bo);
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  auto a = (*kb)->Tickers();
+  auto b = (*copy)->ListTickers();
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->size(), 3u);
+  ASSERT_EQ(b->size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ((*a)[i].ticker, (*b)[i].ticker);
+    EXPECT_EQ((*a)[i].bars, (*b)[i].bars);
+    EXPECT_EQ((*a)[i].last_ts, (*b)[i].last_ts);
+  }
+  auto status = (*kb)->GetStatus();
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(*(*copy)->DataVersion(), status->data_version);
+  EXPECT_TRUE(std::filesystem::exists(dest + "/manifest.json"));
+}
+
+// ---- ohlcv-rag migrate-store, the real binary ------------------------------
+
+std::string Binary() { return std::string(OHLCV_BINARY_DIR) + "/ohlcv-rag"; }
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct CliRun {
+  int code = -1;
+  std::string out, err;
+};
+
+CliRun RunCli(const std::string& env, const std::vector<std::string>& args) {
+  std::string dir = testing::MakeTempDir("migrate-cli");
+  std::string cmd = "env -u OHLCV_DATABASE_URL " + env + " timeout 300 '" + Binary() + "'";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  cmd += " > " + dir + "/out 2> " + dir + "/err";
+  int status = std::system(cmd.c_str());
+  CliRun r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = Slurp(dir + "/out");
+  r.err = Slurp(dir + "/err");
+  return r;
+}
+
+BarSeries Series(const std::string& ticker, int n, double level, Interval interval = Interval::k1d) {
+  BarSeries s;
+  s.ticker = ticker;
+  s.interval = interval;
+  for (int i = 0; i < n; ++i) {
+    double c = level + std::sin(i * 0.1) * 5 + i * 0.01;
+    s.push_back(Bar{1420070400 + int64_t{i} * (interval == Interval::k1d ? 86400 : 3600), c, c + 1, c - 1,
+                    c + 0.123456789, 1e6 + i, i % 7 == 0 ? kNaN : c * 0.97});
+  }
+  return s;
+}
+
+TEST(MigrateStoreCliTest, CopiesTheEmbeddedStoreIntoPostgresAndVerifies) {
+  ASSERT_TRUE(std::filesystem::exists(Binary())) << Binary() << " is missing: build the ohlcv-rag target";
+  testing::PgServer* server = nullptr;
+  OHLCV_REQUIRE_PG(server);
+  std::string error;
+  const std::string url = server->NewDatabase(&error);
+  ASSERT_FALSE(url.empty()) << error;
+
+  const std::string data_dir = testing::MakeTempDir("migrate-src");
+  std::vector<BarSeries> all = {Series("AAPL", 1500, 100), Series("MSFT", 900, 50),
+                                Series("AAPL", 300, 100, Interval::k1h), Series("BRK-B", 10, 300)};
+  {
+    BarStoreOptions so;
+    so.path = data_dir + "/bars.db";
+    auto src = BarStore::Open(so);
+    ASSERT_TRUE(src.ok());
+    for (const auto& s : all) ASSERT_TRUE((*src)->Upsert(s).ok());
+  }
+  const std::string env = "OHLCV_DATA_DIR=" + data_dir + " OHLCV_DATABASE_PASSWORD=x";
+
+  CliRun first = RunCli(env, {"migrate-store", "--to", url, "--json"});
+  ASSERT_EQ(first.code, 0) << first.err << first.out;
+  json summary = json::parse(first.out, nullptr, false);
+  ASSERT_TRUE(summary.is_object()) << first.out;
+  EXPECT_EQ(summary["series"], 4);
+  EXPECT_EQ(summary["bars"], 1500 + 900 + 300 + 10);
+  EXPECT_EQ(summary["inserted"], 1500 + 900 + 300 + 10);
+  EXPECT_EQ(summary["verified"], true);
+
+  PgBarStoreOptions po;
+  po.db.url = url;
+  auto dest = PgBarStore::Open(po);
+  ASSERT_TRUE(dest.ok()) << dest.status().ToString();
+  for (const auto& s : all) {
+    auto got = (*dest)->Load(s.ticker, s.interval);
+    ASSERT_TRUE(got.ok()) << s.ticker;
+    ASSERT_EQ(got->size(), s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+      ASSERT_EQ(got->ts[i], s.ts[i]);
+      ASSERT_EQ(got->close[i], s.close[i]) << s.ticker << " " << i;  // bit-exact
+      ASSERT_EQ(std::isnan(got->adj_close[i]), std::isnan(s.adj_close[i]));
+    }
+  }
+
+  // Idempotent: a rerun changes nothing.
+  CliRun again = RunCli(env, {"migrate-store", "--to", url, "--json"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  json second = json::parse(again.out, nullptr, false);
+  EXPECT_EQ(second["inserted"], 0);
+  EXPECT_EQ(second["unchanged"], 1500 + 900 + 300 + 10);
+
+  // With OHLCV_DATABASE_URL set, the read commands use the shared store: an
+  // empty data directory still shows the migrated bars.
+  CliRun bars = RunCli("OHLCV_DATA_DIR=" + testing::MakeTempDir("empty") + " OHLCV_DATABASE_URL=" + url,
+                       {"bars", "MSFT"});
+  EXPECT_EQ(bars.code, 0) << bars.err;
+  // The latest of MSFT's 900 daily bars from 2015-01-01.
+  EXPECT_NE(bars.out.find("2017-06-18"), std::string::npos) << bars.out;
+}
+
+TEST(MigrateStoreCliTest, ClearErrorsForMissingTargetAndUnreachableDatabase) {
+  ASSERT_TRUE(std::filesystem::exists(Binary()));
+  const std::string data_dir = testing::MakeTempDir("migrate-src");
+  {
+    BarStoreOptions so;
+    so.path = data_dir + "/bars.db";
+    ASSERT_TRUE(BarStore::Open(so).ok());
+  }
+  CliRun none = RunCli("OHLCV_DATA_DIR=" + data_dir, {"migrate-store"});
+  EXPECT_EQ(none.code, 2) << none.err;
+  EXPECT_NE(none.err.find("--to"), std::string::npos) << none.err;
+  CliRun down = RunCli("OHLCV_DATA_DIR=" + data_dir,
+                       {"migrate-store", "--to", "postgresql://ohlcv:secretpw@127.0.0.1:1/x"});
+  EXPECT_EQ(down.code, 4) << down.err;  // unavailable
+  EXPECT_EQ(down.err.find("secretpw"), std::string::npos) << down.err;
+  CliRun missing = RunCli("OHLCV_DATA_DIR=" + testing::MakeTempDir("nothing"),
+                          {"migrate-store", "--to", "postgresql://ohlcv@127.0.0.1:1/x"});
+  EXPECT_EQ(missing.code, 3) << missing.err;  // no bars.db to copy
+}
+
+}  // namespace
+}  // namespace ohlcv
