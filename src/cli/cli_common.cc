@@ -77,6 +77,18 @@ Result<std::unique_ptr<KnowledgeBase>> OpenKbToRead(const GlobalOptions& global)
   return KnowledgeBase::Open(options);
 }
 
+Result<std::unique_ptr<KnowledgeBase>> OpenKbLight(const GlobalOptions& global) {
+  OHLCV_ASSIGN_OR_RETURN(KbOptions options, EngineOptionsFor(global));
+  options.open_index = false;
+  options.read_only = true;
+  auto kb = KnowledgeBase::Open(options);
+  if (!kb.ok() && kb.status().code() == StatusCode::kNotFound) {
+    return Status::NotFound("no data in " + global.data_dir +
+                            " yet; run `ohlcv-rag ingest` first (e.g. `ohlcv-rag ingest --source synthetic`)");
+  }
+  return kb;
+}
+
 std::string NormalizeTicker(std::string ticker) {
   std::transform(ticker.begin(), ticker.end(), ticker.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });

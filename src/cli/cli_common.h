@@ -56,6 +56,10 @@ Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const
 // another process (a running `serve`) holds the data directory.
 Result<std::unique_ptr<KnowledgeBase>> OpenKbToRead(const GlobalOptions& global);
 
+// For `status`: the bar store alone (read-only; no word vectors, no index),
+// so it answers in milliseconds even beside a running server.
+Result<std::unique_ptr<KnowledgeBase>> OpenKbLight(const GlobalOptions& global);
+
 // Upper-cases a ticker as stored.
 std::string NormalizeTicker(std::string ticker);
 
@@ -104,5 +108,6 @@ void RegisterQueryCommands(CLI::App& app, GlobalOptions& global, int& exit_code)
 void RegisterSetupCommands(CLI::App& app, GlobalOptions& global, int& exit_code);     // setup, clear
 void RegisterAnalyzeCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterInteractiveCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void RegisterDeleteCommand(CLI::App& app, GlobalOptions& global, int& exit_code);  // delete_command.cc
 
 }  // namespace ohlcv::cli

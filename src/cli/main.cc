@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   RegisterSetupCommands(app, global, exit_code);
   RegisterAnalyzeCommand(app, global, exit_code);
   RegisterInteractiveCommand(app, global, exit_code);
+  RegisterDeleteCommand(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -88,7 +88,8 @@ int PrintAnswer(const Answer& answer, bool json) {
 }
 
 int RunStatus(const GlobalOptions& global) {
-  auto engine = OpenKbToRead(global);
+  // The bar store alone: no word vectors or index to load for one line.
+  auto engine = OpenKbLight(global);
   if (!engine.ok()) return ReportError(engine.status());
   return PrintStatus(**engine, global.json);
 }
@@ -96,20 +97,33 @@ int RunStatus(const GlobalOptions& global) {
 int PrintStatus(const KnowledgeBase& engine, bool json) {
   auto status = engine.GetStatus();
   if (!status.ok()) return ReportError(status.status());
+  std::vector<std::string> synthetic;
+  for (const auto& t : status->tickers) {
+    if (t.synthetic) synthetic.push_back(t.ticker);
+  }
   if (json) {
     nlohmann::json tickers = nlohmann::json::array();
     for (const auto& t : status->tickers) {
-      tickers.push_back({{"ticker", t.ticker}, {"bars", t.bars}, {"first", FormatDate(t.first_ts)},
-                         {"last", FormatDate(t.last_ts)}});
+      tickers.push_back({{"ticker", t.ticker}, {"interval", IntervalName(t.interval)}, {"bars", t.bars},
+                         {"first", FormatDate(t.first_ts)}, {"last", FormatDate(t.last_ts)},
+                         {"synthetic", t.synthetic}});
     }
-    PrintJson({{"data_dir", status->data_dir}, {"tickers", tickers}, {"bars", status->bars},
-               {"windows", status->windows}, {"vector_store", status->vector_store_type},
-               {"embedder", status->embedder}, {"data_version", status->data_version}});
+    nlohmann::json j = {{"data_dir", status->data_dir}, {"tickers", tickers}, {"bars", status->bars},
+                        {"vector_store", status->vector_store_type},
+                        {"embedder", status->embedder}, {"data_version", status->data_version}};
+    if (status->windows_known) j["windows"] = status->windows;
+    PrintJson(j);
     return kExitOk;
   }
-  std::cout << fmt::format("{}: {} tickers, {} bars, {} windows ({} store, {} embedder)\n", status->data_dir,
-                           status->tickers.size(), status->bars, status->windows, status->vector_store_type,
-                           status->embedder);
+  std::cout << fmt::format("{}: {} tickers, {} bars", status->data_dir, status->tickers.size(), status->bars);
+  if (status->windows_known) std::cout << fmt::format(", {} windows", status->windows);
+  std::cout << fmt::format(" ({} store, {} embedder)\n", status->vector_store_type, status->embedder);
+  if (!synthetic.empty()) {
+    std::string list;
+    for (size_t i = 0; i < synthetic.size() && i < 20; ++i) list += (i ? ", " : "") + synthetic[i];
+    if (synthetic.size() > 20) list += fmt::format(", ... ({} in all)", synthetic.size());
+    std::cout << "  synthetic data (generated, not market prices): " << list << "\n";
+  }
   return kExitOk;
 }
 

@@ -49,6 +49,13 @@ struct KbOptions {
   AnswerOptions answers;                 // answer cache, LLM (LLM_PROVIDER=openai); series.analysis
                                          // is set from `analysis` by Open
   bool read_only = false;
+  // false: open the bar store only (no embedder, word vectors or vector
+  // store) — for commands that read bars and status. Operations that need
+  // the index (Ask, Analyze, Retrieve, Similar, Ingest, Clear, DeleteTicker,
+  // Backup) then fail with InvalidArgument; GetStatus counts the local
+  // index's rows from its file (KbStatus::windows_known false for ChromaDB).
+  // Default true.
+  bool open_index = true;
 };
 
 // Health of one dependency, for /health. The LLM is checked through
@@ -64,6 +71,7 @@ struct KbStatus {
   std::vector<TickerInfo> tickers;
   uint64_t bars = 0;
   uint64_t windows = 0;
+  bool windows_known = true;  // false when opened without the index (open_index = false)
   uint64_t data_version = 0;
   std::string vector_store_type;
   std::string embedder;
@@ -94,6 +102,15 @@ class KnowledgeBase {
 
   // Removes every bar and window of the data directory's stores.
   Status Clear();
+
+  // Removes one ticker: its bars (every interval), state records, windows
+  // and vectors, and the cached answers; the CSV fingerprints are forgotten so
+  // a later ingest of the same files brings it back. NotFound when the store
+  // holds neither bars nor windows of it. Crash-safe: a "deleting/<T>" record
+  // is written first and erased last, windows go before bars, and Open()
+  // finishes any delete a crash interrupted (as does re-running it).
+  // Returns the number of bars removed.
+  Result<uint64_t> DeleteTicker(const std::string& ticker);
   // Snapshot of the whole data directory into dest_dir (service/backup.h):
   // index/windows.db and bars.db through the SQLite online backup API on
   // read connections of their own, sectors.csv, companies.csv, then
@@ -107,6 +124,7 @@ class KnowledgeBase {
   // Stored tickers with their intervals, counts and date ranges.
   Result<std::vector<TickerInfo>> Tickers() const { return bar_store_->ListTickers(); }
   // OK when the vector store answers (readiness).
+  // REQUIRES (these four): opened with open_index.
   Status IndexHealth() const { return vector_store_->Health(); }
   // Operation counters and size of the vector store (metrics).
   VectorStoreStats IndexStats() const { return vector_store_->stats(); }
@@ -128,6 +146,12 @@ class KnowledgeBase {
   // Read paths call this; when the version moved it refreshes the context
   // and drops cached answers.
   void RefreshIfStale() const;
+  // InvalidArgument naming `what` unless the index was opened.
+  Status NeedIndex(const char* what) const;
+  // Steps 2-4 of DeleteTicker (the mark is written): windows, bars, mark.
+  Result<uint64_t> FinishDelete(const std::string& ticker);
+  // Adds a "synthetic data" note when the answer cites generated tickers.
+  void NoteSynthetic(Answer* answer) const;
 
   KbOptions options_;
   std::unique_ptr<BarStore> bar_store_;

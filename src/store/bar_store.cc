@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS bars(
   ts INTEGER NOT NULL,
   open REAL, high REAL, low REAL, close REAL, volume REAL, adj_close REAL,
   PRIMARY KEY(ticker, interval, ts)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 )sql";
 
 // The WHERE makes an identical re-upsert a no-op (sqlite3_changes() == 0), so
@@ -55,6 +56,21 @@ std::string Upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
+}
+
+// The smallest string greater than every string starting with `prefix`
+// ("" = unbounded: a string above any key).
+std::string PrefixEnd(const std::string& prefix) {
+  std::string end = prefix;
+  while (!end.empty()) {
+    auto c = static_cast<unsigned char>(end.back());
+    if (c < 0xff) {
+      end.back() = static_cast<char>(c + 1);
+      return end;
+    }
+    end.pop_back();
+  }
+  return std::string(1, '\x7f') + std::string(8, '\xff');
 }
 
 Status ValidateSeries(const BarSeries& s) {
@@ -273,6 +289,19 @@ class BarStoreImpl final : public BarStore {
       info.last_ts = st.Int(4);
       out.push_back(std::move(info));
     }
+    st.Reset();
+    if (!HasStateTable(db)) return out;
+    OHLCV_ASSIGN_OR_RETURN(Stmt flags, db.PrepareCached(
+                                           "SELECT key FROM state WHERE key >= 'ticker/' AND "
+                                           "key < 'ticker0' AND key LIKE '%/synthetic'"));
+    while (true) {
+      auto row = flags.Step();
+      if (!row.ok()) return row.status().WithContext("list tickers: flags");
+      if (!*row) break;
+      for (auto& info : out) {
+        if (std::string_view(flags.Text(0)) == SyntheticFlagKey(info.ticker)) info.synthetic = true;
+      }
+    }
     return out;
   }
 
@@ -293,9 +322,69 @@ class BarStoreImpl final : public BarStore {
     st.BindText(1, ticker);
     OHLCV_RETURN_IF_ERROR(st.Run());
     auto deleted = static_cast<uint64_t>(db.Changes());
+    {
+      OHLCV_ASSIGN_OR_RETURN(Stmt del, db.PrepareCached(
+                                           "DELETE FROM state WHERE key >= ?1 AND key < ?2"));
+      const std::string prefix = TickerStateKey(ticker);
+      del.BindText(1, prefix);
+      del.BindText(2, PrefixEnd(prefix));
+      OHLCV_RETURN_IF_ERROR(del.Run());
+    }
     if (deleted > 0) OHLCV_RETURN_IF_ERROR(db.Exec(kBumpVersionSql));
     OHLCV_RETURN_IF_ERROR(txn.Commit());
     return deleted;
+  }
+
+  Result<std::optional<std::string>> GetState(const std::string& key) override {
+    OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
+    SqliteDb& db = *reader.db;
+    if (!HasStateTable(db)) return std::optional<std::string>();
+    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached("SELECT value FROM state WHERE key=?1"));
+    st.BindText(1, key);
+    auto row = st.Step();
+    if (!row.ok()) return row.status().WithContext("get state " + key);
+    if (!*row) return std::optional<std::string>();
+    return std::optional<std::string>(std::string(st.Text(0)));
+  }
+
+  Status PutState(
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& changes) override {
+    if (!writer_) return Status::PermissionDenied("bar store opened read-only");
+    if (changes.empty()) return Status::Ok();
+    std::lock_guard lock(write_mu_);
+    SqliteDb& db = *writer_;
+    Transaction txn(db);
+    OHLCV_RETURN_IF_ERROR(txn.BeginImmediate());
+    for (const auto& [key, value] : changes) {
+      OHLCV_ASSIGN_OR_RETURN(
+          Stmt st, db.PrepareCached(value ? "INSERT INTO state(key, value) VALUES(?1, ?2) "
+                                            "ON CONFLICT(key) DO UPDATE SET value=excluded.value"
+                                          : "DELETE FROM state WHERE key=?1"));
+      st.BindText(1, key);
+      if (value) st.BindText(2, *value);
+      OHLCV_RETURN_IF_ERROR(st.Run().WithContext("put state " + key));
+    }
+    return txn.Commit();
+  }
+
+  Result<std::vector<std::pair<std::string, std::string>>> ListState(
+      const std::string& prefix) override {
+    OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
+    SqliteDb& db = *reader.db;
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!HasStateTable(db)) return out;
+    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(
+                                        "SELECT key, value FROM state WHERE key >= ?1 AND key < ?2 "
+                                        "ORDER BY key"));
+    st.BindText(1, prefix);
+    st.BindText(2, PrefixEnd(prefix));
+    while (true) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status().WithContext("list state " + prefix);
+      if (!*row) break;
+      out.emplace_back(std::string(st.Text(0)), std::string(st.Text(1)));
+    }
+    return out;
   }
 
   Result<uint64_t> DataVersion() override {
@@ -386,6 +475,15 @@ class BarStoreImpl final : public BarStore {
     if (static_cast<int>(idle_.size()) < options_.max_idle_readers) idle_.push_back(std::move(db));
   }
 
+  // False for a version-1 file opened read-only before any writable open
+  // added the state table.
+  static bool HasStateTable(SqliteDb& db) {
+    auto st = db.PrepareCached("SELECT 1 FROM sqlite_master WHERE type='table' AND name='state'");
+    if (!st.ok()) return false;
+    auto row = st->Step();
+    return row.ok() && *row;
+  }
+
   static Result<std::optional<int64_t>> LastTs(SqliteDb& db, const std::string& ticker,
                                                Interval interval) {
     OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(
@@ -407,6 +505,8 @@ class BarStoreImpl final : public BarStore {
 };
 
 }  // namespace
+
+std::string TickerStateKey(std::string_view ticker) { return "ticker/" + Upper(ticker) + "/"; }
 
 Result<std::unique_ptr<BarStore>> BarStore::Open(const BarStoreOptions& options) {
   auto store = std::make_unique<BarStoreImpl>(options);
