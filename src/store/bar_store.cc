@@ -31,7 +31,21 @@ CREATE TABLE IF NOT EXISTS bars(
   open REAL, high REAL, low REAL, close REAL, volume REAL, adj_close REAL,
   PRIMARY KEY(ticker, interval, ts)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS series(
+  ticker TEXT NOT NULL, interval INTEGER NOT NULL,
+  bars INTEGER NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
+  PRIMARY KEY(ticker, interval)) WITHOUT ROWID;
 )sql";
+
+// Fills `series` from `bars` in a file written before it existed (or whose
+// series rows were lost); run in Init's transaction.
+constexpr const char* kBackfillSeriesSql =
+    "INSERT INTO series(ticker, interval, bars, first_ts, last_ts) "
+    "SELECT ticker, interval, COUNT(*), MIN(ts), MAX(ts) FROM bars GROUP BY ticker, interval";
+constexpr const char* kAddSeriesSql =
+    "INSERT INTO series(ticker, interval, bars, first_ts, last_ts) VALUES(?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT(ticker, interval) DO UPDATE SET bars = bars + excluded.bars, "
+    "first_ts = MIN(first_ts, excluded.first_ts), last_ts = MAX(last_ts, excluded.last_ts)";
 
 // The WHERE makes an identical re-upsert a no-op (sqlite3_changes() == 0), so
 // the caller can tell updated from unchanged rows; IS NOT treats NULLs
@@ -175,6 +189,16 @@ class BarStoreImpl final : public BarStore {
     OHLCV_RETURN_IF_ERROR(txn.BeginImmediate());
     OHLCV_RETURN_IF_ERROR(writer_->Exec(kCreateSchema));
     OHLCV_RETURN_IF_ERROR(CheckSchemaVersion(*writer_, /*may_create=*/true));
+    {
+      OHLCV_ASSIGN_OR_RETURN(Stmt st, writer_->Prepare(
+                                          "SELECT (SELECT COUNT(*) FROM series) = 0 AND "
+                                          "EXISTS(SELECT 1 FROM bars)"));
+      auto row = st.Step();
+      if (!row.ok()) return row.status().WithContext("check series summary");
+      const bool backfill = *row && st.Int(0) != 0;
+      st.Reset();
+      if (backfill) OHLCV_RETURN_IF_ERROR(writer_->Exec(kBackfillSeriesSql));
+    }
     return txn.Commit();
   }
 
@@ -232,6 +256,16 @@ class BarStoreImpl final : public BarStore {
         ++stats.unchanged;
       }
     }
+    if (stats.inserted > 0) {
+      // The per-series summary ListTickers reads, in the same transaction.
+      OHLCV_ASSIGN_OR_RETURN(Stmt sum, db.PrepareCached(kAddSeriesSql));
+      sum.BindText(1, ticker);
+      sum.BindInt(2, interval);
+      sum.BindInt(3, static_cast<int64_t>(stats.inserted));
+      sum.BindInt(4, series.ts.front());
+      sum.BindInt(5, series.ts.back());
+      OHLCV_RETURN_IF_ERROR(sum.Run().WithContext("upsert " + ticker + ": series summary"));
+    }
     if (stats.inserted + stats.updated > 0) {
       OHLCV_RETURN_IF_ERROR(db.Exec(kBumpVersionSql));
     }
@@ -273,9 +307,14 @@ class BarStoreImpl final : public BarStore {
   Result<std::vector<TickerInfo>> ListTickers() override {
     OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
     SqliteDb& db = *reader.db;
+    // The summary table when the file has it (kept in each Upsert's
+    // transaction: microseconds); a scan of every bar otherwise.
     OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(
-                                        "SELECT ticker, interval, COUNT(*), MIN(ts), MAX(ts) FROM bars "
-                                        "GROUP BY ticker, interval ORDER BY ticker, interval"));
+                                        HasTable(db, "series")
+                                            ? "SELECT ticker, interval, bars, first_ts, last_ts FROM series "
+                                              "ORDER BY ticker, interval"
+                                            : "SELECT ticker, interval, COUNT(*), MIN(ts), MAX(ts) FROM bars "
+                                              "GROUP BY ticker, interval ORDER BY ticker, interval"));
     std::vector<TickerInfo> out;
     while (true) {
       auto row = st.Step();
@@ -322,6 +361,11 @@ class BarStoreImpl final : public BarStore {
     st.BindText(1, ticker);
     OHLCV_RETURN_IF_ERROR(st.Run());
     auto deleted = static_cast<uint64_t>(db.Changes());
+    {
+      OHLCV_ASSIGN_OR_RETURN(Stmt sum, db.PrepareCached("DELETE FROM series WHERE ticker=?1"));
+      sum.BindText(1, ticker);
+      OHLCV_RETURN_IF_ERROR(sum.Run());
+    }
     {
       OHLCV_ASSIGN_OR_RETURN(Stmt del, db.PrepareCached(
                                            "DELETE FROM state WHERE key >= ?1 AND key < ?2"));
@@ -477,11 +521,15 @@ class BarStoreImpl final : public BarStore {
 
   // False for a version-1 file opened read-only before any writable open
   // added the state table.
-  static bool HasStateTable(SqliteDb& db) {
-    auto st = db.PrepareCached("SELECT 1 FROM sqlite_master WHERE type='table' AND name='state'");
+  static bool HasStateTable(SqliteDb& db) { return HasTable(db, "state"); }
+  static bool HasTable(SqliteDb& db, const char* name) {
+    auto st = db.PrepareCached("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?1");
     if (!st.ok()) return false;
+    st->BindText(1, name);
     auto row = st->Step();
-    return row.ok() && *row;
+    bool found = row.ok() && *row;
+    st->Reset();
+    return found;
   }
 
   static Result<std::optional<int64_t>> LastTs(SqliteDb& db, const std::string& ticker,

@@ -24,6 +24,10 @@
 //        (source fingerprints, pending-reindex marks, ticker flags); added
 //        with CREATE IF NOT EXISTS, so version-1 files gain it on their first
 //        writable open (a read-only open of an older file sees no state).
+//   series(ticker, interval, bars, first_ts, last_ts)
+//        -- per-series summary kept in each Upsert/DeleteTicker transaction,
+//        so ListTickers reads 537 rows instead of scanning every bar;
+//        backfilled from `bars` on a writable open of a file without it.
 //
 // Tickers are stored upper case; every call upper-cases the ticker it is given.
 //

@@ -9,7 +9,7 @@ namespace ohlcv {
 namespace {
 
 TEST(WindowTailTest, TailIsTheSuffixOfTheFullBuildEndingAtOrAfterFirstBar) {
-  BarSeries bars = WavySeries(403);
+  BarSeries bars = testing::WavySeries(403);
   SeriesAnalysis full;
   full.Analyze(bars, "Tech", AnalysisOptions{});
   ASSERT_GT(full.windows.size(), 70u);
