@@ -62,8 +62,10 @@ Result<KbOptions> EngineOptionsFor(const GlobalOptions& global) {
 
 }  // namespace
 
-Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const std::string& sectors_file) {
+Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const std::string& sectors_file,
+                                              bool lazy_index) {
   OHLCV_ASSIGN_OR_RETURN(KbOptions options, EngineOptionsFor(global));
+  options.open_index = !lazy_index;
   if (!sectors_file.empty()) options.sectors_file = sectors_file;
   return KnowledgeBase::Open(options);
 }

@@ -49,7 +49,10 @@ Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool
 // The engine of the data directory, configured like `serve` (environment,
 // optional /app/config.json); --data-dir wins. `sectors_file` ("" = none) is
 // merged into the data directory's sector map.
-Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const std::string& sectors_file = "");
+// `lazy_index`: open the index only when needed (KbOptions::open_index =
+// false; what `ingest` uses so that a run with nothing new stays fast).
+Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const std::string& sectors_file = "",
+                                              bool lazy_index = false);
 
 // For commands that only read (query, similar, analyze, status,
 // interactive): the engine opened for writing when it can be, read-only when

@@ -101,7 +101,7 @@ int RunIngest(const IngestArgs& args, const GlobalOptions& global) {
   auto source = NewSourceByName(args.source, config);
   if (!source.ok()) return ReportError(source.status());
 
-  auto engine = OpenKb(global, FindSectorsFile(args));
+  auto engine = OpenKb(global, FindSectorsFile(args), /*lazy_index=*/true);
   if (!engine.ok()) return ReportError(engine.status());
 
   // Window length and stride are the engine's, the same for every ingest, so

@@ -124,15 +124,23 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KbOptions& opti
   return e;
 }
 
-Status KnowledgeBase::NeedIndex(const char* what) const {
+Status KnowledgeBase::EnsureIndex() {
+  std::lock_guard lock(index_open_mu_);
   if (vector_store_) return Status::Ok();
+  OHLCV_ASSIGN_OR_RETURN(embedder_, OpenEmbedder(options_));
+  OHLCV_ASSIGN_OR_RETURN(vector_store_, OpenVectorStore(options_, *embedder_));
+  return Status::Ok();
+}
+
+Status KnowledgeBase::NeedIndex(const char* what) const {
+  if (answers_) return Status::Ok();
   return Status::InvalidArgument(std::string(what) + " needs the index; the knowledge base was opened "
                                  "without it (KbOptions::open_index = false)");
 }
 
 Result<uint64_t> KnowledgeBase::DeleteTicker(const std::string& ticker_in) {
   if (options_.read_only) return Status::PermissionDenied("the data directory is open read-only");
-  OHLCV_RETURN_IF_ERROR(NeedIndex("delete"));
+  OHLCV_RETURN_IF_ERROR(EnsureIndex());
   std::string ticker = ticker_in;
   for (char& c : ticker) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (ticker.empty()) return Status::InvalidArgument("delete: empty ticker");
@@ -155,7 +163,7 @@ Result<uint64_t> KnowledgeBase::DeleteTicker(const std::string& ticker_in) {
   OHLCV_RETURN_IF_ERROR(bar_store_->PutState(changes));
   auto deleted = FinishDelete(ticker);
   Status refreshed = RefreshContext();
-  answers_->ClearCache();
+  if (answers_) answers_->ClearCache();
   if (!deleted.ok()) return deleted;
   OHLCV_RETURN_IF_ERROR(refreshed);
   return deleted;
@@ -220,12 +228,19 @@ void KnowledgeBase::RefreshIfStale() const {
 Result<IngestStats> KnowledgeBase::Ingest(Source& source, const FetchRequest& request, IngestOptions options,
                                    const IngestProgressFn& progress) {
   if (options_.read_only) return Status::PermissionDenied("the data directory is open read-only");
-  OHLCV_RETURN_IF_ERROR(NeedIndex("ingest"));
   std::lock_guard lock(ingest_mu_);
   options.sectors = &sectors_;
   options.analysis = options_.analysis;
-  auto stats = IngestAndIndex(source, request, *bar_store_, IndexTarget{*vector_store_, *embedder_}, options,
-                              progress);
+  // Opened without the index: open it only if a window needs indexing, so a
+  // run with nothing new loads neither word vectors nor index files.
+  auto stats = vector_store_ ? IngestAndIndex(source, request, *bar_store_, IndexTarget{*vector_store_, *embedder_},
+                                              options, progress)
+                             : IngestAndIndex(source, request, *bar_store_,
+                                              OpenIndexTargetFn([this]() -> Result<IndexTarget> {
+                                                OHLCV_RETURN_IF_ERROR(EnsureIndex());
+                                                return IndexTarget{*vector_store_, *embedder_};
+                                              }),
+                                              options, progress);
   // Even a failed run may have committed some tickers: keep the context true.
   Status refreshed = RefreshContext();
   if (!stats.ok()) return stats;
@@ -313,7 +328,7 @@ std::vector<ComponentHealth> KnowledgeBase::Health() const {
 
 Status KnowledgeBase::Clear() {
   if (options_.read_only) return Status::PermissionDenied("the data directory is open read-only");
-  OHLCV_RETURN_IF_ERROR(NeedIndex("clear"));
+  OHLCV_RETURN_IF_ERROR(EnsureIndex());
   std::lock_guard lock(ingest_mu_);
   OHLCV_ASSIGN_OR_RETURN(auto tickers, bar_store_->ListTickers());
   for (const auto& t : tickers) {
@@ -329,7 +344,7 @@ Status KnowledgeBase::Clear() {
 }
 
 Status KnowledgeBase::Backup(const std::string& dest_dir) const {
-  OHLCV_RETURN_IF_ERROR(NeedIndex("backup"));
+  OHLCV_RETURN_IF_ERROR(const_cast<KnowledgeBase*>(this)->EnsureIndex());
   // Idle: hold the writer lock so bars and windows are from one moment.
   std::unique_lock idle(ingest_mu_, std::try_to_lock);
   std::error_code ec;

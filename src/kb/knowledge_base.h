@@ -50,10 +50,14 @@ struct KbOptions {
                                          // is set from `analysis` by Open
   bool read_only = false;
   // false: open the bar store only (no embedder, word vectors or vector
-  // store) — for commands that read bars and status. Operations that need
-  // the index (Ask, Analyze, Retrieve, Similar, Ingest, Clear, DeleteTicker,
-  // Backup) then fail with InvalidArgument; GetStatus counts the local
+  // store) — for commands that read bars and status, and for the CLI's
+  // ingest. Ask, Analyze, Retrieve and Similar then fail with
+  // InvalidArgument; Ingest opens the embedder and vector store when the
+  // first window needs indexing (never when nothing changed), Clear,
+  // DeleteTicker and Backup open them first. GetStatus counts the local
   // index's rows from its file (KbStatus::windows_known false for ChromaDB).
+  // Interrupted deletes are finished by the next open with the index.
+  // Not for a server: the lazy open is not synchronized with readers.
   // Default true.
   bool open_index = true;
 };
@@ -146,8 +150,10 @@ class KnowledgeBase {
   // Read paths call this; when the version moved it refreshes the context
   // and drops cached answers.
   void RefreshIfStale() const;
-  // InvalidArgument naming `what` unless the index was opened.
+  // InvalidArgument naming `what` unless opened with open_index.
   Status NeedIndex(const char* what) const;
+  // Opens the embedder and vector store if not yet open (open_index false).
+  Status EnsureIndex();
   // Steps 2-4 of DeleteTicker (the mark is written): windows, bars, mark.
   Result<uint64_t> FinishDelete(const std::string& ticker);
   // Adds a "synthetic data" note when the answer cites generated tickers.
@@ -164,6 +170,7 @@ class KnowledgeBase {
   std::unique_ptr<LlmProbe> llm_probe_;        // set when an LLM is configured
   mutable std::mutex ingest_mu_;             // one writer at a time; Backup holds it when idle
   mutable std::mutex refresh_mu_;            // one context rebuild at a time
+  std::mutex index_open_mu_;                 // EnsureIndex
   mutable std::atomic<uint64_t> context_version_{0};    // data version the context reflects
 };
 

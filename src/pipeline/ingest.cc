@@ -370,12 +370,44 @@ class BatchIndexSink final : public WindowSink {
   std::vector<Window> pending_;
 };
 
+// Opens the index on the first window, then behaves as BatchIndexSink.
+class LazyIndexSink final : public WindowSink {
+ public:
+  explicit LazyIndexSink(const OpenIndexTargetFn& open) : open_(open) {}
+  Status Add(const BarSeries& bars, std::span<const Window> windows) override {
+    OHLCV_RETURN_IF_ERROR(Open());
+    return sink_->Add(bars, windows);
+  }
+  Status Flush() override { return sink_ ? sink_->Flush() : Status::Ok(); }
+  size_t pending() const override { return sink_ ? sink_->pending() : 0; }
+
+ private:
+  Status Open() {
+    if (sink_) return Status::Ok();
+    auto target = open_();
+    if (!target.ok()) return target.status().WithContext("opening the index");
+    target_.emplace(std::move(*target));
+    sink_.emplace(*target_);
+    return Status::Ok();
+  }
+  const OpenIndexTargetFn& open_;
+  std::optional<IndexTarget> target_;
+  std::optional<BatchIndexSink> sink_;
+};
+
 }  // namespace
 
 Result<IngestStats> IngestAndIndex(Source& source, const FetchRequest& request, BarStore& store,
                                    const IndexTarget& target, const IngestOptions& options,
                                    const IngestProgressFn& progress) {
   BatchIndexSink sink(target);
+  return RunIngest(source, request, store, options, progress, &sink);
+}
+
+Result<IngestStats> IngestAndIndex(Source& source, const FetchRequest& request, BarStore& store,
+                                   const OpenIndexTargetFn& open_target, const IngestOptions& options,
+                                   const IngestProgressFn& progress) {
+  LazyIndexSink sink(open_target);
   return RunIngest(source, request, store, options, progress, &sink);
 }
 

@@ -137,4 +137,13 @@ Result<IngestStats> IngestAndIndex(Source& source, const FetchRequest& request, 
                                    const IndexTarget& target, const IngestOptions& options,
                                    const IngestProgressFn& progress = {});
 
+// The same, with the index opened only when the first window needs indexing
+// (`open_target` is called at most once, under the pipeline's sink lock), so
+// a run with nothing new never loads word vectors or index files. An error
+// from `open_target` fails the run like an index failure.
+using OpenIndexTargetFn = std::function<Result<IndexTarget>()>;
+Result<IngestStats> IngestAndIndex(Source& source, const FetchRequest& request, BarStore& store,
+                                   const OpenIndexTargetFn& open_target, const IngestOptions& options,
+                                   const IngestProgressFn& progress = {});
+
 }  // namespace ohlcv

@@ -198,6 +198,15 @@ TEST(TickerDeleteApiTest, DeleteRouteRemovesTheTickerAndTheListMarksSyntheticRow
   ASSERT_EQ(j["count"], 2);
   for (const auto& row : j["tickers"]) EXPECT_TRUE(row["synthetic"].get<bool>()) << row;
 
+  // Answers about generated data say so.
+  auto answer = c.Post("/api/v1/query", R"({"question": "How did MSFT perform in 2015?"})", "application/json");
+  ASSERT_TRUE(answer);
+  ASSERT_EQ(answer->status, 200) << answer->body;
+  json a = json::parse(answer->body);
+  bool noted = false;
+  for (const auto& n : a["notes"]) noted = noted || n.get<std::string>().find("synthetic data") != std::string::npos;
+  EXPECT_TRUE(noted) << a["notes"];
+
   auto del = c.Delete("/api/v1/tickers/msft");
   ASSERT_TRUE(del);
   EXPECT_EQ(del->status, 200) << del->body;
