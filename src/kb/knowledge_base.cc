@@ -1,7 +1,12 @@
 #include "kb/knowledge_base.h"
 
 #include <algorithm>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <utility>
 #include <filesystem>
 #include <set>
 
@@ -61,7 +66,9 @@ Status SaveSectors(const SectorMap& sectors, const std::string& path) {
 
 }  // namespace
 
-KnowledgeBase::~KnowledgeBase() = default;
+KnowledgeBase::~KnowledgeBase() {
+  if (writer_lock_fd_ >= 0) ::close(writer_lock_fd_);
+}
 
 Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KbOptions& options) {
   std::unique_ptr<KnowledgeBase> e(new KnowledgeBase());
@@ -104,7 +111,20 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KbOptions& opti
   bo.read_only = options.read_only;
   OHLCV_ASSIGN_OR_RETURN(e->bar_store_, BarStore::Open(bo));
   // The light mode: bars and status only, no word vectors, no index files.
-  if (!options.open_index) return e;
+  // A writable one still takes the local index's single-writer lock now, so
+  // a second writer is refused before it writes a bar.
+  if (!options.open_index) {
+    if (!options.read_only && options.vector_store_type == "local") {
+      fs::create_directories(options.data_dir + "/index", ec);
+      const std::string lock = options.data_dir + "/index/LOCK";
+      e->writer_lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (e->writer_lock_fd_ < 0) return Status::IOError("cannot open " + lock);
+      if (::flock(e->writer_lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+        return Status::Unavailable("vector store " + options.data_dir + "/index is open for writing elsewhere");
+      }
+    }
+    return e;
+  }
   OHLCV_ASSIGN_OR_RETURN(e->embedder_, OpenEmbedder(options));
   OHLCV_ASSIGN_OR_RETURN(e->vector_store_, OpenVectorStore(options, *e->embedder_));
   e->retriever_ = std::make_unique<Retriever>(*e->vector_store_, *e->embedder_, QuestionContext{});
@@ -127,6 +147,8 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KbOptions& opti
 Status KnowledgeBase::EnsureIndex() {
   std::lock_guard lock(index_open_mu_);
   if (vector_store_) return Status::Ok();
+  // The store takes the same flock on its own descriptor: hand it over.
+  if (writer_lock_fd_ >= 0) ::close(std::exchange(writer_lock_fd_, -1));
   OHLCV_ASSIGN_OR_RETURN(embedder_, OpenEmbedder(options_));
   OHLCV_ASSIGN_OR_RETURN(vector_store_, OpenVectorStore(options_, *embedder_));
   return Status::Ok();

@@ -171,6 +171,7 @@ class KnowledgeBase {
   mutable std::mutex ingest_mu_;             // one writer at a time; Backup holds it when idle
   mutable std::mutex refresh_mu_;            // one context rebuild at a time
   std::mutex index_open_mu_;                 // EnsureIndex
+  int writer_lock_fd_ = -1;                  // index/LOCK flock held while the index is not open
   mutable std::atomic<uint64_t> context_version_{0};    // data version the context reflects
 };
 
