@@ -18,6 +18,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev clang libclang-rt-14-dev
   # tools used by tests: promtool (prometheus), wrk; deployment checks: yamllint
   prometheus wrk yamllint
+  # cold-process CLI timings (bench/cli_bench.sh)
+  hyperfine
   # web UI end-to-end tests (headless, driven by playwright-core from npm)
   chromium
   # the Kubernetes rollout rehearsal's load balancer (scripts/rollout-rehearsal.sh)

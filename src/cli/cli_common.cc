@@ -89,8 +89,10 @@ Result<KbOptions> EngineOptionsFor(const GlobalOptions& global) {
 
 }  // namespace
 
-Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const std::string& sectors_file) {
+Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const std::string& sectors_file,
+                                              bool lazy_index) {
   OHLCV_ASSIGN_OR_RETURN(KbOptions options, EngineOptionsFor(global));
+  options.open_index = !lazy_index;
   if (!sectors_file.empty()) options.sectors_file = sectors_file;
   return KnowledgeBase::Open(options);
 }
@@ -103,6 +105,21 @@ Result<std::unique_ptr<KnowledgeBase>> OpenKbToRead(const GlobalOptions& global)
   if (engine.ok() || engine.status().code() != StatusCode::kUnavailable) return engine;
   options.read_only = true;
   return KnowledgeBase::Open(options);
+}
+
+Result<std::unique_ptr<KnowledgeBase>> OpenKbLight(const GlobalOptions& global) {
+  OHLCV_RETURN_IF_ERROR(RequireDataDir(global));
+  OHLCV_ASSIGN_OR_RETURN(KbOptions options, EngineOptionsFor(global));
+  options.open_index = false;
+  options.read_only = true;
+  auto kb = KnowledgeBase::Open(options);
+  if (!kb.ok() && kb.status().code() == StatusCode::kNotFound) {
+    return Status::NotFound("no data in " + global.data_dir + " yet; load some first, e.g. `" + CliPrefix(global) +
+                            " setup` (synthetic demo data) or `" + CliPrefix(global) +
+                            " ingest --source csv --path ../shared/data/sp500_2015_2020`");
+  }
+  return kb;
+}
 }
 
 Status RequireDataDir(const GlobalOptions& global) {

@@ -56,7 +56,10 @@ AppConfig SettingsFromEnvironment();
 // The settings with --data-dir applied: what every command runs on.
 Result<AppConfig> LoadCliConfig(const GlobalOptions& global);
 
-Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const std::string& sectors_file = "");
+// `lazy_index`: open the index only when needed (KbOptions::open_index =
+// false; what `ingest` uses so that a run with nothing new stays fast).
+Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const std::string& sectors_file = "",
+                                              bool lazy_index = false);
 
 // For commands that only read (query, similar, analyze, status,
 // interactive): the engine opened for writing when it can be, read-only when
@@ -103,6 +106,11 @@ std::string WrapText(const std::string& text, size_t width);
 // Columns of the terminal on stdout; 0 when stdout is not a terminal.
 size_t TerminalColumns();
 
+// For `status`: the bar store alone (read-only; no word vectors, no index),
+// so it answers in milliseconds even beside a running server.
+Result<std::unique_ptr<KnowledgeBase>> OpenKbLight(const GlobalOptions& global);
+
+
 
 // True when stdin is a terminal (prompts, confirmations).
 bool StdinIsTerminal();
@@ -148,5 +156,6 @@ void RegisterAnalyzeCommand(CLI::App& app, GlobalOptions& global, int& exit_code
 void RegisterInteractiveCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void RegisterMcpCommand(CLI::App& app, GlobalOptions& global, int& exit_code);  // mcp (stdio)
 void RegisterStoreCommands(CLI::App& app, GlobalOptions& global, int& exit_code);     // migrate-store
+void RegisterDeleteCommand(CLI::App& app, GlobalOptions& global, int& exit_code);  // delete_command.cc
 
 }  // namespace ohlcv::cli

@@ -64,6 +64,7 @@ nlohmann::json StatsToJson(const IngestStats& s, std::string_view source) {
           {"bars_inserted", s.bars_inserted}, {"bars_updated", s.bars_updated},
           {"bars_unchanged", s.bars_unchanged}, {"rows_skipped", s.rows_skipped}, {"rows_noted", s.rows_noted},
           {"windows", s.windows},     {"seconds", s.seconds},
+          {"units_unchanged", s.units_skipped}, {"tickers_unchanged", s.tickers_unchanged},
           {"issues", issues},         {"errors", errors}};
 }
 
@@ -71,9 +72,13 @@ void PrintSummary(const IngestStats& s, std::string_view source, const std::stri
   std::cout << fmt::format(
       "Ingested {} ticker(s) from {} into {} in {:.2f} s\n"
       "  bars: {} read, {} new, {} updated, {} unchanged\n"
-      "  rows skipped: {}   notes: {}   windows: {}\n",
+      "  rows skipped: {}   notes: {}   windows (new or changed): {}\n",
       s.tickers, source, data_dir, s.seconds, s.rows_read, s.bars_inserted, s.bars_updated,
       s.bars_unchanged, s.rows_skipped, s.rows_noted, s.windows);
+  if (s.units_skipped > 0) {
+    std::cout << fmt::format("  {} of {} unit(s) unchanged since the last ingest (not read)\n",
+                             s.units_skipped, s.units_total);
+  }
   size_t shown = 0;
   for (const auto& i : s.issues) {
     if (shown++ == 10) {
@@ -100,7 +105,7 @@ int RunIngest(const IngestArgs& args, const GlobalOptions& global) {
   auto source = NewSourceByName(args.source, config);
   if (!source.ok()) return ReportError(source.status());
 
-  auto engine = OpenKb(global, FindSectorsFile(args));
+  auto engine = OpenKb(global, FindSectorsFile(args), /*lazy_index=*/true);
   if (!engine.ok()) return ReportError(ExplainWriterBusy(engine.status(), global));
 
   // Window length and stride are the engine's, the same for every ingest, so

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   RegisterSetupCommands(app, global, exit_code);
   RegisterAnalyzeCommand(app, global, exit_code);
   RegisterInteractiveCommand(app, global, exit_code);
+  RegisterDeleteCommand(app, global, exit_code);
   RegisterStoreCommands(app, global, exit_code);
   RegisterMcpCommand(app, global, exit_code);
 

@@ -1,7 +1,14 @@
 #include "kb/knowledge_base.h"
 
 #include <algorithm>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <utility>
 #include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -18,6 +25,8 @@
 namespace ohlcv {
 namespace {
 namespace fs = std::filesystem;
+
+constexpr const char* kDeletingPrefix = "deleting/";
 
 std::string SectorsPath(const KbOptions& o) { return o.data_dir + "/sectors.csv"; }
 std::string CompaniesPath(const KbOptions& o) { return o.data_dir + "/companies.csv"; }
@@ -98,7 +107,9 @@ Status SaveSectors(const SectorMap& sectors, const std::string& path) {
 
 }  // namespace
 
-KnowledgeBase::~KnowledgeBase() = default;
+KnowledgeBase::~KnowledgeBase() {
+  if (writer_lock_fd_ >= 0) ::close(writer_lock_fd_);
+}
 
 Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KbOptions& options) {
   std::unique_ptr<KnowledgeBase> e(new KnowledgeBase());
@@ -152,16 +163,112 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KbOptions& opti
   }
 
   OHLCV_ASSIGN_OR_RETURN(e->bar_store_, OpenBarStoreFor(options, &e->sectors_, &e->companies_));
+  // The light mode: bars and status only, no word vectors, no index files.
+  // A writable one still takes the local index's single-writer lock now, so
+  // a second writer is refused before it writes a bar.
+  if (!options.open_index) {
+    if (!options.read_only && options.vector_store_type == "local") {
+      fs::create_directories(options.data_dir + "/index", ec);
+      const std::string lock = options.data_dir + "/index/LOCK";
+      e->writer_lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (e->writer_lock_fd_ < 0) return Status::IOError("cannot open " + lock);
+      if (::flock(e->writer_lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+        return Status::Unavailable("vector store " + options.data_dir + "/index is open for writing elsewhere");
+      }
+    }
+    return e;
+  }
   OHLCV_ASSIGN_OR_RETURN(e->embedder_, OpenEmbedder(options));
   OHLCV_ASSIGN_OR_RETURN(e->vector_store_, OpenVectorStore(options, *e->embedder_));
   e->retriever_ = std::make_unique<Retriever>(*e->vector_store_, *e->embedder_, QuestionContext{});
   answers.series.analysis = options.analysis;  // events must match the indexed windows
   e->answers_ = std::make_unique<AnswerEngine>(*e->bar_store_, *e->retriever_, e->sectors_, answers);
+  if (!options.read_only) {
+    // Finish the deletes a crash interrupted (DeleteTicker).
+    OHLCV_ASSIGN_OR_RETURN(auto deleting, e->bar_store_->ListState(kDeletingPrefix));
+    for (const auto& [key, value] : deleting) {
+      OHLCV_RETURN_IF_ERROR(e->FinishDelete(key.substr(std::string_view(kDeletingPrefix).size()))
+                                .status()
+                                .WithContext("finishing the interrupted delete of " + key));
+    }
+  }
   OHLCV_RETURN_IF_ERROR(e->RefreshContext());
   return e;
 }
 
+Status KnowledgeBase::EnsureIndex() {
+  std::lock_guard lock(index_open_mu_);
+  if (vector_store_) return Status::Ok();
+  // The store takes the same flock on its own descriptor: hand it over.
+  if (writer_lock_fd_ >= 0) ::close(std::exchange(writer_lock_fd_, -1));
+  OHLCV_ASSIGN_OR_RETURN(embedder_, OpenEmbedder(options_));
+  OHLCV_ASSIGN_OR_RETURN(vector_store_, OpenVectorStore(options_, *embedder_));
+  return Status::Ok();
+}
+
+Status KnowledgeBase::NeedIndex(const char* what) const {
+  if (answers_) return Status::Ok();
+  return Status::InvalidArgument(std::string(what) + " needs the index; the knowledge base was opened "
+                                 "without it (KbOptions::open_index = false)");
+}
+
+Result<uint64_t> KnowledgeBase::DeleteTicker(const std::string& ticker_in) {
+  if (options_.read_only) return Status::PermissionDenied("the data directory is open read-only");
+  OHLCV_RETURN_IF_ERROR(EnsureIndex());
+  std::string ticker = ticker_in;
+  for (char& c : ticker) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (ticker.empty()) return Status::InvalidArgument("delete: empty ticker");
+  std::lock_guard lock(ingest_mu_);
+  OHLCV_ASSIGN_OR_RETURN(auto tickers, bar_store_->ListTickers());
+  bool has_bars = std::any_of(tickers.begin(), tickers.end(), [&](const TickerInfo& t) { return t.ticker == ticker; });
+  OHLCV_ASSIGN_OR_RETURN(auto mark, bar_store_->GetState(kDeletingPrefix + ticker));
+  if (!has_bars && !mark) {
+    WindowFilter f;
+    f.tickers = {ticker};
+    OHLCV_ASSIGN_OR_RETURN(auto windows, vector_store_->Find(f, 1));
+    if (windows.empty()) return Status::NotFound("ticker " + ticker + " is not in the store");
+  }
+  // 1. The mark, and every source fingerprint: the next ingest of the same
+  //    files must read them again to bring the ticker back.
+  std::vector<std::pair<std::string, std::optional<std::string>>> changes;
+  changes.emplace_back(kDeletingPrefix + ticker, "1");
+  OHLCV_ASSIGN_OR_RETURN(auto fingerprints, bar_store_->ListState("source/"));
+  for (auto& [key, value] : fingerprints) changes.emplace_back(key, std::nullopt);
+  OHLCV_RETURN_IF_ERROR(bar_store_->PutState(changes));
+  auto deleted = FinishDelete(ticker);
+  Status refreshed = RefreshContext();
+  if (answers_) answers_->ClearCache();
+  if (!deleted.ok()) return deleted;
+  OHLCV_RETURN_IF_ERROR(refreshed);
+  return deleted;
+}
+
+Result<uint64_t> KnowledgeBase::FinishDelete(const std::string& ticker) {
+  // 2. windows and vectors, 3. bars and the ticker's state (one transaction),
+  // 4. the mark. A crash anywhere leaves the mark, and Open() redoes 2-4.
+  OHLCV_RETURN_IF_ERROR(vector_store_->DeleteTicker(ticker).status());
+  OHLCV_ASSIGN_OR_RETURN(uint64_t bars, bar_store_->DeleteTicker(ticker));
+  OHLCV_RETURN_IF_ERROR(bar_store_->PutState({{kDeletingPrefix + ticker, std::nullopt}}));
+  return bars;
+}
+
+void KnowledgeBase::NoteSynthetic(Answer* answer) const {
+  std::set<std::string> cited;
+  for (const auto& src : answer->sources) cited.insert(src.ticker);
+  std::vector<std::string> generated;
+  for (const auto& t : cited) {
+    auto flag = bar_store_->GetState(SyntheticFlagKey(t));
+    if (flag.ok() && *flag) generated.push_back(t);
+  }
+  if (generated.empty()) return;
+  std::string list;
+  for (const auto& t : generated) list += (list.empty() ? "" : ", ") + t;
+  answer->notes.push_back("synthetic data: " + list +
+                          " bars were generated by the demo source, not market prices");
+}
+
 Status KnowledgeBase::RefreshContext() const {
+  if (!retriever_) return Status::Ok();  // opened without the index
   std::lock_guard lock(refresh_mu_);
   // The version first: an ingest landing after this read is seen next time.
   OHLCV_ASSIGN_OR_RETURN(uint64_t version, bar_store_->DataVersion());
@@ -182,6 +289,7 @@ Status KnowledgeBase::RefreshContext() const {
 }
 
 void KnowledgeBase::RefreshIfStale() const {
+  if (!retriever_) return;
   // One prepared SELECT (microseconds); the answer engine reads the same
   // version for its caches on every question anyway.
   auto version = bar_store_->DataVersion();
@@ -200,8 +308,16 @@ Result<IngestStats> KnowledgeBase::Ingest(Source& source, const FetchRequest& re
   std::lock_guard lock(ingest_mu_);
   options.sectors = &sectors_;
   options.analysis = options_.analysis;
-  auto stats = IngestAndIndex(source, request, *bar_store_, IndexTarget{*vector_store_, *embedder_}, options,
-                              progress);
+  // Opened without the index: open it only if a window needs indexing, so a
+  // run with nothing new loads neither word vectors nor index files.
+  auto stats = vector_store_ ? IngestAndIndex(source, request, *bar_store_, IndexTarget{*vector_store_, *embedder_},
+                                              options, progress)
+                             : IngestAndIndex(source, request, *bar_store_,
+                                              OpenIndexTargetFn([this]() -> Result<IndexTarget> {
+                                                OHLCV_RETURN_IF_ERROR(EnsureIndex());
+                                                return IndexTarget{*vector_store_, *embedder_};
+                                              }),
+                                              options, progress);
   // Even a failed run may have committed some tickers: keep the context true.
   Status refreshed = RefreshContext();
   if (!stats.ok()) return stats;
@@ -210,6 +326,7 @@ Result<IngestStats> KnowledgeBase::Ingest(Source& source, const FetchRequest& re
 }
 
 Result<Answer> KnowledgeBase::Ask(const AskRequest& request) const {
+  OHLCV_RETURN_IF_ERROR(NeedIndex("ask"));
   RefreshIfStale();
   OHLCV_ASSIGN_OR_RETURN(Answer answer, answers_->Ask(request));
   // Out-of-scope questions ("hello") get what can be asked instead of
@@ -218,20 +335,24 @@ Result<Answer> KnowledgeBase::Ask(const AskRequest& request) const {
     OHLCV_ASSIGN_OR_RETURN(auto tickers, bar_store_->ListTickers());
     MakeOutOfScopeAnswer(tickers, &answer);
   }
+  NoteSynthetic(&answer);
   return answer;
 }
 
 Result<AnalysisReport> KnowledgeBase::Analyze(const AnalyzeRequest& request) const {
+  OHLCV_RETURN_IF_ERROR(NeedIndex("analyze"));
   RefreshIfStale();
   return answers_->Analyze(request);
 }
 
 Result<RetrievalResult> KnowledgeBase::Retrieve(const RetrievalRequest& request) const {
+  OHLCV_RETURN_IF_ERROR(NeedIndex("retrieve"));
   RefreshIfStale();
   return retriever_->Retrieve(request);
 }
 
 Result<SimilarResult> KnowledgeBase::Similar(const SimilarRequest& request) const {
+  OHLCV_RETURN_IF_ERROR(NeedIndex("similar"));
   RefreshIfStale();
   return retriever_->Similar(request);
 }
@@ -245,8 +366,25 @@ Result<KbStatus> KnowledgeBase::GetStatus() const {
   KbStatus s;
   OHLCV_ASSIGN_OR_RETURN(s.tickers, bar_store_->ListTickers());
   for (const auto& t : s.tickers) s.bars += t.bars;
-  OHLCV_ASSIGN_OR_RETURN(s.windows, vector_store_->Count());
   OHLCV_ASSIGN_OR_RETURN(s.data_version, bar_store_->DataVersion());
+  s.data_dir = options_.data_dir;
+  if (!vector_store_) {
+    s.vector_store_type = options_.vector_store_type;
+    s.embedder = options_.embedder;
+    // The local index's row count straight from its SQLite file (as backup
+    // counts its copy) without loading the HNSW graphs; unknown otherwise.
+    s.windows_known = false;
+    const std::string windows_db = options_.data_dir + "/index/windows.db";
+    if (options_.vector_store_type == "local" && fs::exists(windows_db)) {
+      auto n = CountRows(windows_db, "windows");
+      if (n.ok()) {
+        s.windows = static_cast<uint64_t>(*n);
+        s.windows_known = true;
+      }
+    }
+    return s;
+  }
+  OHLCV_ASSIGN_OR_RETURN(s.windows, vector_store_->Count());
   s.vector_store_type = std::string(vector_store_->type());
   s.embedder = std::string(embedder_->name());
   s.data_dir = options_.data_dir;
@@ -257,6 +395,7 @@ std::vector<ComponentHealth> KnowledgeBase::Health() const {
   std::vector<ComponentHealth> out;
   Status bs = bar_store_->Ping();
   out.push_back({"bar_store", bs.ok(), true, bs.ok() ? BarStoreLocation() : bs.ToString()});
+  if (!vector_store_) return out;
   Status vs = vector_store_->Health();
   // A remote vector store that is down degrades the service; the local one is
   // part of the process, so its failure is critical.
@@ -277,16 +416,23 @@ std::string KnowledgeBase::BarStoreLocation() const {
 
 Status KnowledgeBase::Clear() {
   if (options_.read_only) return Status::PermissionDenied("the data directory is open read-only");
+  OHLCV_RETURN_IF_ERROR(EnsureIndex());
   std::lock_guard lock(ingest_mu_);
   OHLCV_ASSIGN_OR_RETURN(auto tickers, bar_store_->ListTickers());
   for (const auto& t : tickers) {
     OHLCV_RETURN_IF_ERROR(bar_store_->DeleteTicker(t.ticker).status());
     OHLCV_RETURN_IF_ERROR(vector_store_->DeleteTicker(t.ticker).status());
   }
+  // Forget the fingerprints too, or the next ingest would skip every file.
+  OHLCV_ASSIGN_OR_RETURN(auto state, bar_store_->ListState(""));
+  std::vector<std::pair<std::string, std::optional<std::string>>> erase;
+  for (auto& [key, value] : state) erase.emplace_back(key, std::nullopt);
+  OHLCV_RETURN_IF_ERROR(bar_store_->PutState(erase));
   return RefreshContext();
 }
 
 Status KnowledgeBase::Backup(const std::string& dest_dir) const {
+  OHLCV_RETURN_IF_ERROR(const_cast<KnowledgeBase*>(this)->EnsureIndex());
   // Idle: hold the writer lock so bars and windows are from one moment.
   std::unique_lock idle(ingest_mu_, std::try_to_lock);
   std::error_code ec;

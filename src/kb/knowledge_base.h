@@ -55,6 +55,17 @@ struct KbOptions {
   // postgresql:// URL = the shared PostgreSQL store (pg_bar_store.h).
   std::string database_url;
   std::string database_password;         // OHLCV_DATABASE_PASSWORD / db_password secret
+  // false: open the bar store only (no embedder, word vectors or vector
+  // store) — for commands that read bars and status, and for the CLI's
+  // ingest. Ask, Analyze, Retrieve and Similar then fail with
+  // InvalidArgument; Ingest opens the embedder and vector store when the
+  // first window needs indexing (never when nothing changed), Clear,
+  // DeleteTicker and Backup open them first. GetStatus counts the local
+  // index's rows from its file (KbStatus::windows_known false for ChromaDB).
+  // Interrupted deletes are finished by the next open with the index.
+  // Not for a server: the lazy open is not synchronized with readers.
+  // Default true.
+  bool open_index = true;
 };
 
 // Health of one dependency, for /health. The LLM is checked through
@@ -70,6 +81,7 @@ struct KbStatus {
   std::vector<TickerInfo> tickers;
   uint64_t bars = 0;
   uint64_t windows = 0;
+  bool windows_known = true;  // false when opened without the index (open_index = false)
   uint64_t data_version = 0;
   std::string vector_store_type;
   std::string embedder;
@@ -100,6 +112,15 @@ class KnowledgeBase {
 
   // Removes every bar and window of the data directory's stores.
   Status Clear();
+
+  // Removes one ticker: its bars (every interval), state records, windows
+  // and vectors, and the cached answers; the CSV fingerprints are forgotten so
+  // a later ingest of the same files brings it back. NotFound when the store
+  // holds neither bars nor windows of it. Crash-safe: a "deleting/<T>" record
+  // is written first and erased last, windows go before bars, and Open()
+  // finishes any delete a crash interrupted (as does re-running it).
+  // Returns the number of bars removed.
+  Result<uint64_t> DeleteTicker(const std::string& ticker);
   // Snapshot of the whole data directory into dest_dir (service/backup.h):
   // index/windows.db and bars.db through the SQLite online backup API on
   // read connections of their own, sectors.csv, companies.csv, then
@@ -113,6 +134,7 @@ class KnowledgeBase {
   // Stored tickers with their intervals, counts and date ranges.
   Result<std::vector<TickerInfo>> Tickers() const { return bar_store_->ListTickers(); }
   // OK when the vector store answers (readiness).
+  // REQUIRES (these four): opened with open_index.
   Status IndexHealth() const { return vector_store_->Health(); }
   // OK when the bar store can be read now (readiness; a shared database may be down).
   Status StoreHealth() const { return bar_store_->Ping(); }
@@ -138,6 +160,14 @@ class KnowledgeBase {
   // Read paths call this; when the version moved it refreshes the context
   // and drops cached answers.
   void RefreshIfStale() const;
+  // InvalidArgument naming `what` unless opened with open_index.
+  Status NeedIndex(const char* what) const;
+  // Opens the embedder and vector store if not yet open (open_index false).
+  Status EnsureIndex();
+  // Steps 2-4 of DeleteTicker (the mark is written): windows, bars, mark.
+  Result<uint64_t> FinishDelete(const std::string& ticker);
+  // Adds a "synthetic data" note when the answer cites generated tickers.
+  void NoteSynthetic(Answer* answer) const;
 
   KbOptions options_;
   std::unique_ptr<BarStore> bar_store_;
@@ -150,6 +180,8 @@ class KnowledgeBase {
   std::unique_ptr<LlmProbe> llm_probe_;        // set when an LLM is configured
   mutable std::mutex ingest_mu_;             // one writer at a time; Backup holds it when idle
   mutable std::mutex refresh_mu_;            // one context rebuild at a time
+  std::mutex index_open_mu_;                 // EnsureIndex
+  int writer_lock_fd_ = -1;                  // index/LOCK flock held while the index is not open
   mutable std::atomic<uint64_t> context_version_{0};    // data version the context reflects
 };
 

@@ -4,6 +4,8 @@
 #include "sources/bar_check.h"
 
 #include <algorithm>
+#include <bit>
+#include <charconv>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -12,6 +14,22 @@
 namespace ohlcv {
 namespace {
 
+using StateChanges = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+// Adapts a WindowSinkFn: every Add is durable when it returns.
+class FnSink final : public WindowSink {
+ public:
+  explicit FnSink(const WindowSinkFn& fn) : fn_(fn) {}
+  Status Add(const BarSeries& bars, std::span<const Window> windows) override {
+    return fn_(bars, windows);
+  }
+  Status Flush() override { return Status::Ok(); }
+  size_t pending() const override { return 0; }
+
+ private:
+  const WindowSinkFn& fn_;
+};
+
 // State shared by the workers of one run.
 struct Run {
   Source& source;
@@ -19,13 +37,15 @@ struct Run {
   BarStore& store;
   const IngestOptions& options;
   const IngestProgressFn& progress;
-  const WindowSinkFn& sink;
+  WindowSink* sink;
   std::vector<std::string> units;
+  std::string signature;  // request + window options, stored with each fingerprint
 
   std::atomic<size_t> next{0};
   std::atomic<bool> abort{false};
   std::mutex mu{};      // guards stats, fatal, and serializes the progress callback
-  std::mutex sink_mu{}; // serializes sink calls (sinks need not be thread-safe)
+  std::mutex sink_mu{}; // serializes sink calls; guards `deferred`
+  StateChanges deferred{};  // state to record once the sink's windows are durable
   IngestStats stats{};
   Status fatal{};       // first error that stops the run
 };
@@ -40,9 +60,75 @@ void Fail(Run& run, Status status) {
   run.abort = true;
 }
 
+// What a fingerprint is only valid for: the same filter, interval, range and
+// window slicing (other options would have produced other windows).
+std::string RequestSignature(const FetchRequest& r, const AnalysisOptions& a) {
+  std::string s = "i=" + std::string(IntervalName(r.interval));
+  s += ";s=" + (r.start ? std::to_string(*r.start) : std::string());
+  s += ";e=" + (r.end ? std::to_string(*r.end) : std::string());
+  s += ";w=" + std::to_string(a.windows.length) + "/" + std::to_string(a.windows.stride);
+  s += ";t=";
+  std::vector<std::string> tickers = r.tickers;
+  std::sort(tickers.begin(), tickers.end());
+  for (const auto& t : tickers) s += t + ",";
+  return s;
+}
+
+std::string FingerprintKey(const Run& run, const std::string& unit) {
+  return "source/" + std::string(run.source.name()) + "/" + unit;
+}
+
+std::string PendingKey(const std::string& ticker, Interval interval) {
+  return TickerStateKey(ticker) + "pending/" + std::string(IntervalName(interval));
+}
+
+std::optional<int64_t> ParseTs(const std::string& s) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// Equal as stored: bit-identical, or both NaN (the store keeps NaN as NULL).
+bool SameValue(double a, double b) {
+  return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b) || (a != a && b != b);
+}
+
+bool SameBar(const BarSeries& x, size_t i, const BarSeries& y, size_t j) {
+  return SameValue(x.open[i], y.open[j]) && SameValue(x.high[i], y.high[j]) &&
+         SameValue(x.low[i], y.low[j]) && SameValue(x.close[i], y.close[j]) &&
+         SameValue(x.volume[i], y.volume[j]) && SameValue(x.adj_close[i], y.adj_close[j]);
+}
+
+Bar BarAt(const BarSeries& s, size_t i) {
+  return Bar{s.ts[i], s.open[i], s.high[i], s.low[i], s.close[i], s.volume[i], s.adj_close[i]};
+}
+
+// Merges `fetched` into `stored`: *changed gets the fetched bars that are new
+// or differ, *merged the series the store holds after upserting them.
+void Diff(const BarSeries& stored, const BarSeries& fetched, BarSeries* changed, BarSeries* merged) {
+  changed->ticker = merged->ticker = fetched.ticker;
+  changed->interval = merged->interval = fetched.interval;
+  size_t i = 0, j = 0;
+  while (i < stored.size() || j < fetched.size()) {
+    if (j == fetched.size() || (i < stored.size() && stored.ts[i] < fetched.ts[j])) {
+      merged->push_back(BarAt(stored, i++));
+    } else if (i == stored.size() || fetched.ts[j] < stored.ts[i]) {
+      changed->push_back(BarAt(fetched, j));
+      merged->push_back(BarAt(fetched, j++));
+    } else {
+      if (!SameBar(stored, i, fetched, j)) changed->push_back(BarAt(fetched, j));
+      merged->push_back(BarAt(fetched, j));
+      ++i, ++j;
+    }
+  }
+}
+
 // Fetch request for one unit: incremental sources start after the newest bar.
 Result<FetchRequest> UnitRequest(Run& run, const std::string& unit) {
   FetchRequest req = run.request;
+  // Files and the seeded generator are cheap to read again (files are
+  // skipped by fingerprint); only remote APIs are asked for just the missing bars.
   if (run.options.incremental && run.source.incremental()) {
     OHLCV_ASSIGN_OR_RETURN(auto last, run.store.LastTimestamp(unit, req.interval));
     if (last && (!req.start || *req.start <= *last)) req.start = *last + 1;
@@ -50,31 +136,65 @@ Result<FetchRequest> UnitRequest(Run& run, const std::string& unit) {
   return req;
 }
 
-// Upserts and analyses one series; analysis.windows then holds its windows.
-// Returns the full stored series the windows were built from. Any error here
-// is the store's and stops the run.
-Result<const BarSeries*> StoreAndAnalyze(Run& run, const BarSeries& fetched,
-                                         SeriesAnalysis& analysis, BarSeries& loaded,
-                                         UpsertStats* upsert) {
-  OHLCV_ASSIGN_OR_RETURN(auto prev_last, run.store.LastTimestamp(fetched.ticker, fetched.interval));
-  if (!fetched.empty()) {
-    OHLCV_ASSIGN_OR_RETURN(*upsert, run.store.Upsert(fetched));
+// Writes the new and changed bars of one fetched series and builds the
+// windows that changed into analysis.windows (empty when none). *pending_key
+// is set when a pending mark exists for the series (to erase once its
+// windows are durable). Any error is the store's and stops the run.
+Status StoreAndAnalyze(Run& run, const BarSeries& fetched, SeriesAnalysis& analysis,
+                       BarSeries& merged, UpsertStats* upsert, std::string* pending_key) {
+  analysis.windows.clear();
+  pending_key->clear();
+  BarSeries stored;
+  auto loaded = run.store.Load(fetched.ticker, fetched.interval);
+  if (loaded.ok()) {
+    stored = std::move(*loaded);
+  } else if (loaded.status().code() != StatusCode::kNotFound) {
+    return loaded.status();
   }
-  // Windows need the whole history (indicator warm-up, stable window ids):
-  // reuse the fetched series when the store held nothing before it.
-  const BarSeries* full = &fetched;
-  if (prev_last) {
-    OHLCV_ASSIGN_OR_RETURN(loaded, run.store.Load(fetched.ticker, fetched.interval));
-    full = &loaded;
+  BarSeries changed;
+  merged = BarSeries{};
+  Diff(stored, fetched, &changed, &merged);
+  if (!run.options.incremental) changed = fetched;  // everything rewritten and re-analysed
+
+  const std::string key = PendingKey(merged.ticker, merged.interval);
+  std::optional<int64_t> from;
+  if (run.sink) {
+    OHLCV_ASSIGN_OR_RETURN(auto mark, run.store.GetState(key));
+    if (mark) from = ParseTs(*mark);
+    if (mark && !from) from = INT64_MIN;  // unreadable mark: rebuild everything
   }
+  if (!changed.empty()) {
+    const int64_t first_changed = run.options.incremental ? changed.ts.front() : INT64_MIN;
+    StateChanges before;
+    if (!from || first_changed < *from) {
+      from = first_changed;
+      if (run.sink) before.emplace_back(key, std::to_string(*from));
+    }
+    // Whoever wrote the bars last says whether they are generated.
+    before.emplace_back(SyntheticFlagKey(merged.ticker),
+                        run.source.synthetic() ? std::optional<std::string>("1") : std::nullopt);
+    OHLCV_RETURN_IF_ERROR(run.store.PutState(before));
+    OHLCV_ASSIGN_OR_RETURN(*upsert, run.store.Upsert(changed));
+  }
+  upsert->unchanged = fetched.size() - changed.size();
+  if (run.sink && from) *pending_key = key;
+  if (!from || merged.empty()) return Status::Ok();
+
   std::string sector;
-  if (run.options.sectors) sector = run.options.sectors->Lookup(full->ticker).value_or("");
-  if (full->empty()) {
-    analysis.windows.clear();
-  } else {
-    analysis.Analyze(*full, sector, run.options.analysis);
-  }
-  return full;
+  if (run.options.sectors) sector = run.options.sectors->Lookup(merged.ticker).value_or("");
+  const size_t first_bar = static_cast<size_t>(
+      std::lower_bound(merged.ts.begin(), merged.ts.end(), *from) - merged.ts.begin());
+  analysis.Analyze(merged, sector, run.options.analysis, first_bar);
+  return Status::Ok();
+}
+
+// Records the deferred state once the sink holds nothing undurable.
+// Called under sink_mu.
+Status CommitDeferred(Run& run) {
+  if (run.deferred.empty() || !run.sink || run.sink->pending() > 0) return Status::Ok();
+  Status st = run.store.PutState(run.deferred);
+  run.deferred.clear();
+  return st;
 }
 
 void Worker(Run& run) {
@@ -86,6 +206,25 @@ void Worker(Run& run) {
 
     IngestStats delta;
     Status unit_status;
+    std::optional<std::string> fingerprint;
+    if (run.options.incremental && run.sink) {
+      auto fp = run.source.Fingerprint(unit);
+      if (fp.ok() && *fp) {
+        fingerprint = **fp + "|" + run.signature;
+        auto recorded = run.store.GetState(FingerprintKey(run, unit));
+        if (!recorded.ok()) {
+          Fail(run, recorded.status().WithContext(unit));
+          return;
+        }
+        if (*recorded == fingerprint) {
+          std::lock_guard lock(run.mu);
+          run.stats.units_done += 1;
+          run.stats.units_skipped += 1;
+          if (run.progress) run.progress(run.stats, unit);
+          continue;
+        }
+      }
+    }
     auto req = UnitRequest(run, unit);
     Result<FetchResult> fetched = req.ok() ? run.source.Fetch(unit, *req) : req.status();
     if (!fetched.ok()) {
@@ -101,28 +240,44 @@ void Worker(Run& run) {
         delta.rows_noted += kept;
         delta.rows_skipped += !kept;
       }
-      BarSeries loaded;
+      BarSeries merged;
       for (const BarSeries& series : fetched->series) {
         UpsertStats up;
-        auto full = StoreAndAnalyze(run, series, analysis, loaded, &up);
-        if (!full.ok()) {
-          Fail(run, full.status().WithContext(unit));
+        std::string pending_key;
+        Status st = StoreAndAnalyze(run, series, analysis, merged, &up, &pending_key);
+        if (!st.ok()) {
+          Fail(run, st.WithContext(unit));
           return;
         }
         delta.tickers += 1;
+        delta.tickers_unchanged += (up.inserted + up.updated == 0 && pending_key.empty());
         delta.bars_inserted += up.inserted;
         delta.bars_updated += up.updated;
         delta.bars_unchanged += up.unchanged;
-        // An index failure fails the unit; the bars are stored either way.
-        if (run.sink && !analysis.windows.empty()) {
-          std::lock_guard sink_lock(run.sink_mu);
-          unit_status = run.sink(**full, analysis.windows);
-          if (!unit_status.ok()) {
-            unit_status = unit_status.WithContext("indexing " + series.ticker);
-            break;
-          }
+        if (!run.sink) {
+          delta.windows += analysis.windows.size();
+          continue;
         }
+        // An index failure fails the unit; the bars are stored either way
+        // and their pending mark stays for the next run.
+        std::lock_guard sink_lock(run.sink_mu);
+        if (!analysis.windows.empty()) unit_status = run.sink->Add(merged, analysis.windows);
+        if (!unit_status.ok()) {
+          run.deferred.clear();  // what the sink lost must be redone next run
+          unit_status = unit_status.WithContext("indexing " + series.ticker);
+          break;
+        }
+        if (!pending_key.empty()) run.deferred.emplace_back(pending_key, std::nullopt);
         delta.windows += analysis.windows.size();
+      }
+      if (run.sink && unit_status.ok()) {
+        std::lock_guard sink_lock(run.sink_mu);
+        if (fingerprint) run.deferred.emplace_back(FingerprintKey(run, unit), *fingerprint);
+        Status st = CommitDeferred(run);
+        if (!st.ok()) {
+          Fail(run, st.WithContext(unit));
+          return;
+        }
       }
     }
 
@@ -130,6 +285,7 @@ void Worker(Run& run) {
     IngestStats& s = run.stats;
     s.units_done += 1;
     s.tickers += delta.tickers;
+    s.tickers_unchanged += delta.tickers_unchanged;
     s.rows_read += delta.rows_read;
     s.rows_skipped += delta.rows_skipped;
     s.rows_noted += delta.rows_noted;
@@ -152,11 +308,12 @@ void Worker(Run& run) {
 
 Result<IngestStats> RunIngest(Source& source, const FetchRequest& request, BarStore& store,
                               const IngestOptions& options, const IngestProgressFn& progress,
-                              const WindowSinkFn& sink) {
+                              WindowSink* sink) {
   auto started = std::chrono::steady_clock::now();
   OHLCV_ASSIGN_OR_RETURN(auto units, source.Plan(request));
 
-  Run run{source, request, store, options, progress, sink, std::move(units)};
+  Run run{source, request, store, options, progress, sink, std::move(units),
+          RequestSignature(request, options.analysis)};
   run.stats.units_total = run.units.size();
 
   size_t threads = options.threads ? options.threads : std::thread::hardware_concurrency();
@@ -168,33 +325,89 @@ Result<IngestStats> RunIngest(Source& source, const FetchRequest& request, BarSt
   for (auto& th : pool) th.join();
 
   if (!run.fatal.ok()) return run.fatal;
+  if (sink) {
+    // The last partial batch; its marks are recorded only once it is durable.
+    OHLCV_RETURN_IF_ERROR(sink->Flush().WithContext("indexing the last windows"));
+    OHLCV_RETURN_IF_ERROR(CommitDeferred(run));
+  }
   run.stats.cancelled = options.cancel && options.cancel->load();
   run.stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return std::move(run.stats);
 }
 
-}  // namespace ohlcv
+Result<IngestStats> RunIngest(Source& source, const FetchRequest& request, BarStore& store,
+                              const IngestOptions& options, const IngestProgressFn& progress,
+                              const WindowSinkFn& sink) {
+  if (!sink) return RunIngest(source, request, store, options, progress, nullptr);
+  FnSink adapter(sink);
+  return RunIngest(source, request, store, options, progress, &adapter);
+}
 
-namespace ohlcv {
+namespace {
+
+// Indexes windows in batches of target.batch_windows.
+class BatchIndexSink final : public WindowSink {
+ public:
+  explicit BatchIndexSink(const IndexTarget& target)
+      : target_(target), indexer_(target.vectors, target.embedder) {}
+  Status Add(const BarSeries&, std::span<const Window> windows) override {
+    pending_.insert(pending_.end(), windows.begin(), windows.end());
+    if (pending_.size() < target_.batch_windows) return Status::Ok();
+    return Flush();
+  }
+  Status Flush() override {
+    Status st = indexer_.Index(pending_);
+    pending_.clear();  // on failure too: the pending marks make the next run redo them
+    return st;
+  }
+  size_t pending() const override { return pending_.size(); }
+
+ private:
+  const IndexTarget& target_;
+  WindowIndexer indexer_;
+  std::vector<Window> pending_;
+};
+
+// Opens the index on the first window, then behaves as BatchIndexSink.
+class LazyIndexSink final : public WindowSink {
+ public:
+  explicit LazyIndexSink(const OpenIndexTargetFn& open) : open_(open) {}
+  Status Add(const BarSeries& bars, std::span<const Window> windows) override {
+    OHLCV_RETURN_IF_ERROR(Open());
+    return sink_->Add(bars, windows);
+  }
+  Status Flush() override { return sink_ ? sink_->Flush() : Status::Ok(); }
+  size_t pending() const override { return sink_ ? sink_->pending() : 0; }
+
+ private:
+  Status Open() {
+    if (sink_) return Status::Ok();
+    auto target = open_();
+    if (!target.ok()) return target.status().WithContext("opening the index");
+    target_.emplace(std::move(*target));
+    sink_.emplace(*target_);
+    return Status::Ok();
+  }
+  const OpenIndexTargetFn& open_;
+  std::optional<IndexTarget> target_;
+  std::optional<BatchIndexSink> sink_;
+};
+
+}  // namespace
 
 Result<IngestStats> IngestAndIndex(Source& source, const FetchRequest& request, BarStore& store,
                                    const IndexTarget& target, const IngestOptions& options,
                                    const IngestProgressFn& progress) {
-  WindowIndexer indexer(target.vectors, target.embedder);
-  // RunIngest calls the sink one call at a time, so `pending` needs no lock.
-  std::vector<Window> pending;
-  auto stats = RunIngest(source, request, store, options, progress,
-                         [&](const BarSeries&, std::span<const Window> windows) {
-                           pending.insert(pending.end(), windows.begin(), windows.end());
-                           if (pending.size() < target.batch_windows) return Status::Ok();
-                           Status st = indexer.Index(pending);
-                           pending.clear();
-                           return st;
-                         });
-  if (!stats.ok()) return stats;
-  if (!pending.empty()) OHLCV_RETURN_IF_ERROR(indexer.Index(pending).WithContext("indexing the last windows"));
-  return stats;
+  BatchIndexSink sink(target);
+  return RunIngest(source, request, store, options, progress, &sink);
+}
+
+Result<IngestStats> IngestAndIndex(Source& source, const FetchRequest& request, BarStore& store,
+                                   const OpenIndexTargetFn& open_target, const IngestOptions& options,
+                                   const IngestProgressFn& progress) {
+  LazyIndexSink sink(open_target);
+  return RunIngest(source, request, store, options, progress, &sink);
 }
 
 }  // namespace ohlcv

@@ -8,10 +8,26 @@
 // recorded in the stats and the others go on; only a failure of the store
 // itself, or any bad row under `strict`, stops the run.
 //
-// Incremental: for remote sources (Yahoo, Alpha Vantage, Polygon), each ticker
-// is fetched from just after its newest stored bar, so a later ingest fetches
-// only what is missing. CSV files and the synthetic generator are re-read
-// whole (upserts make that idempotent).
+// Incremental (IngestOptions::incremental, the default):
+//  - Fetch: remote sources (Yahoo, Alpha Vantage, Polygon) are asked only for
+//    bars after the newest stored one. A unit with a Source::Fingerprint
+//    (CSV files) whose token equals the one recorded after its last complete
+//    ingest (state key "source/<source>/<unit>", together with the request
+//    and window options) is skipped without being read.
+//  - Write: fetched bars are compared with the stored ones in memory; only
+//    new or changed bars are upserted.
+//  - Analyse: indicators, patterns and trend states are computed over the
+//    whole stored history (EMA/Wilder recursions depend on every earlier bar,
+//    so a truncated warm-up could not give identical values); windows are
+//    built, and handed to the sink, only for those ending at or after the
+//    first new or changed bar (BuildWindowsFrom). Unchanged series are not
+//    analysed at all.
+//  - Crash safety: before a series' bars are upserted, the state record
+//    "ticker/<T>/pending/<interval>" = first changed ts is written; it is
+//    erased, and the unit's fingerprint recorded, only once the sink has made
+//    the windows durable (WindowSink::pending() == 0 or Flush()). A run killed
+//    in between leaves the mark, and the next run rebuilds those windows even
+//    though the bars are already stored.
 //
 // Thread-safety: RunIngest is reentrant; the callbacks are called from worker
 // threads, one call at a time (serialized by the pipeline).
@@ -57,6 +73,8 @@ struct UnitError {
 struct IngestStats {
   size_t units_total = 0;
   size_t units_done = 0;
+  size_t units_skipped = 0;      // unchanged per their fingerprint (counted in units_done)
+  size_t tickers_unchanged = 0;  // series fetched with no new or changed bar
   size_t tickers = 0;            // series ingested
   uint64_t rows_read = 0;
   uint64_t bars_inserted = 0;
@@ -74,14 +92,34 @@ struct IngestStats {
 // Called after each unit with the stats so far and the unit just finished.
 using IngestProgressFn = std::function<void(const IngestStats& so_far, const std::string& unit)>;
 // Receives the windows of one ingested series (already analysed); an error
-// fails the unit.
+// fails the unit. The windows are taken as durable when the call returns.
 using WindowSinkFn = std::function<Status(const BarSeries& bars, std::span<const Window> windows)>;
+
+// A sink that may buffer: what IngestAndIndex uses to index in batches.
+// Called one call at a time (serialized by the pipeline).
+class WindowSink {
+ public:
+  virtual ~WindowSink() = default;
+  // Takes the windows of one analysed series (the new or changed ones); may
+  // buffer them. An error fails the unit, and loses what was buffered.
+  virtual Status Add(const BarSeries& bars, std::span<const Window> windows) = 0;
+  // Makes every window added so far durable.
+  virtual Status Flush() = 0;
+  // Windows added but not yet durable (0 right after a successful Flush).
+  virtual size_t pending() const = 0;
+};
 
 // Runs an ingest. Returns the stats; a non-OK Result only when the run could
 // not proceed (planning failed, the store failed, or strict and a bad row).
+// Without a sink nothing is recorded for later incremental runs (no
+// fingerprints, no pending marks), so a later run with a sink reads and
+// indexes everything it has not indexed.
 Result<IngestStats> RunIngest(Source& source, const FetchRequest& request, BarStore& store,
                               const IngestOptions& options, const IngestProgressFn& progress = {},
                               const WindowSinkFn& sink = {});
+Result<IngestStats> RunIngest(Source& source, const FetchRequest& request, BarStore& store,
+                              const IngestOptions& options, const IngestProgressFn& progress,
+                              WindowSink* sink);
 
 // Where IngestAndIndex puts the windows: embedded by `embedder`, upserted
 // into `vectors` in batches of `batch_windows` (one call per ticker costs
@@ -97,6 +135,15 @@ struct IndexTarget {
 // the context "indexing the last windows".
 Result<IngestStats> IngestAndIndex(Source& source, const FetchRequest& request, BarStore& store,
                                    const IndexTarget& target, const IngestOptions& options,
+                                   const IngestProgressFn& progress = {});
+
+// The same, with the index opened only when the first window needs indexing
+// (`open_target` is called at most once, under the pipeline's sink lock), so
+// a run with nothing new never loads word vectors or index files. An error
+// from `open_target` fails the run like an index failure.
+using OpenIndexTargetFn = std::function<Result<IndexTarget>()>;
+Result<IngestStats> IngestAndIndex(Source& source, const FetchRequest& request, BarStore& store,
+                                   const OpenIndexTargetFn& open_target, const IngestOptions& options,
                                    const IngestProgressFn& progress = {});
 
 }  // namespace ohlcv

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -60,6 +61,46 @@ Result<FileBytes> ReadWholeFile(const std::string& path) {
   return out;
 }
 
+// FNV-1a over `n` bytes.
+uint64_t Fnv1a(const char* p, size_t n, uint64_t h = 1469598103934665603ull) {
+  for (size_t i = 0; i < n; ++i) {
+    h ^= static_cast<unsigned char>(p[i]);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace
+
+Result<std::string> CsvFileFingerprint(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(path, errno);
+  FdCloser closer{fd};
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return ErrnoStatus(path, errno);
+  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(path + ": not a regular file");
+  // The tail catches an append or an edit of the last rows even when the
+  // size and mtime were restored (cp -p of an edited file, coarse mtimes).
+  char tail[kFingerprintTailBytes];
+  const off_t size = st.st_size;
+  const off_t from = size > static_cast<off_t>(sizeof tail) ? size - static_cast<off_t>(sizeof tail) : 0;
+  size_t got = 0;
+  while (got < static_cast<size_t>(size - from)) {
+    ssize_t n = ::pread(fd, tail + got, static_cast<size_t>(size - from) - got, from + static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus(path, errno);
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%lld:%lld.%09ld:%016llx", static_cast<long long>(size),
+                static_cast<long long>(st.st_mtim.tv_sec), static_cast<long>(st.st_mtim.tv_nsec),
+                static_cast<unsigned long long>(Fnv1a(tail, got)));
+  return std::string(buf);
+}
+
+namespace {
+
 class CsvSource final : public Source {
  public:
   explicit CsvSource(CsvSourceOptions options) : options_(std::move(options)) {}
@@ -86,6 +127,13 @@ class CsvSource final : public Source {
     OHLCV_ASSIGN_OR_RETURN(FileBytes bytes, ReadWholeFile(unit));
     return ParseCsvBuffer(std::string_view(bytes.data.get(), bytes.size), unit, request,
                           options_.ticker_override);
+  }
+
+  Result<std::optional<std::string>> Fingerprint(const std::string& unit) override {
+    OHLCV_ASSIGN_OR_RETURN(std::string fp, CsvFileFingerprint(unit));
+    // The override changes which ticker the file's bars belong to.
+    if (!options_.ticker_override.empty()) fp += ":" + options_.ticker_override;
+    return std::optional<std::string>(std::move(fp));
   }
 
  private:

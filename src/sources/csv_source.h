@@ -49,6 +49,14 @@ Result<FetchResult> ParseCsvBuffer(std::string_view data, const std::string& nam
                                    const FetchRequest& request,
                                    std::string_view ticker_override = {});
 
+// Bytes at the end of a file hashed into its fingerprint.
+inline constexpr size_t kFingerprintTailBytes = 4096;
+
+// "size:mtime:tailhash" of a regular file: changes when the file is appended
+// to, truncated, rewritten (new mtime) or its last kFingerprintTailBytes
+// change. One fstat and one pread; NotFound / IOError like Fetch.
+Result<std::string> CsvFileFingerprint(const std::string& path);
+
 // The ticker a file stands for: its stem, trimmed and upper-cased.
 std::string TickerFromFileName(std::string_view path);
 

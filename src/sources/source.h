@@ -60,6 +60,19 @@ class Source {
   // InvalidArgument (strict and a bad row; malformed input), Unavailable /
   // DeadlineExceeded / ResourceExhausted (remote side), Unauthenticated.
   virtual Result<FetchResult> Fetch(const std::string& unit, const FetchRequest& request) = 0;
+
+  // A cheap token that changes whenever Fetch(unit, ...) could return other
+  // bars (CSV: the file's size, mtime and a hash of its tail). The pipeline
+  // skips a unit whose token matches the one recorded after its last
+  // complete ingest. nullopt (the default): no such token, always fetched.
+  virtual Result<std::optional<std::string>> Fingerprint(const std::string& unit) {
+    (void)unit;
+    return std::optional<std::string>();
+  }
+
+  // True when the bars are generated (demo data), not market prices: the
+  // pipeline flags the tickers it writes so status and answers can say so.
+  virtual bool synthetic() const { return false; }
 };
 
 struct CsvSourceOptions {
@@ -78,7 +91,8 @@ struct RemoteSourceOptions {
 struct SyntheticSourceOptions {
   uint64_t seed = 42;
   int64_t start_ts = 1420070400;  // 2015-01-01; first bar
-  size_t bars = 1260;             // per ticker (about five years of trading days)
+  size_t bars = 1260;             // per ticker when the request has no start and no end
+  int64_t now_ts = 0;             // no bar after this; 0 = the clock (tests pin it)
 };
 
 std::unique_ptr<Source> NewCsvSource(CsvSourceOptions options);

@@ -6,12 +6,19 @@
 // uniforms - 6) and prices move by (1 + r), so the generator uses only
 // + - * / sqrt and round, which IEEE 754 makes identical on every platform
 // (no libm transcendental, no std::*_distribution whose output is
-// implementation-defined). Bar k of a stream never depends on the request:
-// a stream always starts at SyntheticSourceOptions::start_ts and start/end
-// only choose which bars are returned: bars in [start, end] when the request
-// has an end (the stream runs on past `bars` if needed), else the first
-// `bars` bars at or after start. At most 5,000,000 bars are generated per
-// Fetch (InvalidArgument beyond).
+// implementation-defined). A bar never depends on the request: a daily (or
+// weekly, monthly) stream always starts at SyntheticSourceOptions::start_ts;
+// an intraday session is seeded by (seed, ticker, interval, day) and opens at
+// the previous trading day's close of the ticker's daily stream, so any
+// range of days is generated without the years before it. start/end only
+// choose which bars are returned:
+//   - neither: the first `bars` bars of the stream (2015 on by default);
+//   - otherwise bars in [start, end], a missing start meaning the stream's
+//     beginning and a missing end meaning now.
+// No bar is ever after now (SyntheticSourceOptions::now_ts, else the clock;
+// a bar must have ended: intraday ts + interval <= now, daily after 21:00 UTC),
+// so `--period 1y` gives the past year. At most 5,000,000 bars are generated
+// per Fetch (InvalidArgument beyond).
 //
 // Model: three regimes (bull, bear, sideways with mean reversion) switching
 // on average every ~80 trading days; daily gaps (3% of days, sigma 2.5%);
@@ -157,6 +164,11 @@ class Generator {
     regime_ = static_cast<int>(rng_.Next() % 3);
   }
 
+  // Restarts the walk at `price` (an intraday session opening at the
+  // previous daily close).
+  void StartAt(double price) { price_ = base_price_ = anchor_ = price; }
+  double price() const { return price_; }
+
   Bar Step(int64_t ts) {
     // Regime switch: mean duration ~80 trading days.
     if (rng_.Uniform() < scale_ / 80.0) {
@@ -227,28 +239,83 @@ class SyntheticSource final : public Source {
 
   Result<FetchResult> Fetch(const std::string& unit, const FetchRequest& request) override {
     OHLCV_ASSIGN_OR_RETURN(std::string ticker, ParseTicker(unit));
-    Generator gen(options_.seed, ticker, request.interval);
+    const int64_t now = options_.now_ts ? options_.now_ts : NowSeconds();
+    // Count-limited (the first `bars`) only when the request names no range.
+    const bool by_count = !request.start && !request.end;
+    // Only bars whose period has ended by now: an intraday bar stamped at its
+    // open, a daily bar once its session closed.
+    const int64_t last_complete = IsIntraday(request.interval) ? now - IntervalSeconds(request.interval)
+                                  : request.interval == Interval::k1d ? now - kSessionClose
+                                                                      : now;
+    const int64_t hi = std::min(request.end.value_or(last_complete), last_complete);
     BarSeries series;
     series.ticker = ticker;
     series.interval = request.interval;
-    if (!request.end) series.reserve(options_.bars);
-    int64_t ts = NextSlot(request.interval, options_.start_ts - 1);
-    for (size_t n = 0;; ++n) {
-      if (request.end ? ts > *request.end : series.size() >= options_.bars) break;
-      if (n >= kMaxBars) {
-        return Status::InvalidArgument("synthetic: range needs more than 5,000,000 bars for " + ticker);
-      }
-      Bar bar = gen.Step(ts);  // always step: bar n must not depend on the request
-      if (!request.start || ts >= *request.start) series.push_back(bar);
-      ts = NextSlot(request.interval, ts);
-    }
+    if (by_count) series.reserve(options_.bars);
+    Status st = IsIntraday(request.interval) ? GenerateIntraday(ticker, request, by_count, hi, &series)
+                                             : GenerateDaily(ticker, request, by_count, hi, &series);
+    OHLCV_RETURN_IF_ERROR(st);
     FetchResult result;
     result.rows_read = series.size();
     if (!series.empty()) result.series.push_back(std::move(series));
     return result;
   }
 
+  bool synthetic() const override { return true; }
+
  private:
+  bool Full(const BarSeries& s, bool by_count) const { return by_count && s.size() >= options_.bars; }
+
+  static Status TooMany(const std::string& ticker) {
+    return Status::InvalidArgument("synthetic: range needs more than 5,000,000 bars for " + ticker);
+  }
+
+  // Daily, weekly, monthly: one stream from options_.start_ts.
+  Status GenerateDaily(const std::string& ticker, const FetchRequest& request, bool by_count,
+                       int64_t hi, BarSeries* series) const {
+    Generator gen(options_.seed, ticker, request.interval);
+    int64_t ts = NextSlot(request.interval, options_.start_ts - 1);
+    for (size_t n = 0; ts <= hi && !Full(*series, by_count); ++n) {
+      if (n >= kMaxBars) return TooMany(ticker);
+      Bar bar = gen.Step(ts);  // always step: bar n must not depend on the request
+      if (!request.start || ts >= *request.start) series->push_back(bar);
+      ts = NextSlot(request.interval, ts);
+    }
+    return Status::Ok();
+  }
+
+  // Intraday: session by session, each seeded by its day and opening at the
+  // previous daily close, so a range in 2026 costs only its own sessions.
+  Status GenerateIntraday(const std::string& ticker, const FetchRequest& request, bool by_count,
+                          int64_t hi, BarSeries* series) const {
+    const int64_t origin = NextSlot(request.interval, options_.start_ts - 1);
+    const int64_t lo = std::max(origin, request.start.value_or(origin));
+    const int64_t step = IntervalSeconds(request.interval);
+    Generator daily(options_.seed, ticker, Interval::k1d);
+    int64_t daily_ts = NextSlot(Interval::k1d, options_.start_ts - 1);
+    double prev_close = daily.price();
+    size_t n = 0;
+    for (int64_t day = FloorDiv(lo, kDay); day * kDay <= hi && !Full(*series, by_count); ++day) {
+      if (!TradingDay(day)) continue;
+      // The daily stream up to the day before: its close opens this session.
+      while (daily_ts < day * kDay) {
+        prev_close = daily.Step(daily_ts).close;
+        daily_ts = NextSlot(Interval::k1d, daily_ts);
+      }
+      uint64_t day_seed = options_.seed ^ (static_cast<uint64_t>(day) * 0x9E3779B97F4A7C15ull) ^
+                          (static_cast<uint64_t>(request.interval) << 56);
+      Generator gen(day_seed, ticker, request.interval);
+      gen.StartAt(prev_close);
+      for (int64_t ts = day * kDay + kSessionOpen; ts < day * kDay + kSessionClose; ts += step) {
+        if (ts > hi || Full(*series, by_count)) break;
+        if (++n > kMaxBars) return TooMany(ticker);
+        Bar bar = gen.Step(ts);  // always step: the session's bars do not depend on the range
+        if (ts >= lo) series->push_back(bar);
+      }
+    }
+    return Status::Ok();
+  }
+
   const SyntheticSourceOptions options_;
 };
 

@@ -18,9 +18,10 @@ namespace ohlcv {
 namespace store_internal {
 
 std::string UpperTicker(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
+  // The one rule (core/ticker.h); a name it refuses is kept as given, so a
+  // lookup of it finds nothing and an upsert of it fails on ParseTicker.
+  auto t = ParseTicker(s);
+  return t.ok() ? *t : std::string(s);
 }
 
 Status ValidateSeries(const BarSeries& s) {
@@ -62,7 +63,22 @@ CREATE TABLE IF NOT EXISTS bars(
   ts INTEGER NOT NULL,
   open REAL, high REAL, low REAL, close REAL, volume REAL, adj_close REAL,
   PRIMARY KEY(ticker, interval, ts)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS series(
+  ticker TEXT NOT NULL, interval INTEGER NOT NULL,
+  bars INTEGER NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
+  PRIMARY KEY(ticker, interval)) WITHOUT ROWID;
 )sql";
+
+// Fills `series` from `bars` in a file written before it existed (or whose
+// series rows were lost); run in Init's transaction.
+constexpr const char* kBackfillSeriesSql =
+    "INSERT INTO series(ticker, interval, bars, first_ts, last_ts) "
+    "SELECT ticker, interval, COUNT(*), MIN(ts), MAX(ts) FROM bars GROUP BY ticker, interval";
+constexpr const char* kAddSeriesSql =
+    "INSERT INTO series(ticker, interval, bars, first_ts, last_ts) VALUES(?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT(ticker, interval) DO UPDATE SET bars = bars + excluded.bars, "
+    "first_ts = MIN(first_ts, excluded.first_ts), last_ts = MAX(last_ts, excluded.last_ts)";
 
 // The WHERE makes an identical re-upsert a no-op (sqlite3_changes() == 0), so
 // the caller can tell updated from unchanged rows; IS NOT treats NULLs
@@ -82,6 +98,21 @@ constexpr const char* kBumpVersionSql =
 constexpr const char* kLoadSql =
     "SELECT ts, open, high, low, close, volume, adj_close FROM bars "
     "WHERE ticker=?1 AND interval=?2 AND ts>=?3 AND ts<=?4 ORDER BY ts";
+
+// The smallest string greater than every string starting with `prefix`
+// ("" = unbounded: a string above any key).
+std::string PrefixEnd(const std::string& prefix) {
+  std::string end = prefix;
+  while (!end.empty()) {
+    auto c = static_cast<unsigned char>(end.back());
+    if (c < 0xff) {
+      end.back() = static_cast<char>(c + 1);
+      return end;
+    }
+    end.pop_back();
+  }
+  return std::string(1, '\x7f') + std::string(8, '\xff');
+}
 
 // Rolls back an open transaction unless Commit() succeeded.
 class Transaction {
@@ -169,6 +200,16 @@ class BarStoreImpl final : public BarStore {
     OHLCV_RETURN_IF_ERROR(txn.BeginImmediate());
     OHLCV_RETURN_IF_ERROR(writer_->Exec(kCreateSchema));
     OHLCV_RETURN_IF_ERROR(CheckSchemaVersion(*writer_, /*may_create=*/true));
+    {
+      OHLCV_ASSIGN_OR_RETURN(Stmt st, writer_->Prepare(
+                                          "SELECT (SELECT COUNT(*) FROM series) = 0 AND "
+                                          "EXISTS(SELECT 1 FROM bars)"));
+      auto row = st.Step();
+      if (!row.ok()) return row.status().WithContext("check series summary");
+      const bool backfill = *row && st.Int(0) != 0;
+      st.Reset();
+      if (backfill) OHLCV_RETURN_IF_ERROR(writer_->Exec(kBackfillSeriesSql));
+    }
     return txn.Commit();
   }
 
@@ -226,6 +267,16 @@ class BarStoreImpl final : public BarStore {
         ++stats.unchanged;
       }
     }
+    if (stats.inserted > 0) {
+      // The per-series summary ListTickers reads, in the same transaction.
+      OHLCV_ASSIGN_OR_RETURN(Stmt sum, db.PrepareCached(kAddSeriesSql));
+      sum.BindText(1, ticker);
+      sum.BindInt(2, interval);
+      sum.BindInt(3, static_cast<int64_t>(stats.inserted));
+      sum.BindInt(4, series.ts.front());
+      sum.BindInt(5, series.ts.back());
+      OHLCV_RETURN_IF_ERROR(sum.Run().WithContext("upsert " + ticker + ": series summary"));
+    }
     if (stats.inserted + stats.updated > 0) {
       OHLCV_RETURN_IF_ERROR(db.Exec(kBumpVersionSql));
     }
@@ -267,9 +318,14 @@ class BarStoreImpl final : public BarStore {
   Result<std::vector<TickerInfo>> ListTickers() override {
     OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
     SqliteDb& db = *reader.db;
+    // The summary table when the file has it (kept in each Upsert's
+    // transaction: microseconds); a scan of every bar otherwise.
     OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(
-                                        "SELECT ticker, interval, COUNT(*), MIN(ts), MAX(ts) FROM bars "
-                                        "GROUP BY ticker, interval ORDER BY ticker, interval"));
+                                        HasTable(db, "series")
+                                            ? "SELECT ticker, interval, bars, first_ts, last_ts FROM series "
+                                              "ORDER BY ticker, interval"
+                                            : "SELECT ticker, interval, COUNT(*), MIN(ts), MAX(ts) FROM bars "
+                                              "GROUP BY ticker, interval ORDER BY ticker, interval"));
     std::vector<TickerInfo> out;
     while (true) {
       auto row = st.Step();
@@ -282,6 +338,19 @@ class BarStoreImpl final : public BarStore {
       info.first_ts = st.Int(3);
       info.last_ts = st.Int(4);
       out.push_back(std::move(info));
+    }
+    st.Reset();
+    if (!HasStateTable(db)) return out;
+    OHLCV_ASSIGN_OR_RETURN(Stmt flags, db.PrepareCached(
+                                           "SELECT key FROM state WHERE key >= 'ticker/' AND "
+                                           "key < 'ticker0' AND key LIKE '%/synthetic'"));
+    while (true) {
+      auto row = flags.Step();
+      if (!row.ok()) return row.status().WithContext("list tickers: flags");
+      if (!*row) break;
+      for (auto& info : out) {
+        if (std::string_view(flags.Text(0)) == SyntheticFlagKey(info.ticker)) info.synthetic = true;
+      }
     }
     return out;
   }
@@ -304,9 +373,74 @@ class BarStoreImpl final : public BarStore {
     st.BindText(1, ticker);
     OHLCV_RETURN_IF_ERROR(st.Run());
     auto deleted = static_cast<uint64_t>(db.Changes());
+    {
+      OHLCV_ASSIGN_OR_RETURN(Stmt sum, db.PrepareCached("DELETE FROM series WHERE ticker=?1"));
+      sum.BindText(1, ticker);
+      OHLCV_RETURN_IF_ERROR(sum.Run());
+    }
+    {
+      OHLCV_ASSIGN_OR_RETURN(Stmt del, db.PrepareCached(
+                                           "DELETE FROM state WHERE key >= ?1 AND key < ?2"));
+      const std::string prefix = TickerStateKey(ticker);
+      del.BindText(1, prefix);
+      del.BindText(2, PrefixEnd(prefix));
+      OHLCV_RETURN_IF_ERROR(del.Run());
+    }
     if (deleted > 0) OHLCV_RETURN_IF_ERROR(db.Exec(kBumpVersionSql));
     OHLCV_RETURN_IF_ERROR(txn.Commit());
     return deleted;
+  }
+
+  Result<std::optional<std::string>> GetState(const std::string& key) override {
+    OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
+    SqliteDb& db = *reader.db;
+    if (!HasStateTable(db)) return std::optional<std::string>();
+    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached("SELECT value FROM state WHERE key=?1"));
+    st.BindText(1, key);
+    auto row = st.Step();
+    if (!row.ok()) return row.status().WithContext("get state " + key);
+    if (!*row) return std::optional<std::string>();
+    return std::optional<std::string>(std::string(st.Text(0)));
+  }
+
+  Status PutState(
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& changes) override {
+    if (!writer_) return Status::PermissionDenied("bar store opened read-only");
+    if (changes.empty()) return Status::Ok();
+    std::lock_guard lock(write_mu_);
+    SqliteDb& db = *writer_;
+    Transaction txn(db);
+    OHLCV_RETURN_IF_ERROR(txn.BeginImmediate());
+    for (const auto& [key, value] : changes) {
+      OHLCV_ASSIGN_OR_RETURN(
+          Stmt st, db.PrepareCached(value ? "INSERT INTO state(key, value) VALUES(?1, ?2) "
+                                            "ON CONFLICT(key) DO UPDATE SET value=excluded.value"
+                                          : "DELETE FROM state WHERE key=?1"));
+      st.BindText(1, key);
+      if (value) st.BindText(2, *value);
+      OHLCV_RETURN_IF_ERROR(st.Run().WithContext("put state " + key));
+    }
+    return txn.Commit();
+  }
+
+  Result<std::vector<std::pair<std::string, std::string>>> ListState(
+      const std::string& prefix) override {
+    OHLCV_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
+    SqliteDb& db = *reader.db;
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!HasStateTable(db)) return out;
+    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(
+                                        "SELECT key, value FROM state WHERE key >= ?1 AND key < ?2 "
+                                        "ORDER BY key"));
+    st.BindText(1, prefix);
+    st.BindText(2, PrefixEnd(prefix));
+    while (true) {
+      auto row = st.Step();
+      if (!row.ok()) return row.status().WithContext("list state " + prefix);
+      if (!*row) break;
+      out.emplace_back(std::string(st.Text(0)), std::string(st.Text(1)));
+    }
+    return out;
   }
 
   Result<uint64_t> DataVersion() override {
@@ -397,6 +531,19 @@ class BarStoreImpl final : public BarStore {
     if (static_cast<int>(idle_.size()) < options_.max_idle_readers) idle_.push_back(std::move(db));
   }
 
+  // False for a version-1 file opened read-only before any writable open
+  // added the state table.
+  static bool HasStateTable(SqliteDb& db) { return HasTable(db, "state"); }
+  static bool HasTable(SqliteDb& db, const char* name) {
+    auto st = db.PrepareCached("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?1");
+    if (!st.ok()) return false;
+    st->BindText(1, name);
+    auto row = st->Step();
+    bool found = row.ok() && *row;
+    st->Reset();
+    return found;
+  }
+
   static Result<std::optional<int64_t>> LastTs(SqliteDb& db, const std::string& ticker,
                                                Interval interval) {
     OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(
@@ -418,6 +565,8 @@ class BarStoreImpl final : public BarStore {
 };
 
 }  // namespace
+
+std::string TickerStateKey(std::string_view ticker) { return "ticker/" + Upper(ticker) + "/"; }
 
 Result<std::unique_ptr<BarStore>> BarStore::Open(const BarStoreOptions& options) {
   auto store = std::make_unique<BarStoreImpl>(options);

@@ -20,6 +20,14 @@
 //   bars(ticker, interval, ts, open, high, low, close, volume, adj_close)
 //        PRIMARY KEY(ticker, interval, ts) WITHOUT ROWID; interval is the
 //        persisted Interval enum value; NaN prices are stored as NULL.
+//   state(key, value)            -- small key/value records of the pipeline
+//        (source fingerprints, pending-reindex marks, ticker flags); added
+//        with CREATE IF NOT EXISTS, so version-1 files gain it on their first
+//        writable open (a read-only open of an older file sees no state).
+//   series(ticker, interval, bars, first_ts, last_ts)
+//        -- per-series summary kept in each Upsert/DeleteTicker transaction,
+//        so ListTickers reads 537 rows instead of scanning every bar;
+//        backfilled from `bars` on a writable open of a file without it.
 //
 // Tickers are stored upper case; every call upper-cases the ticker it is given.
 //
@@ -33,6 +41,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/bar_series.h"
@@ -62,7 +72,14 @@ struct TickerInfo {
   uint64_t bars = 0;
   int64_t first_ts = 0;
   int64_t last_ts = 0;
+  bool synthetic = false;  // generated demo data (SyntheticFlagKey); filled by ListTickers
 };
+
+// "ticker/<TICKER>/" (upper-cased): the prefix of a ticker's state keys.
+std::string TickerStateKey(std::string_view ticker);
+// TickerStateKey + "synthetic": present ("1") when the ticker's bars were
+// last written by a generator (demo data), absent for market data.
+inline std::string SyntheticFlagKey(std::string_view ticker) { return TickerStateKey(ticker) + "synthetic"; }
 
 class BarStore {
  public:
@@ -90,8 +107,26 @@ class BarStore {
   virtual Result<std::optional<int64_t>> LastTimestamp(const std::string& ticker,
                                                        Interval interval) = 0;
 
-  // Removes every bar of the ticker (all intervals); returns how many.
+  // Removes every bar of the ticker (all intervals) and every state record
+  // under TickerStateKey(ticker) (flags, pending marks), in one transaction;
+  // returns how many bars.
   virtual Result<uint64_t> DeleteTicker(const std::string& ticker) = 0;
+
+  // --- State records: small string values the pipeline keeps beside the
+  // bars (CSV file fingerprints, "windows pending" marks, the synthetic flag).
+  // Keys are opaque; by convention "ticker/<TICKER>/..." belongs to one
+  // ticker (removed by DeleteTicker), "source/..." to a source unit.
+  // Changing state does not bump DataVersion().
+
+  // The value of `key`, nullopt when absent.
+  virtual Result<std::optional<std::string>> GetState(const std::string& key) = 0;
+  // Applies every change in one transaction: a value sets the key, nullopt
+  // erases it. Empty `changes` is a no-op.
+  virtual Status PutState(
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& changes) = 0;
+  // Every (key, value) whose key starts with `prefix`, ordered by key.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> ListState(
+      const std::string& prefix) = 0;
 
   // Monotonic counter bumped by every committed change.
   virtual Result<uint64_t> DataVersion() = 0;

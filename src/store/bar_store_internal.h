@@ -11,6 +11,7 @@
 namespace ohlcv::store_internal {
 
 // Tickers are stored upper case.
+// The canonical ticker (core/ticker.h ParseTicker), or `s` as given when invalid.
 std::string UpperTicker(std::string_view s);
 // Upsert's REQUIRES clause (bar_store.h) as a Status.
 Status ValidateSeries(const BarSeries& s);

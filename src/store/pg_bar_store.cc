@@ -1,8 +1,11 @@
 #include "store/pg_bar_store.h"
 
+#include "core/ticker.h"
+
 #include <poll.h>
 
 #include <atomic>
+#include <set>
 #include <condition_variable>
 #include <cstring>
 #include <filesystem>
@@ -206,7 +209,7 @@ class PgBarStoreImpl final : public PgBarStore {
     if (options_.read_only) return Status::PermissionDenied("bar store opened read-only");
     UpsertStats stats;
     if (series.empty()) return stats;
-    const std::string ticker = UpperTicker(series.ticker);
+    OHLCV_ASSIGN_OR_RETURN(const std::string ticker, ParseTicker(series.ticker));
     const std::string interval = std::to_string(static_cast<int>(series.interval));
     uint64_t new_version = 0;
     Status st = pool_.Run([&](Conn& c) -> Status {
@@ -305,9 +308,15 @@ class PgBarStoreImpl final : public PgBarStore {
     OHLCV_RETURN_IF_ERROR(pool_.Run([&](Conn& c) -> Status {
       out.clear();
       OHLCV_ASSIGN_OR_RETURN(Rows rows, c.QueryPrepared("list", kListSql, {}));
+      OHLCV_ASSIGN_OR_RETURN(Rows flags,
+                             c.QueryPrepared("list_synthetic",
+                                             "SELECT key FROM bar_state WHERE key LIKE 'ticker/%/synthetic'", {}));
+      std::set<std::string, std::less<>> synthetic;
+      for (int i = 0; i < flags.size(); ++i) synthetic.insert(std::string(flags.Text(i, 0)));
       for (int i = 0; i < rows.size(); ++i) {
         TickerInfo info;
         info.ticker = std::string(rows.Text(i, 0));
+        info.synthetic = synthetic.count(SyntheticFlagKey(info.ticker)) > 0;
         info.interval = static_cast<Interval>(rows.Int(i, 1));
         info.bars = static_cast<uint64_t>(rows.Int(i, 2));
         info.first_ts = rows.Int(i, 3);
@@ -343,6 +352,10 @@ class PgBarStoreImpl final : public PgBarStore {
                                                "SELECT count(*) FROM d",
                                      {ticker}));
       deleted = static_cast<uint64_t>(rows.Int(0, 0));
+      // Its state records go in the same transaction (BarStore::DeleteTicker).
+      OHLCV_RETURN_IF_ERROR(c.QueryPrepared("delete_state", "DELETE FROM bar_state WHERE starts_with(key, $1)",
+                                            {TickerStateKey(ticker)})
+                                .status());
       if (deleted > 0) {
         OHLCV_ASSIGN_OR_RETURN(new_version, BumpVersion(c));
       }
@@ -350,6 +363,53 @@ class PgBarStoreImpl final : public PgBarStore {
     }).WithContext("delete " + ticker));
     RaiseVersion(new_version);
     return deleted;
+  }
+
+  Result<std::optional<std::string>> GetState(const std::string& key) override {
+    std::optional<std::string> value;
+    OHLCV_RETURN_IF_ERROR(pool_.Run([&](Conn& c) -> Status {
+      OHLCV_ASSIGN_OR_RETURN(Rows rows, c.QueryPrepared("get_state", "SELECT value FROM bar_state WHERE key=$1", {key}));
+      value.reset();
+      if (rows.size() > 0) value = std::string(rows.Text(0, 0));
+      return Status::Ok();
+    }).WithContext("get state " + key));
+    return value;
+  }
+
+  Status PutState(const std::vector<std::pair<std::string, std::optional<std::string>>>& changes) override {
+    if (changes.empty()) return Status::Ok();
+    if (options_.read_only) return Status::PermissionDenied("bar store opened read-only");
+    return pool_.Run([&](Conn& c) -> Status {
+      pg::Txn txn(c);
+      OHLCV_RETURN_IF_ERROR(txn.Begin());
+      for (const auto& [key, value] : changes) {
+        if (value) {
+          OHLCV_RETURN_IF_ERROR(c.QueryPrepared("put_state",
+                                                "INSERT INTO bar_state(key, value) VALUES($1, $2) "
+                                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                                {key, *value})
+                                    .status());
+        } else {
+          OHLCV_RETURN_IF_ERROR(
+              c.QueryPrepared("erase_state", "DELETE FROM bar_state WHERE key=$1", {key}).status());
+        }
+      }
+      return txn.Commit();
+    }).WithContext("put state");
+  }
+
+  Result<std::vector<std::pair<std::string, std::string>>> ListState(const std::string& prefix) override {
+    std::vector<std::pair<std::string, std::string>> out;
+    OHLCV_RETURN_IF_ERROR(pool_.Run([&](Conn& c) -> Status {
+      out.clear();
+      OHLCV_ASSIGN_OR_RETURN(Rows rows, c.QueryPrepared("list_state",
+                                                        "SELECT key, value FROM bar_state WHERE starts_with(key, $1) "
+                                                        "ORDER BY key",
+                                                        {prefix}));
+      for (int i = 0; i < rows.size(); ++i) out.emplace_back(rows.Text(i, 0), rows.Text(i, 1));
+      return Status::Ok();
+    }).WithContext("list state " + prefix));
+    return out;
   }
 
   Result<uint64_t> DataVersion() override {

@@ -342,6 +342,11 @@ CREATE TABLE companies(
   sector text NOT NULL DEFAULT '',
   industry text NOT NULL DEFAULT '');
 )sql",
+    // 3: the pipeline's state records (BarStore::GetState/PutState/ListState:
+    // CSV fingerprints, pending-window marks, the synthetic flag).
+    R"sql(
+CREATE TABLE bar_state(key text COLLATE "C" PRIMARY KEY, value text NOT NULL);
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 

@@ -34,7 +34,11 @@ struct SeriesAnalysis {
   std::vector<Window> windows;       // empty unless options.build_windows
 
   // Recomputes everything for `bars`. `sector` is copied into the windows.
-  void Analyze(const BarSeries& bars, std::string_view sector, const AnalysisOptions& options);
+  // `first_bar` > 0 builds only the windows whose last bar is at or after it
+  // (BuildWindowsFrom; indicators, events and trend still cover every bar,
+  // so those windows are exactly the ones a full analysis gives).
+  void Analyze(const BarSeries& bars, std::string_view sector, const AnalysisOptions& options,
+               size_t first_bar = 0);
 };
 
 }  // namespace ohlcv

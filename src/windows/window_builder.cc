@@ -74,7 +74,19 @@ std::vector<size_t> WindowStarts(size_t n_bars, const WindowOptions& opt) {
 void BuildWindows(const BarSeries& bars, const IndicatorColumns& ind,
                   std::span<const PatternEvent> events, std::span<const TrendState> trend,
                   std::string_view sector, const WindowOptions& opt, std::vector<Window>* out) {
-  const std::vector<size_t> starts = WindowStarts(bars.size(), opt);
+  BuildWindowsFrom(bars, ind, events, trend, sector, opt, 0, out);
+}
+
+void BuildWindowsFrom(const BarSeries& bars, const IndicatorColumns& ind,
+                      std::span<const PatternEvent> events, std::span<const TrendState> trend,
+                      std::string_view sector, const WindowOptions& opt, size_t first_bar,
+                      std::vector<Window>* out) {
+  std::vector<size_t> starts = WindowStarts(bars.size(), opt);
+  const size_t span = std::min(opt.length, bars.size());
+  // Starts increase, so the windows ending at or after first_bar are a suffix.
+  auto keep = std::find_if(starts.begin(), starts.end(),
+                           [&](size_t s) { return s + span >= first_bar + 1; });
+  starts.erase(starts.begin(), keep);
   // Windows already in *out are overwritten field by field (every field is
   // set), so a caller reusing one vector across series keeps its string and
   // vector capacity instead of reallocating ~5 buffers per window.

@@ -110,6 +110,16 @@ void BuildWindows(const BarSeries& bars, const IndicatorSet& ind,
                   std::span<const PatternEvent> events, std::span<const TrendState> trend,
                   std::string_view sector, const WindowOptions& opt, std::vector<Window>* out);
 
+// The tail of BuildWindows: only the windows whose last bar index is >=
+// `first_bar`, identical (field for field, same order) to the matching
+// elements of BuildWindows' output. An incremental ingest passes the index of
+// the first new or changed bar: every earlier window covers only bars, and
+// (causal) indicators, events and trend states, that did not change.
+void BuildWindowsFrom(const BarSeries& bars, const IndicatorColumns& ind,
+                      std::span<const PatternEvent> events, std::span<const TrendState> trend,
+                      std::string_view sector, const WindowOptions& opt, size_t first_bar,
+                      std::vector<Window>* out);
+
 // One window over bars [start, start + n_bars), e.g. a user-chosen date range
 // for an answer. Same figures as BuildWindows (events in any order).
 // REQUIRES: n_bars >= 1 and start + n_bars <= bars.size().

@@ -152,11 +152,13 @@ TEST(SyntheticSourceTest, StartEndSelectBarsOfTheSameStream) {
   EXPECT_EQ(part.close.front(), full.close[100]);
   EXPECT_EQ(part.close.back(), full.close[199]);
 
-  // A start alone gives `bars` bars from there on.
+  // A start alone runs up to now, on the same stream.
+  SyntheticSourceOptions pinned;
+  pinned.now_ts = full.ts[1259] + 22 * 3600;  // after that day's session closed
   FetchRequest from;
   from.start = full.ts[100];
-  BarSeries tail = FetchOne(*src, "AAPL", from);
-  ASSERT_EQ(tail.size(), 1260u);
+  BarSeries tail = FetchOne(*NewSyntheticSource(pinned), "AAPL", from);
+  ASSERT_EQ(tail.size(), 1160u);
   EXPECT_EQ(tail.close[0], full.close[100]);
   EXPECT_EQ(tail.close[1159], full.close[1259]);
 
@@ -194,6 +196,53 @@ TEST(SyntheticSourceTest, IntradayBarsStayInsideTheSession) {
       }
     }
   }
+}
+
+// `--period 1y` is a start a year before now and no end: a year of bars that
+// ends at now, never after (issue 16: the generator used to write 2025-2030).
+TEST(SyntheticSourceTest, APeriodGivesThePastAndNeverTheFuture) {
+  const int64_t now = ParseTimestamp("2026-12-07").value() + 15 * 3600;  // a Monday, 15:00 UTC
+  SyntheticSourceOptions o;
+  o.now_ts = now;
+  auto src = NewSyntheticSource(o);
+  EXPECT_TRUE(src->synthetic());
+  FetchRequest year;
+  year.start = now - 365 * 86400;
+  BarSeries d = FetchOne(*src, "AAPL", year);
+  // Weekdays less three holidays: about 258 in a year.
+  ASSERT_GE(d.size(), 255u);
+  ASSERT_LE(d.size(), 262u);
+  EXPECT_GE(d.ts.front(), *year.start);
+  EXPECT_LE(d.ts.back(), now);
+  EXPECT_GT(d.ts.back(), now - 4 * 86400);
+  ExpectValid(d);
+
+  // One month of 1-minute bars: about 21 sessions of 390 bars, up to 15:00 today.
+  FetchRequest month;
+  month.interval = Interval::k1m;
+  month.start = now - 30 * 86400;
+  BarSeries m = FetchOne(*src, "AAPL", month);
+  EXPECT_GT(m.size(), 19u * 390);
+  EXPECT_LT(m.size(), 23u * 390);
+  EXPECT_LE(m.ts.back(), now);
+  EXPECT_EQ(m.ts.back(), now - 60);  // bars are stamped at their open: 14:59 is the last one ended
+  ExpectValid(m);
+  // A session is the same whatever range asked for it.
+  FetchRequest day;
+  day.interval = Interval::k1m;
+  day.start = m.ts[m.size() - 400];
+  day.end = m.ts[m.size() - 300];
+  BarSeries part = FetchOne(*src, "AAPL", day);
+  ASSERT_EQ(part.size(), 101u);
+  EXPECT_EQ(part.close.front(), m.close[m.size() - 400]);
+  EXPECT_EQ(part.close.back(), m.close[m.size() - 300]);
+  // An end in the future is clipped to now.
+  FetchRequest future;
+  future.start = now - 10 * 86400;
+  future.end = now + 400 * 86400;
+  BarSeries f = FetchOne(*src, "AAPL", future);
+  ASSERT_FALSE(f.empty());
+  EXPECT_LE(f.ts.back(), now);
 }
 
 TEST(SyntheticSourceTest, WeeklyAndMonthlyBars) {

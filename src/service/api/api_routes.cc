@@ -1,6 +1,7 @@
 // The /api/ routes: one registration list (RegisterApiRoutes) binding route
 // templates to handlers that parse (request_parse.h), call the KnowledgeBase and
 // shape the JSON replies of issue 5. Every handler runs on the worker pool.
+#include <cctype>
 #include <fmt/format.h>
 
 #include "util/build_info.h"
@@ -112,9 +113,19 @@ ServerResponse Tickers(Service& s) {
                     {"interval", IntervalName(t.interval)},
                     {"bars", t.bars},
                     {"first", FormatDate(t.first_ts)},
-                    {"last", FormatDate(t.last_ts)}});
+                    {"last", FormatDate(t.last_ts)},
+                    {"synthetic", t.synthetic}});
   }
   return Json(200, {{"tickers", list}, {"count", list.size()}});
+}
+
+// DELETE /api/v1/tickers/{T}: bars, windows, vectors, cached answers (issue 16).
+ServerResponse DeleteTicker(Service& s, const RouteParams& p) {
+  std::string ticker(p.Get("T"));
+  for (char& c : ticker) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto bars = s.kb()->DeleteTicker(ticker);
+  if (!bars.ok()) return StatusResponse(bars.status());
+  return Json(200, {{"ticker", ticker}, {"deleted", true}, {"bars_deleted", *bars}});
 }
 
 ServerResponse Bars(Service& s, const ServerRequest& req, const RouteParams& p) {
@@ -246,6 +257,7 @@ void RegisterApiRoutes(Router& router, Service& s) {
   router.Add("POST", "/api/v1/similar", [&s](R req, P) { return Similar(s, req); });
   router.Add("GET", "/api/v1/tickers", [&s](R, P) { return Tickers(s); });
   router.Add("GET", "/api/v1/tickers/{T}/bars", [&s](R req, P p) { return Bars(s, req, p); });
+  router.Add("DELETE", "/api/v1/tickers/{T}", [&s](R, P p) { return DeleteTicker(s, p); });
   router.Add("GET", "/api/v1/status", [&s](R, P) { return GetStatus(s); });
   RegisterMcpRoute(router, s);  // POST /mcp: Model Context Protocol (mcp_route.h)
   RegisterUiRoutes(router, s);  // the web page at / and its chart data (ui_routes.h)
