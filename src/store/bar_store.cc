@@ -104,7 +104,7 @@ Status ConfigureConnection(SqliteDb& db, bool writer) {
   if (writer) {
     // 64 MB page cache so a whole-dataset ingest does not re-read B-tree pages;
     // a larger auto-checkpoint keeps checkpoints (which fsync) rarer during ingest.
-    pragmas += "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;";
+    pragmas += "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000; PRAGMA journal_size_limit=67108864;";
   } else {
     // mmap (256 MB of address space, not memory) lets a reader use the OS page
     // cache directly instead of copying pages into its small private cache.
@@ -164,7 +164,7 @@ class BarStoreImpl final : public BarStore {
 
   Result<UpsertStats> Upsert(const BarSeries& series) override {
     OHLCV_RETURN_IF_ERROR(ValidateSeries(series));
-    if (!writer_) return Status::PermissionDenied("bar store opened read-only");
+    if (!writer_) return Status::IOError("bar store opened read-only");
     UpsertStats stats;
     if (series.empty()) return stats;
     const std::string ticker = Upper(series.ticker);
@@ -283,7 +283,7 @@ class BarStoreImpl final : public BarStore {
   }
 
   Result<uint64_t> DeleteTicker(const std::string& ticker_in) override {
-    if (!writer_) return Status::PermissionDenied("bar store opened read-only");
+    if (!writer_) return Status::IOError("bar store opened read-only");
     const std::string ticker = Upper(ticker_in);
     std::lock_guard lock(write_mu_);
     SqliteDb& db = *writer_;
