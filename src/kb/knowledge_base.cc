@@ -73,7 +73,10 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KbOptions& opti
   KbOptions ro = options;
   ro.read_only = true;
   auto fallback = OpenAs(ro);
-  if (!fallback.ok()) return opened;  // the first error is the one worth reporting
+  if (!fallback.ok()) {
+    return Status::IOError(opened.status().message() + "; a read-only open failed too: " +
+                           fallback.status().message());
+  }
   (*fallback)->write_error_ = opened.status().ToString();
   return fallback;
 }

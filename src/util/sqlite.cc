@@ -1,5 +1,7 @@
 #include "util/sqlite.h"
 
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -28,13 +30,17 @@ Status StatusFrom(int rc, std::string message) {
 
 namespace {
 
-// True when `path`'s folder cannot be written (a read-only volume, or not
-// ours) and there is no -shm file beside it to share.
+// True when `path`'s folder cannot be written (a read-only volume without a
+// -shm file to share, or not ours) or is full (under 1 MiB free).
+// A WAL with frames in it is never skipped: then the usual open is tried.
 bool NeedsImmutable(const std::string& path) {
+  struct stat wal;
+  if (::stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) return false;
   std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
   if (dir.empty()) dir = "/";
-  if (::access(dir.c_str(), W_OK) == 0) return false;
-  return ::access((path + "-shm").c_str(), F_OK) != 0;
+  if (::access(dir.c_str(), W_OK) != 0) return ::access((path + "-shm").c_str(), F_OK) != 0;
+  struct statvfs fs;
+  return ::statvfs(dir.c_str(), &fs) == 0 && static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize < (1u << 20);
 }
 
 // "file:<percent-escaped path>?immutable=1".
