@@ -14,7 +14,9 @@
 # Usage: bench/soak.sh [BUILD_DIR]      (default: build)
 # Env: SOAK_S, BENCH_DATA (default /var/tmp/ohlcv-bench-data; the whole shared
 #      dataset is ingested there once), PORT (18100), METRICS_PORT (19190),
-#      WORKERS (2), OUT (samples CSV, default /tmp/ohlcv-soak.csv).
+#      WORKERS (2), OUT (samples CSV, default /tmp/ohlcv-soak.csv), PER_ADDRESS
+#      (connections per address, default 1000: every client here, probes
+#      included, is 127.0.0.1, which the default of 64 would refuse).
 # Prints a summary; exits 1 when a probe took more than 100 ms or failed.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -41,6 +43,7 @@ fi
 echo "==> serving $DATA on $BASE for ${SOAK_S}s of mixed load"
 OHLCV_DATA_DIR=$DATA OHLCV_HTTP_PORT=$PORT OHLCV_METRICS_PORT=$METRICS_PORT OHLCV_RATE_LIMIT_RPS=0 \
   OHLCV_WORKER_THREADS=${WORKERS:-2} OHLCV_INGEST_ROOTS=$SHARED LOG_LEVEL=warn API_KEY= \
+  OHLCV_MAX_CONNECTIONS_PER_ADDRESS=${PER_ADDRESS:-1000} \
   "$BIN" serve > /tmp/ohlcv-soak-serve.log 2>&1 &
 SERVER=$!
 PIDS=()
