@@ -1,6 +1,7 @@
 // Fuzzes the layer outside input reaches first: request targets, query
 // strings and the JSON bodies of every API route (service/request_parse.h),
-// plus the auth header parsing. Nothing may crash, hang or throw; every
+// plus the auth header parsing, query values (QueryValue), the date-range
+// rule, the redaction of unauthenticated replies and ingest path confinement. Nothing may crash, hang or throw; every
 // rejection must be an InvalidArgument (a 400 for the client).
 //
 // Input layout: first byte picks the parser, the rest is the payload.
@@ -15,6 +16,8 @@
 #include "service/api/auth.h"
 #include "service/http/http_types.h"
 #include "service/api/request_parse.h"
+#include "service/api/service.h"
+#include "sources/csv_paths.h"
 
 namespace {
 
@@ -33,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const uint8_t selector = data[0];
   std::string_view payload(reinterpret_cast<const char*>(data + 1), size - 1);
-  switch (selector % 8) {
+  switch (selector % 11) {
     case 0:
       CheckRejection(ohlcv::ParseQueryBody(payload, false).status());
       break;
@@ -73,6 +76,41 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto t = ohlcv::ParseTicker(payload);
       CheckRejection(t.status());
       if (t.ok() && (t->empty() || t->size() > 16)) std::abort();
+      break;
+    }
+    case 8: {
+      // Unauthenticated replies: redaction never crashes and is idempotent
+      // (what it leaves holds no URL or absolute path token).
+      std::string out = ohlcv::RedactForPublic(payload);
+      if (ohlcv::RedactForPublic(out) != out) std::abort();
+      if (payload.substr(0, 7) == "http://" && out.find('@') != std::string::npos &&
+          payload.find_first_of(" '\",") == std::string_view::npos) {
+        std::abort();  // a single URL token with credentials must be gone
+      }
+      break;
+    }
+    case 9: {
+      // Query values: a bad escape is a 400, never "absent"; the one date-range rule.
+      ohlcv::ServerRequest req;
+      req.query = std::string(payload);
+      auto strict = req.QueryValue("start");
+      CheckRejection(strict.status());
+      auto loose = req.QueryParam("start");
+      if (strict.ok() && strict->has_value() && (!loose || *loose != **strict)) std::abort();
+      int64_t a = payload.size() > 1 ? static_cast<int8_t>(payload[0]) : 0;
+      int64_t b = payload.size() > 1 ? static_cast<int8_t>(payload[1]) : 0;
+      ohlcv::Status range = ohlcv::CheckDateRange(a * 86400, b * 86400);
+      CheckRejection(range);
+      if (range.ok() != (a <= b)) std::abort();
+      break;
+    }
+    case 10: {
+      // Ingest paths: nothing is inside a root that does not exist, and the
+      // refusal never depends on the path.
+      auto confined = ohlcv::ConfinedPath(std::string(payload), {"/nonexistent-ohlcv-fuzz-root"});
+      if (confined.ok() || confined.status().code() != ohlcv::StatusCode::kPermissionDenied) std::abort();
+      static const std::string first = confined.status().message();
+      if (confined.status().message() != first) std::abort();
       break;
     }
   }

@@ -68,10 +68,14 @@ struct AppConfig {
   int64_t io_threads = 1;                  // Asio threads doing socket I/O
   int64_t worker_threads = 0;              // handler pool; 0 = hardware concurrency (>= 2)
   int64_t max_queued_requests = 1024;      // handler queue bound; beyond it 503
-  int64_t max_connections = 10000;         // accepted sockets beyond it are closed at once
+  int64_t max_connections = 0;             // accepted sockets beyond it are closed; 0 = from RLIMIT_NOFILE
   double drain_seconds = 5;                // after SIGTERM: keep serving with /ready 503
   double shutdown_timeout_seconds = 10;    // then wait this long for in-flight requests
   std::string pod_name;                    // POD_NAME (Kubernetes downward API), in every log line
+  std::vector<std::string> ingest_roots;   // folders POST /api/v1/ingest may read CSV from; none = refused
+  int64_t ingest_max_file_bytes = 256 << 20;  // CSV files above this are refused; 0 = no limit
+  int64_t max_connections_per_address = 64;   // open connections per client address; 0 = no limit
+  double first_byte_timeout_seconds = 5;   // a new connection must send its first byte within this
 };
 
 // Types a setting can have. kList is a comma-separated list in env and flags

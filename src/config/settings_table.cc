@@ -104,7 +104,8 @@ const std::vector<SettingSpec>& Table() {
        T::kInt, &A::max_queued_requests, "Handler queue bound; beyond it requests get 503", false, "", {}, 1,
        1e7},
       {"max_connections", "max_connections", "OHLCV_MAX_CONNECTIONS", "--max-connections", T::kInt,
-       &A::max_connections, "Open connections beyond this are closed at accept", false, "", {}, 1, 1e7},
+       &A::max_connections, "Open connections beyond this are closed at accept (0 = derived from the descriptor limit)",
+       false, "", {}, 0, 1e7},
       {"drain_seconds", "drain_seconds", "OHLCV_DRAIN_SECONDS", "--drain-seconds", T::kDouble, &A::drain_seconds,
        "After SIGTERM, seconds to keep serving with /ready 503 before closing the listener", false, "", {}, 0,
        3600},
@@ -113,6 +114,17 @@ const std::vector<SettingSpec>& Table() {
        "After the drain, seconds to wait for in-flight requests", false, "", {}, 0, 3600},
       {"pod_name", "pod_name", "POD_NAME", "--pod-name", T::kString, &A::pod_name,
        "Name of this replica in every log line (Kubernetes sets it from the downward API)"},
+      {"ingest_roots", "ingest_roots", "OHLCV_INGEST_ROOTS", "--ingest-roots", T::kList, &A::ingest_roots,
+       "Folders POST /api/v1/ingest may read CSV files from, comma-separated (none = refused; csv_path is one)"},
+      {"ingest_max_file_bytes", "ingest_max_file_bytes", "OHLCV_INGEST_MAX_FILE_BYTES", "--ingest-max-file-bytes",
+       T::kInt, &A::ingest_max_file_bytes, "CSV files larger than this are refused by API ingests (0 = no limit)",
+       false, "", {}, 0, 1e15},
+      {"max_connections_per_address", "max_connections_per_address", "OHLCV_MAX_CONNECTIONS_PER_ADDRESS",
+       "--max-connections-per-address", T::kInt, &A::max_connections_per_address,
+       "Open connections per client address; more are closed at accept (0 = no limit)", false, "", {}, 0, 1e7},
+      {"first_byte_timeout_seconds", "first_byte_timeout_seconds", "OHLCV_FIRST_BYTE_TIMEOUT_SECONDS",
+       "--first-byte-timeout", T::kDouble, &A::first_byte_timeout_seconds,
+       "A new connection that sends nothing for this long is closed", false, "", {}, 0.01, 3600},
   };
   return kTable;
 }

@@ -60,7 +60,20 @@ Status LocalVectorStore::Open() {
   if (text_index_) rows_ = static_cast<int64_t>(text_index_->live_count());
   if (!options_.read_only) {
     OHLCV_ASSIGN_OR_RETURN(checkpointer_, OpenConnection(/*read_only=*/false));
+    if (caught_up_rows_ > 0) {
+      std::lock_guard lock(write_mu_);
+      index_dirty_ = true;
+      unsaved_rows_ += caught_up_rows_;
+      indexer_work_ = true;  // drain the caught-up rows in the background
+    }
     indexer_ = std::thread([this] { IndexerLoop(); });
+  } else if (caught_up_rows_ > 0) {
+    // No indexer on a read-only store: drain here (searches would otherwise
+    // scan the whole delta exactly on every query).
+    auto lock = WriteIndex();
+    for (const Space& space : kSpaces) {
+      if (auto& index = IndexFor(space.space)) OHLCV_RETURN_IF_ERROR(index->Drain(index->staged(), kBuildThreads));
+    }
   }
   return Status::Ok();
 }
@@ -183,12 +196,15 @@ Status LocalVectorStore::LoadIndex(const Space& space, Conn& db, bool* changed) 
     index->Remove(static_cast<uint64_t>(dels.Int(0)));
     ++n_dels;
   }
-  // Rows written after the save (re-adding an unchanged row is harmless).
+  // Rows written after the save (re-adding an unchanged row is harmless) are
+  // staged, not drained here: searches cover the delta at once and the
+  // indexer drains it in the background, so opening after a large unsaved
+  // ingest (a close does not drain) is quick.
   Staged rows;
   OHLCV_RETURN_IF_ERROR(ReadVectors(db, space, static_cast<int64_t>(covered), &rows));
   index->Stage(rows.vectors, rows.labels, rows.seqs);
-  OHLCV_RETURN_IF_ERROR(index->Drain(rows.labels.size(), kBuildThreads));
-  if (!rows.labels.empty() || n_dels) *changed = true;
+  caught_up_rows_ += rows.labels.size();
+  if (n_dels) *changed = true;
   // Safety net: the index must hold exactly the rows SQLite holds.
   OHLCV_ASSIGN_OR_RETURN(Stmt count, db.Prepare("SELECT COUNT(*) FROM windows"));
   OHLCV_ASSIGN_OR_RETURN(bool has, count.Step());
@@ -280,7 +296,12 @@ void LocalVectorStore::CheckpointIfLarge() {
   std::error_code ec;
   const auto wal = std::filesystem::file_size(Path("windows.db-wal"), ec);
   if (ec || wal < kWalCheckpointBytes || !checkpointer_) return;
-  if (!checkpointer_->Exec("PRAGMA wal_checkpoint(PASSIVE)").ok()) StoreCounters::Add(counters_.errors);
+  // PASSIVE never waits; when readers kept it from finishing and the WAL
+  // grew to 2x the threshold, TRUNCATE (waits up to the busy timeout for
+  // readers, then resets the file to zero bytes). journal_size_limit also
+  // trims the file after each reset.
+  const char* sql = wal >= 2 * kWalCheckpointBytes ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)";
+  if (!checkpointer_->Exec(sql).ok()) StoreCounters::Add(counters_.errors);
 }
 
 LocalVectorStore::~LocalVectorStore() {
@@ -295,14 +316,10 @@ LocalVectorStore::~LocalVectorStore() {
   {
     std::lock_guard lock(write_mu_);
     if (writer_ && !index_broken_) {
-      // Finish the drain so the saved files cover everything; otherwise the
-      // next open would redo the same work as catch-up.
-      auto index_lock = WriteIndex();
-      for (const Space& space : kSpaces) {
-        auto& index = IndexFor(space.space);
-        if (index && !index->Drain(index->staged(), kBuildThreads).ok()) index_broken_ = true;
-      }
-      index_lock.unlock();
+      // Persist what the graphs hold; rows still staged are not drained here
+      // (after a large ingest that took a minute and outlived every shutdown
+      // budget): they are in windows.db, the saved files say which seq they
+      // cover, and the next open stages the rest again (LoadIndex).
       (void)SaveIndexes();  // best effort: the next open catches up anyway
     }
   }
@@ -320,7 +337,9 @@ LocalVectorStore::~LocalVectorStore() {
 // address space, not memory): they share the OS page cache rather than each
 // filling a private 64 MB copy, which is what made a serving process's
 // resident memory climb by hundreds of MB under a varied query load.
-constexpr const char* kWriterPragmas = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+constexpr const char* kWriterPragmas =
+    "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
+    "PRAGMA journal_size_limit=67108864;";
 constexpr const char* kReaderPragmas =
     "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-4096; PRAGMA mmap_size=1073741824; PRAGMA temp_store=MEMORY;";
 // Writable connections never checkpoint on COMMIT: the indexer thread does

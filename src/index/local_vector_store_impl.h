@@ -30,8 +30,10 @@
 //
 // When index files are saved: by the indexer once the delta is drained and
 // the rows written since the last save reach max(kSaveMinRows, half the live
-// rows), on destruction (after draining), and after a catch-up or rebuild at
-// open. Saves cost O(1) amortised per row; a crash replays at most that many
+// rows), on destruction (without draining: the file records the seq it
+// covers, so rows still staged are staged again by the next open and drained
+// by its indexer; a close takes one save, never a replay), and after a
+// rebuild at open. Saves cost O(1) amortised per row; a crash replays at most that many
 // rows at the next open.
 //
 // Concurrency: many readers, one writer. write_mu_ serialises writers.
@@ -213,6 +215,7 @@ class LocalVectorStore final : public VectorStore {
   int64_t last_seq_ = 0;           // GUARDED_BY(write_mu_)
   int64_t next_label_ = 0;         // GUARDED_BY(write_mu_)
   size_t unsaved_rows_ = 0;        // GUARDED_BY(write_mu_)
+  size_t caught_up_rows_ = 0;      // rows staged by LoadIndex at open (Open only)
   bool index_dirty_ = false;       // GUARDED_BY(write_mu_): indexes ahead of their files
   std::atomic<bool> index_broken_{false};  // an HNSW insert failed: never save this index
 

@@ -112,6 +112,28 @@ KnowledgeBase::~KnowledgeBase() {
 }
 
 Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KbOptions& options) {
+  auto opened = OpenAs(options);
+  if (opened.ok() || options.read_only) return opened;
+  // A full or read-only volume: keep answering reads from what is there
+  // rather than crash-looping. Only file-system failures fall back (not a
+  // schema or embedder mismatch, nor another writer holding the LOCK), and
+  // only when there is a store to read.
+  std::error_code ec;
+  if (opened.status().code() != StatusCode::kIOError || !fs::exists(options.data_dir + "/bars.db", ec)) {
+    return opened;
+  }
+  KbOptions ro = options;
+  ro.read_only = true;
+  auto fallback = OpenAs(ro);
+  if (!fallback.ok()) {
+    return Status::IOError(opened.status().message() + "; a read-only open failed too: " +
+                           fallback.status().message());
+  }
+  (*fallback)->write_error_ = opened.status().ToString();
+  return fallback;
+}
+
+Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::OpenAs(const KbOptions& options) {
   std::unique_ptr<KnowledgeBase> e(new KnowledgeBase());
   e->options_ = options;
   std::error_code ec;
@@ -272,9 +294,10 @@ Status KnowledgeBase::RefreshContext() const {
   std::lock_guard lock(refresh_mu_);
   // The version first: an ingest landing after this read is seen next time.
   OHLCV_ASSIGN_OR_RETURN(uint64_t version, bar_store_->DataVersion());
-  OHLCV_ASSIGN_OR_RETURN(auto tickers, bar_store_->ListTickers());
+  // Also (re)fills the status cache, so status and tickers stay cheap.
+  OHLCV_ASSIGN_OR_RETURN(StatusCache cache, CachedStatus(version, true));
   QuestionContext ctx;
-  for (const auto& t : tickers) {
+  for (const auto& t : *cache.tickers) {
     ctx.known_tickers.insert(t.ticker);
     if (!ctx.latest_ts || t.last_ts > *ctx.latest_ts) ctx.latest_ts = t.last_ts;
   }
@@ -304,7 +327,7 @@ void KnowledgeBase::RefreshIfStale() const {
 
 Result<IngestStats> KnowledgeBase::Ingest(Source& source, const FetchRequest& request, IngestOptions options,
                                    const IngestProgressFn& progress) {
-  if (options_.read_only) return Status::PermissionDenied("the data directory is open read-only");
+  if (options_.read_only) return ReadOnlyStatus();
   std::lock_guard lock(ingest_mu_);
   options.sectors = &sectors_;
   options.analysis = options_.analysis;
@@ -319,6 +342,11 @@ Result<IngestStats> KnowledgeBase::Ingest(Source& source, const FetchRequest& re
                                               }),
                                               options, progress);
   // Even a failed run may have committed some tickers: keep the context true.
+  // The windows were counted mid-ingest under the last bar version: recount.
+  {
+    std::lock_guard status_lock(status_mu_);
+    status_cache_.valid = false;
+  }
   Status refreshed = RefreshContext();
   if (!stats.ok()) return stats;
   OHLCV_RETURN_IF_ERROR(refreshed);
@@ -362,13 +390,38 @@ Result<BarSeries> KnowledgeBase::Bars(const std::string& ticker, Interval interv
   return bar_store_->Load(ticker, interval, start, end);
 }
 
+Result<KnowledgeBase::StatusCache> KnowledgeBase::CachedStatus(uint64_t version, bool need_windows) const {
+  std::lock_guard lock(status_mu_);  // one recount at a time; the rest wait for it
+  StatusCache& c = status_cache_;
+  if (!c.valid || c.version != version) {
+    OHLCV_ASSIGN_OR_RETURN(auto tickers, bar_store_->ListTickers());
+    c = StatusCache{};
+    c.version = version;
+    c.bars = 0;
+    for (const auto& t : tickers) c.bars += t.bars;
+    c.tickers = std::make_shared<const std::vector<TickerInfo>>(std::move(tickers));
+    c.valid = true;
+  }
+  if (need_windows && !c.windows) {
+    OHLCV_ASSIGN_OR_RETURN(uint64_t windows, vector_store_->Count());
+    c.windows = windows;
+  }
+  return c;
+}
+
+Result<std::vector<TickerInfo>> KnowledgeBase::Tickers() const {
+  OHLCV_ASSIGN_OR_RETURN(uint64_t version, bar_store_->DataVersion());
+  OHLCV_ASSIGN_OR_RETURN(StatusCache c, CachedStatus(version, false));
+  return *c.tickers;
+}
+
 Result<KbStatus> KnowledgeBase::GetStatus() const {
   KbStatus s;
-  OHLCV_ASSIGN_OR_RETURN(s.tickers, bar_store_->ListTickers());
-  for (const auto& t : s.tickers) s.bars += t.bars;
   OHLCV_ASSIGN_OR_RETURN(s.data_version, bar_store_->DataVersion());
   s.data_dir = options_.data_dir;
   if (!vector_store_) {
+    OHLCV_ASSIGN_OR_RETURN(s.tickers, bar_store_->ListTickers());
+    for (const auto& t : s.tickers) s.bars += t.bars;
     s.vector_store_type = options_.vector_store_type;
     s.embedder = options_.embedder;
     // The local index's row count straight from its SQLite file (as backup
@@ -384,15 +437,30 @@ Result<KbStatus> KnowledgeBase::GetStatus() const {
     }
     return s;
   }
-  OHLCV_ASSIGN_OR_RETURN(s.windows, vector_store_->Count());
+  OHLCV_ASSIGN_OR_RETURN(StatusCache c, CachedStatus(s.data_version, true));
+  s.tickers = *c.tickers;
+  s.bars = c.bars;
+  s.windows = *c.windows;
   s.vector_store_type = std::string(vector_store_->type());
   s.embedder = std::string(embedder_->name());
   s.data_dir = options_.data_dir;
   return s;
 }
 
+Status KnowledgeBase::ReadOnlyStatus() const {
+  // IOError, not PermissionDenied: the CLI maps PermissionDenied to exit 5
+  // ("authentication"), and this is the volume, not the caller.
+  return Status::IOError(write_error_.empty() ? "the data directory is open read-only"
+                                              : "the data directory is read-only (writes are off: " +
+                                                    write_error_ + ")");
+}
+
 std::vector<ComponentHealth> KnowledgeBase::Health() const {
   std::vector<ComponentHealth> out;
+  if (!write_error_.empty()) {
+    // Reads keep answering; writes (ingest) are off until the volume is fixed.
+    out.push_back({"writes", false, false, "read-only: " + write_error_});
+  }
   Status bs = bar_store_->Ping();
   out.push_back({"bar_store", bs.ok(), true, bs.ok() ? BarStoreLocation() : bs.ToString()});
   if (!vector_store_) return out;
@@ -404,7 +472,8 @@ std::vector<ComponentHealth> KnowledgeBase::Health() const {
   if (llm_probe_) {
     LlmProbeResult llm = llm_probe_->Check();
     // Answers fall back to the offline template when the LLM fails: degraded.
-    out.push_back({"llm", llm.ok, false, options_.answers.llm->base_url + ": " + llm.detail});
+    // The URL may carry credentials and /health answers without auth: not in the detail.
+    out.push_back({"llm", llm.ok, false, llm.detail});
   }
   return out;
 }
@@ -415,7 +484,7 @@ std::string KnowledgeBase::BarStoreLocation() const {
 }
 
 Status KnowledgeBase::Clear() {
-  if (options_.read_only) return Status::PermissionDenied("the data directory is open read-only");
+  if (options_.read_only) return ReadOnlyStatus();
   OHLCV_RETURN_IF_ERROR(EnsureIndex());
   std::lock_guard lock(ingest_mu_);
   OHLCV_ASSIGN_OR_RETURN(auto tickers, bar_store_->ListTickers());
@@ -428,6 +497,10 @@ Status KnowledgeBase::Clear() {
   std::vector<std::pair<std::string, std::optional<std::string>>> erase;
   for (auto& [key, value] : state) erase.emplace_back(key, std::nullopt);
   OHLCV_RETURN_IF_ERROR(bar_store_->PutState(erase));
+  {
+    std::lock_guard status_lock(status_mu_);
+    status_cache_.valid = false;
+  }
   return RefreshContext();
 }
 

@@ -2,7 +2,8 @@
 // retriever and answer engine of one data directory — and the operations the
 // CLI and the HTTP service offer on it. Both front ends call only this.
 //
-// Lifecycle: Open() opens the stores, loads (or rebuilds) the index and is
+// Lifecycle: Open() opens the stores (read-only when the volume is full or
+// read-only and a store exists: see read_only()), loads (or rebuilds) the index and is
 // then "started". Ingest() runs one writer at a time (a second concurrent
 // call waits); queries keep answering from the last committed data while an
 // ingest runs, and see the new data once it has committed.
@@ -131,8 +132,16 @@ class KnowledgeBase {
   // bars may run ahead by the windows not yet indexed; the manifest says so).
   Status Backup(const std::string& dest_dir) const;
 
-  // Stored tickers with their intervals, counts and date ranges.
-  Result<std::vector<TickerInfo>> Tickers() const { return bar_store_->ListTickers(); }
+  // Stored tickers with their intervals, counts and date ranges. Cached:
+  // computed once per data version (an ingest refreshes it as it finishes),
+  // so a request costs one prepared SELECT of the version.
+  Result<std::vector<TickerInfo>> Tickers() const;
+  // True when the data directory was opened read-only: asked for, or Open
+  // fell back to it because the volume is full or read-only (then
+  // write_error() says why, and Health() reports "writes" degraded). Reads
+  // answer; Ingest and Clear fail with IOError.
+  bool read_only() const { return options_.read_only; }
+  const std::string& write_error() const { return write_error_; }
   // OK when the vector store answers (readiness).
   // REQUIRES (these four): opened with open_index.
   Status IndexHealth() const { return vector_store_->Health(); }
@@ -152,6 +161,8 @@ class KnowledgeBase {
 
  private:
   KnowledgeBase() = default;
+  static Result<std::unique_ptr<KnowledgeBase>> OpenAs(const KbOptions& options);
+  Status ReadOnlyStatus() const;
   // Rebuilds the question context (known tickers, latest bar, names) from the
   // bar store and remembers the data version it saw.
   Status RefreshContext() const;
@@ -170,6 +181,7 @@ class KnowledgeBase {
   void NoteSynthetic(Answer* answer) const;
 
   KbOptions options_;
+  std::string write_error_;  // why Open fell back to read-only; "" when it did not
   std::unique_ptr<BarStore> bar_store_;
   std::unique_ptr<Embedder> embedder_;
   std::unique_ptr<VectorStore> vector_store_;
@@ -183,6 +195,18 @@ class KnowledgeBase {
   std::mutex index_open_mu_;                 // EnsureIndex
   int writer_lock_fd_ = -1;                  // index/LOCK flock held while the index is not open
   mutable std::atomic<uint64_t> context_version_{0};    // data version the context reflects
+  // Tickers() and GetStatus() cache, keyed by the bar store's data version.
+  struct StatusCache {
+    uint64_t version = 0;
+    bool valid = false;
+    std::shared_ptr<const std::vector<TickerInfo>> tickers;
+    uint64_t bars = 0;
+    std::optional<uint64_t> windows;  // nullopt = count again
+  };
+  // The cache for `version`, recomputed when it is for another one.
+  Result<StatusCache> CachedStatus(uint64_t version, bool need_windows) const;
+  mutable std::mutex status_mu_;
+  mutable StatusCache status_cache_;  // guarded by status_mu_
 };
 
 }  // namespace ohlcv

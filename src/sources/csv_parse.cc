@@ -197,9 +197,17 @@ Status Parser::ReadHeader(bool* found) {
     }
   }
   if (!missing.empty()) {
-    return Status::InvalidArgument(fmt::format("{}:{}: missing column(s) {}; header found: {}",
-                                               name_, reader_.line(), missing,
-                                               Shown(reader_.raw().substr(0, 200))));
+    // Names only what was recognised (our own column names), never the text
+    // of the file: over the API the file may be anything (a secret).
+    std::string recognised;
+    for (Col c : {kTs, kOpen, kHigh, kLow, kClose, kVolume}) {
+      if (col_[c] < 0) continue;
+      recognised += recognised.empty() ? "" : ", ";
+      recognised += kColNames[c];
+    }
+    return Status::InvalidArgument(fmt::format("{}:{}: missing column(s) {}; the header has {} field(s){}{}",
+                                               name_, reader_.line(), missing, fields.size(),
+                                               recognised.empty() ? "" : ", recognised: ", recognised));
   }
   return Status::Ok();
 }

@@ -3,6 +3,7 @@
 #include "sources/csv_source.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,8 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+
+#include "sources/csv_paths.h"
 
 namespace ohlcv {
 namespace {
@@ -36,30 +39,46 @@ struct FdCloser {
   ~FdCloser() { ::close(fd); }
 };
 
-struct FileBytes {
-  std::unique_ptr<char[]> data;
-  size_t size = 0;
-};
-
-Result<FileBytes> ReadWholeFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(path, errno);
-  FdCloser closer{fd};
-  struct stat st;
-  if (::fstat(fd, &st) != 0) return ErrnoStatus(path, errno);
-  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(path + ": not a regular file");
-  FileBytes out;
-  out.data = std::make_unique_for_overwrite<char[]>(static_cast<size_t>(st.st_size) + 1);
-  size_t cap = static_cast<size_t>(st.st_size);
-  while (out.size < cap) {
-    ssize_t n = ::read(fd, out.data.get() + out.size, cap - out.size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoStatus(path, errno);
-    if (n == 0) break;  // file shrank while reading: parse what we have
-    out.size += static_cast<size_t>(n);
+// A read-only mapping of a whole file: pages come in as the parser walks
+// them (MADV_SEQUENTIAL lets the kernel drop them behind it) and are clean
+// page cache, so a large file costs address space, not anonymous memory.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  ~MappedFile() {
+    if (data_ != nullptr) ::munmap(data_, size_);
   }
-  return out;
-}
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  MappedFile(MappedFile&& o) noexcept : data_(o.data_), size_(o.size_) { o.data_ = nullptr; }
+
+  static Result<MappedFile> Open(const std::string& path, uint64_t max_bytes, bool no_follow) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (no_follow ? O_NOFOLLOW : 0));
+    if (fd < 0) return ErrnoStatus(path, errno);
+    FdCloser closer{fd};
+    struct stat st;
+    if (::fstat(fd, &st) != 0) return ErrnoStatus(path, errno);
+    if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(path + ": not a regular file");
+    uint64_t size = static_cast<uint64_t>(st.st_size);
+    if (max_bytes > 0 && size > max_bytes) {
+      return Status::InvalidArgument(path + ": " + std::to_string(size) + " bytes is above the limit of " +
+                                     std::to_string(max_bytes) + " bytes per file (OHLCV_INGEST_MAX_FILE_BYTES)");
+    }
+    MappedFile m;
+    if (size == 0) return m;
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) return ErrnoStatus(path, errno);
+    ::madvise(p, size, MADV_SEQUENTIAL);
+    m.data_ = static_cast<char*>(p);
+    m.size_ = size;
+    return m;
+  }
+  std::string_view view() const { return {data_, size_}; }
+
+ private:
+  char* data_ = nullptr;
+  size_t size_ = 0;
+};
 
 // FNV-1a over `n` bytes.
 uint64_t Fnv1a(const char* p, size_t n, uint64_t h = 1469598103934665603ull) {
@@ -108,25 +127,43 @@ class CsvSource final : public Source {
   std::string_view name() const override { return "csv"; }
 
   Result<std::vector<std::string>> Plan(const FetchRequest& request) override {
+    std::string path = options_.path;
+    if (confined()) {
+      OHLCV_ASSIGN_OR_RETURN(path, ConfinedPath(path, options_.allowed_roots));
+    }
     std::error_code ec;
-    fs::file_status st = fs::status(options_.path, ec);
+    fs::file_status st = fs::status(path, ec);
     if (ec || !fs::exists(st)) return Status::NotFound(options_.path + ": no such file or folder");
-    if (fs::is_regular_file(st)) return std::vector<std::string>{options_.path};
+    if (fs::is_regular_file(st)) return std::vector<std::string>{path};
     if (!fs::is_directory(st)) return Status::InvalidArgument(options_.path + ": not a file or folder");
     std::vector<std::string> files;
-    for (fs::directory_iterator it(options_.path, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->is_regular_file(ec) && IsCsvName(it->path())) files.push_back(it->path().string());
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+      if (!it->is_regular_file(ec) || !IsCsvName(it->path())) continue;
+      if (!confined()) {
+        files.push_back(it->path().string());
+        continue;
+      }
+      // A symlink inside the folder may point anywhere: keep its target only
+      // when that is inside the roots too.
+      auto target = ConfinedPath(it->path().string(), options_.allowed_roots);
+      if (target.ok()) files.push_back(*target);
     }
     if (ec) return Status::IOError(options_.path + ": " + ec.message());
     if (files.empty()) return Status::NotFound(options_.path + ": no *.csv or *.txt files");
     std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
     return files;
   }
 
   Result<FetchResult> Fetch(const std::string& unit, const FetchRequest& request) override {
-    OHLCV_ASSIGN_OR_RETURN(FileBytes bytes, ReadWholeFile(unit));
-    return ParseCsvBuffer(std::string_view(bytes.data.get(), bytes.size), unit, request,
-                          options_.ticker_override);
+    std::string path = unit;
+    // Checked again at open: the folder may have changed since Plan, and the
+    // canonical path is opened without following a final symlink.
+    if (confined()) {
+      OHLCV_ASSIGN_OR_RETURN(path, ConfinedPath(unit, options_.allowed_roots));
+    }
+    OHLCV_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path, options_.max_file_bytes, confined()));
+    return ParseCsvBuffer(file.view(), unit, request, options_.ticker_override);
   }
 
   Result<std::optional<std::string>> Fingerprint(const std::string& unit) override {
@@ -137,6 +174,8 @@ class CsvSource final : public Source {
   }
 
  private:
+  bool confined() const { return options_.confined; }
+
   const CsvSourceOptions options_;
 };
 

@@ -79,6 +79,13 @@ struct CsvSourceOptions {
   std::string path;  // a .csv file or a folder of them (non-recursive; *.csv, *.txt)
   // Ticker for files without a ticker column; default: the file name's stem, upper-cased.
   std::string ticker_override;
+  // When confined, only files inside allowed_roots are read (sources/csv_paths.h;
+  // no roots = nothing) and a symlink in a folder pointing outside is skipped.
+  // The HTTP API confines; the CLI does not.
+  bool confined = false;
+  std::vector<std::string> allowed_roots;
+  // Files larger than this are refused (InvalidArgument); 0 = no limit.
+  uint64_t max_file_bytes = 0;
 };
 
 struct RemoteSourceOptions {

@@ -145,7 +145,7 @@ Status ConfigureConnection(SqliteDb& db, bool writer) {
   if (writer) {
     // 64 MB page cache so a whole-dataset ingest does not re-read B-tree pages;
     // a larger auto-checkpoint keeps checkpoints (which fsync) rarer during ingest.
-    pragmas += "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;";
+    pragmas += "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000; PRAGMA journal_size_limit=67108864;";
   } else {
     // mmap (256 MB of address space, not memory) lets a reader use the OS page
     // cache directly instead of copying pages into its small private cache.
@@ -215,7 +215,7 @@ class BarStoreImpl final : public BarStore {
 
   Result<UpsertStats> Upsert(const BarSeries& series) override {
     OHLCV_RETURN_IF_ERROR(ValidateSeries(series));
-    if (!writer_) return Status::PermissionDenied("bar store opened read-only");
+    if (!writer_) return Status::IOError("bar store opened read-only");
     UpsertStats stats;
     if (series.empty()) return stats;
     OHLCV_ASSIGN_OR_RETURN(const std::string ticker, ParseTicker(series.ticker));
@@ -363,7 +363,7 @@ class BarStoreImpl final : public BarStore {
   }
 
   Result<uint64_t> DeleteTicker(const std::string& ticker_in) override {
-    if (!writer_) return Status::PermissionDenied("bar store opened read-only");
+    if (!writer_) return Status::IOError("bar store opened read-only");
     OHLCV_ASSIGN_OR_RETURN(const std::string ticker, ParseTicker(ticker_in));
     std::lock_guard lock(write_mu_);
     SqliteDb& db = *writer_;

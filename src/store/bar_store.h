@@ -52,7 +52,7 @@ namespace ohlcv {
 
 struct BarStoreOptions {
   std::string path;            // SQLite file; created with its folder when missing
-  bool read_only = false;      // opens an existing file only; writes fail with PermissionDenied
+  bool read_only = false;      // opens an existing file only; writes fail with IOError
   int busy_timeout_ms = 5000;  // how long a call waits for another writer's lock
   int max_idle_readers = 4;    // reader connections kept open between calls
 };

@@ -1,5 +1,9 @@
 #include "util/sqlite.h"
 
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <utility>
 
@@ -13,14 +17,49 @@ Status StatusFrom(int rc, std::string message) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return Status::Corruption(std::move(message));
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
     case SQLITE_AUTH:
       return Status::PermissionDenied(std::move(message));
+    // A read-only file or volume is an I/O condition, not an authorisation
+    // failure (the CLI maps PermissionDenied to exit 5, "authentication").
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
     default:
       return Status::IOError(std::move(message));
   }
 }
+
+namespace {
+
+// True when `path`'s folder cannot be written (a read-only volume without a
+// -shm file to share, or not ours) or is full (under 1 MiB free).
+// A WAL with frames in it is never skipped: then the usual open is tried.
+bool NeedsImmutable(const std::string& path) {
+  struct stat wal;
+  if (::stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) return false;
+  std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
+  if (dir.empty()) dir = "/";
+  if (::access(dir.c_str(), W_OK) != 0) return ::access((path + "-shm").c_str(), F_OK) != 0;
+  struct statvfs fs;
+  return ::statvfs(dir.c_str(), &fs) == 0 && static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize < (1u << 20);
+}
+
+// "file:<percent-escaped path>?immutable=1".
+std::string ImmutableUri(const std::string& path) {
+  std::string out = "file:";
+  for (unsigned char c : path) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7f) {
+      static const char* kHex = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "?immutable=1";
+}
+
+}  // namespace
 
 // ---------------------------------------------------------------------- Stmt
 
@@ -115,8 +154,16 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool read_only,
                                      int busy_timeout_ms) {
   int flags = SQLITE_OPEN_NOMUTEX |
               (read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  std::string name = path;
+  if (read_only && NeedsImmutable(path)) {
+    // A WAL database on a read-only volume without its -shm file cannot be
+    // opened read-only the usual way (SQLite would create the -shm);
+    // nobody can write there either, so read it as immutable.
+    name = ImmutableUri(path);
+    flags |= SQLITE_OPEN_URI;
+  }
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = "cannot open " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     sqlite3_close(db);  // a handle is returned even on most failures

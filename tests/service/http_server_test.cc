@@ -5,6 +5,8 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <sys/resource.h>
+
 #include <csignal>
 #include <thread>
 #include <vector>
@@ -164,7 +166,10 @@ TEST(HttpServerTest, SlowClientIsCutOffWhileOthersSucceed) {
 // 1,000 idle keep-alive connections hold no worker: requests on other
 // connections keep succeeding quickly.
 TEST(HttpServerTest, ThousandIdleKeepAliveConnections) {
-  EchoServer s;
+  HttpServerOptions o;
+  o.max_connections = 2000;
+  o.max_connections_per_address = 0;  // all from 127.0.0.1 here
+  EchoServer s(o);
   std::vector<RawConn> idle;
   idle.reserve(1000);
   for (int i = 0; i < 1000; ++i) {
@@ -252,6 +257,112 @@ TEST(HttpServerTest, BindFailureIsAnError) {
   HttpServerOptions bad;
   bad.bind = "not-an-address";
   EXPECT_FALSE(StartHttpServer(bad, [](ServerRequest&&, Responder r) { r(ServerResponse{}); }).ok());
+}
+
+}  // namespace
+}  // namespace ohlcv
+
+namespace ohlcv {
+namespace {
+
+// --- Issue 18: limits an attacker hits first. ---
+
+TEST(HttpServerHardeningTest, HeaderLimitCountsTheWholeBlockNotEachField) {
+  EchoServer s;  // max_header_bytes 16 KiB
+  RawConn c(s.server->port());
+  std::string req = "GET /x HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 1500; ++i) req += "X-F" + std::to_string(i) + ": vvvvvv\r\n";  // ~20 kB of small fields
+  req += "\r\n";
+  ASSERT_GT(req.size(), 16u << 10);
+  ASSERT_TRUE(c.Send(req));
+  EXPECT_EQ(StatusOf(c.Read(3s)), 431);
+  // A block just under the limit is fine.
+  RawConn d(s.server->port());
+  std::string ok = "GET /x HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 500; ++i) ok += "X-F" + std::to_string(i) + ": vvvvvv\r\n";
+  ASSERT_TRUE(d.Send(ok + "\r\n"));
+  EXPECT_EQ(StatusOf(d.Read(3s)), 200);
+}
+
+TEST(HttpServerHardeningTest, Http11WithoutHostIs400) {
+  EchoServer s;
+  RawConn c(s.server->port());
+  ASSERT_TRUE(c.Send("GET /x HTTP/1.1\r\n\r\n"));
+  std::string reply = c.Read(3s);
+  EXPECT_EQ(StatusOf(reply), 400);
+  EXPECT_NE(reply.find("Host"), std::string::npos) << reply;
+  RawConn d(s.server->port());  // HTTP/1.0 has no Host requirement
+  ASSERT_TRUE(d.Send("GET /x HTTP/1.0\r\n\r\n"));
+  EXPECT_EQ(StatusOf(d.Read(3s)), 200);
+}
+
+TEST(HttpServerHardeningTest, UnknownTransferCodingsAre501) {
+  EchoServer s;
+  for (std::string te : {"xchunked", "gzip, chunked", "chunked, chunked", "identity"}) {
+    RawConn c(s.server->port());
+    ASSERT_TRUE(c.Send("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + te + "\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
+    EXPECT_EQ(StatusOf(c.Read(3s)), 501) << te;
+  }
+  RawConn ok(s.server->port());
+  ASSERT_TRUE(ok.Send("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
+  std::string reply = ok.Read(3s);
+  EXPECT_EQ(StatusOf(reply), 200);
+  EXPECT_NE(reply.find("POST /x hello"), std::string::npos) << reply;
+}
+
+TEST(HttpServerHardeningTest, PerAddressConnectionLimitRefusesAndReports) {
+  HttpServerOptions o;
+  o.max_connections_per_address = 3;
+  std::atomic<int> refused{0};
+  auto started = StartHttpServer(
+      o, [](ServerRequest&& r, Responder respond) { respond(ServerResponse{.body = r.path}); }, {},
+      [&refused](std::string_view reason, const std::string& remote) {
+        if (reason == "per_address" && remote == "127.0.0.1") ++refused;
+      });
+  ASSERT_TRUE(started.ok());
+  auto& server = *started;
+  std::vector<RawConn> conns;
+  for (int i = 0; i < 3; ++i) conns.emplace_back(server->port());
+  for (int i = 0; i < 200 && server->active_connections() < 3; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(server->active_connections(), 3u);
+  RawConn extra(server->port());
+  EXPECT_TRUE(extra.WaitClosed(2s));
+  EXPECT_EQ(refused.load(), 1);
+  // A slot freed is a slot usable again.
+  conns.pop_back();
+  for (int i = 0; i < 200 && server->active_connections() > 2; ++i) std::this_thread::sleep_for(5ms);
+  RawConn again(server->port());
+  ASSERT_TRUE(again.Send("GET /back HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(StatusOf(again.Read(2s)), 200);
+  server->Stop();
+}
+
+TEST(HttpServerHardeningTest, NewConnectionsThatSendNothingAreClosedSoon) {
+  HttpServerOptions o;
+  o.first_byte_timeout = 300ms;  // idle_timeout stays 75 s
+  EchoServer s(o);
+  RawConn silent(s.server->port());
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(silent.WaitClosed(3s));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2500ms);
+  // After a first request, the keep-alive wait is idle_timeout, not the first-byte one.
+  RawConn used(s.server->port());
+  ASSERT_TRUE(used.Send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(StatusOf(used.Read(2s)), 200);
+  EXPECT_FALSE(used.WaitClosed(800ms));
+}
+
+TEST(HttpServerHardeningTest, MaxConnectionsDefaultsToTheDescriptorLimit) {
+  EXPECT_LT(ConnectionLimitForDescriptors(1024), 1024u - 63);
+  EXPECT_GE(ConnectionLimitForDescriptors(1024), 512u);
+  EXPECT_EQ(ConnectionLimitForDescriptors(10), 16u);
+  rlimit rl{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &rl), 0);
+  EchoServer s;  // max_connections 0 = derived
+  if (rl.rlim_cur != RLIM_INFINITY) {
+    EXPECT_EQ(s.server->max_connections(), ConnectionLimitForDescriptors(rl.rlim_cur));
+    EXPECT_LT(s.server->max_connections(), rl.rlim_cur);
+  }
 }
 
 }  // namespace

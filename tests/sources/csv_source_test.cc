@@ -282,7 +282,8 @@ TEST(CsvParseTest, MissingColumnsNameThemAndTheHeader) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(r.status().message(),
-            "m.csv:1: missing column(s) High, Low; header found: \"Date,Open,Close,Vol\"");
+            "m.csv:1: missing column(s) High, Low; the header has 4 field(s), recognised: Date, Open, Close, "
+            "Volume");
   auto no_header = ParseCsvBuffer("2019-03-01,1,2,1,2,5\n", "n.csv", {});
   ASSERT_FALSE(no_header.ok());
   EXPECT_NE(no_header.status().message().find("missing column(s) Date, Open, High, Low, Close, Volume"),

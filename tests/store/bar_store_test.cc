@@ -294,8 +294,8 @@ TEST_P(BarStoreTest, PersistsAcrossReopenAndReadOnlyOpen) {
   auto loaded = ro->Load("AMZN", Interval::k1d);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   ExpectSameBars(s, *loaded);
-  EXPECT_EQ(ro->Upsert(s).status().code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(ro->DeleteTicker("AMZN").status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(ro->Upsert(s).status().code(), StatusCode::kIOError);
+  EXPECT_EQ(ro->DeleteTicker("AMZN").status().code(), StatusCode::kIOError);
   EXPECT_EQ(*ro->DataVersion(), 1u);
   // A read-only open coexists with a writer in another handle.
   auto rw = OpenHandle();

@@ -67,7 +67,7 @@ TEST(SqliteTest, ErrorsMapToStatusCodes) {
   EXPECT_EQ(sqlite::StatusFrom(SQLITE_BUSY_SNAPSHOT, "x").code(), StatusCode::kUnavailable);
   EXPECT_EQ(sqlite::StatusFrom(SQLITE_CORRUPT, "x").code(), StatusCode::kCorruption);
   EXPECT_EQ(sqlite::StatusFrom(SQLITE_NOTADB, "x").code(), StatusCode::kCorruption);
-  EXPECT_EQ(sqlite::StatusFrom(SQLITE_READONLY, "x").code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(sqlite::StatusFrom(SQLITE_READONLY, "x").code(), StatusCode::kIOError);  // not "authentication" (exit 5)
   EXPECT_EQ(sqlite::StatusFrom(SQLITE_IOERR, "x").code(), StatusCode::kIOError);
 
   auto db = sqlite::Db::Open(":memory:", false, 1000);

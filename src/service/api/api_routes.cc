@@ -15,6 +15,7 @@
 #include "service/api/request_parse.h"
 #include "service/api/service.h"
 #include "service/ui/ui_routes.h"  // web UI routes (issue 7), registered below
+#include "sources/csv_paths.h"
 #include "sources/source_factory.h"
 #include "util/time.h"
 
@@ -175,6 +176,10 @@ ServerResponse GetStatus(Service& s) {
 }
 
 ServerResponse SubmitIngest(Service& s, const ServerRequest& req) {
+  if (s.kb()->read_only()) {
+    // Reads keep answering; writes wait for the volume to be fixed.
+    return ErrorResponse(503, "writes are off: the data directory is read-only or full (see /ready)");
+  }
   auto parsed = ParseIngestBody(req.body);
   if (!parsed.ok()) return StatusResponse(parsed.status());
   IngestBody body = std::move(*parsed);
@@ -185,7 +190,21 @@ ServerResponse SubmitIngest(Service& s, const ServerRequest& req) {
     auto start = PeriodStart(body.period, NowSeconds());
     if (!start.ok()) return StatusResponse(Status::InvalidArgument("field 'period': " + start.status().message()));
     body.fetch.start = *start;
+    if (Status range = CheckDateRange(body.fetch.start, body.fetch.end); !range.ok()) return StatusResponse(range);
   }
+  // CSV paths are confined to the ingest roots (the configured csv_path is
+  // one): a client must not read the server's files. The refusal does not
+  // say whether the path exists.
+  std::vector<std::string> roots = s.options().ingest_roots;
+  if (!s.options().sources.csv.path.empty()) roots.push_back(s.options().sources.csv.path);
+  if (!body.path.empty() && !ConfinedPath(body.path, roots).ok()) {
+    return ErrorResponse(403, roots.empty()
+                                  ? "CSV ingest over the API is off: the server has no OHLCV_INGEST_ROOTS"
+                                  : "field 'path': not inside an allowed ingest folder (OHLCV_INGEST_ROOTS)");
+  }
+  config.csv.confined = true;
+  config.csv.allowed_roots = roots;
+  config.csv.max_file_bytes = s.options().ingest_max_file_bytes;
   if (body.seed) config.synthetic.seed = *body.seed;
   // Build the source now so a bad name or missing path is a 400, not a failed job.
   auto source = NewSourceByName(body.source, config);
@@ -207,6 +226,11 @@ ServerResponse SubmitIngest(Service& s, const ServerRequest& req) {
                     stats->windows);
     for (const auto& e : stats->errors) progress.AddError(e.unit + ": " + e.status.ToString());
     service->metrics().ingest_bars.Get().Inc(static_cast<double>(stats->bars_inserted + stats->bars_updated));
+    // Every unit failed: nothing was ingested, and the job says so.
+    if (stats->units_total > 0 && stats->errors.size() >= stats->units_total) {
+      return Status::InvalidArgument("nothing was ingested: all " + std::to_string(stats->units_total) +
+                                     " unit(s) failed");
+    }
     return Status::Ok();
   }, /*exclusive=*/true, &running_job);
   if (!job.ok() && !running_job.empty()) {
@@ -251,14 +275,17 @@ void RegisterApiRoutes(Router& router, Service& s) {
   using R = const ServerRequest&;
   router.Add("POST", "/api/v1/query", [&s](R req, P) { return Query(s, req, false); });
   router.Add("POST", "/api/query", [&s](R req, P) { return Query(s, req, true); });
-  router.Add("POST", "/api/v1/ingest", [&s](R req, P) { return SubmitIngest(s, req); });
-  router.Add("GET", "/api/v1/jobs/{id}", [&s](R, P p) { return GetJob(s, p); });
+  // Cheap routes (cached counts, job lookups, queueing a job) run on the light
+  // pool: questions and analyses filling the worker pool cannot starve them.
+  RouteOptions light{.auth = true, .run_inline = false, .light = true};
+  router.Add("POST", "/api/v1/ingest", [&s](R req, P) { return SubmitIngest(s, req); }, light);
+  router.Add("GET", "/api/v1/jobs/{id}", [&s](R, P p) { return GetJob(s, p); }, light);
   router.Add("POST", "/api/v1/analyze", [&s](R req, P) { return Analyze(s, req); });
   router.Add("POST", "/api/v1/similar", [&s](R req, P) { return Similar(s, req); });
-  router.Add("GET", "/api/v1/tickers", [&s](R, P) { return Tickers(s); });
+  router.Add("GET", "/api/v1/tickers", [&s](R, P) { return Tickers(s); }, light);
   router.Add("GET", "/api/v1/tickers/{T}/bars", [&s](R req, P p) { return Bars(s, req, p); });
   router.Add("DELETE", "/api/v1/tickers/{T}", [&s](R, P p) { return DeleteTicker(s, p); });
-  router.Add("GET", "/api/v1/status", [&s](R, P) { return GetStatus(s); });
+  router.Add("GET", "/api/v1/status", [&s](R, P) { return GetStatus(s); }, light);
   RegisterMcpRoute(router, s);  // POST /mcp: Model Context Protocol (mcp_route.h)
   RegisterUiRoutes(router, s);  // the web page at / and its chart data (ui_routes.h)
 }

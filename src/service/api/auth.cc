@@ -80,6 +80,18 @@ bool RateLimiter::Allow(const std::string& bucket, Clock::time_point now, int* r
   return false;
 }
 
+bool RateLimiter::HasToken(const std::string& bucket, Clock::time_point now, int* retry_after_seconds) {
+  if (rate_ <= 0) return true;
+  std::lock_guard lock(mu_);
+  auto it = buckets_.find(bucket);
+  if (it == buckets_.end()) return true;
+  double elapsed = std::max(0.0, std::chrono::duration<double>(now - it->second.last).count());
+  double tokens = std::min(burst_, it->second.tokens + elapsed * rate_);
+  if (tokens >= 1) return true;
+  *retry_after_seconds = std::max(1, static_cast<int>(std::ceil((1 - tokens) / rate_)));
+  return false;
+}
+
 void RateLimiter::Evict(Clock::time_point now) {
   std::erase_if(buckets_, [&](const auto& kv) {
     double elapsed = std::chrono::duration<double>(now - kv.second.last).count();

@@ -61,6 +61,10 @@ class RateLimiter {
   // Takes a token from the bucket named `bucket`; when empty returns false and
   // sets *retry_after_seconds (>= 1, rounded up) for Retry-After.
   bool Allow(const std::string& bucket, Clock::time_point now, int* retry_after_seconds);
+  // Like Allow without taking a token: false (and *retry_after_seconds set)
+  // when the bucket is empty. Used to refuse addresses that keep failing
+  // authentication before their next key is even checked.
+  bool HasToken(const std::string& bucket, Clock::time_point now, int* retry_after_seconds);
 
   size_t bucket_count() const;
 

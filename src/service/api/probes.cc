@@ -1,11 +1,15 @@
 // Kubernetes probes on the API port, without auth:
 //   /startup  503 until the stores are open and the index is loaded, then 200
 //   /ready    200 {"ready":true} when started, not draining and the vector
-//             store answers; else 503 {"ready":false,"reason":...}
+//             store answers ("writes":"degraded: ..." when the data directory
+//             is read-only); else 503 {"ready":false,"reason":...}
 //   /health   liveness: healthy | degraded | unhealthy from KnowledgeBase::Health()
 //             (bar store, vector store, and the LLM when LLM_PROVIDER=openai,
 //             its reachability cached for a few seconds); 503 only when
 //             unhealthy (a down Chroma or LLM is degraded)
+// All three run on the I/O thread from the Service's probe snapshot
+// (refreshed every second off the request path); paths and URLs in details
+// are redacted (RedactForPublic).
 #include <nlohmann/json.hpp>
 
 #include "kb/knowledge_base.h"
@@ -23,43 +27,46 @@ ServerResponse Json(int status, const json& body) {
   return r;
 }
 
+// Startup errors and component details may name paths and URLs (with
+// credentials): the probes answer without auth, so they are redacted here
+// (the full text is in the log).
 ServerResponse Startup(Service& s) {
   if (s.started()) return Json(200, {{"started", true}});
   std::string error = s.startup_error();
-  return Json(503, {{"started", false}, {"reason", error.empty() ? "starting" : error}});
+  return Json(503, {{"started", false}, {"reason", error.empty() ? "starting" : RedactForPublic(error)}});
 }
 
 ServerResponse Ready(Service& s) {
   auto not_ready = [](std::string reason) { return Json(503, {{"ready", false}, {"reason", std::move(reason)}}); };
   if (s.draining()) return not_ready("draining");
-  KnowledgeBase* e = s.kb();
-  if (!e) {
+  if (!s.kb()) {
     std::string error = s.startup_error();
-    return not_ready(error.empty() ? "starting" : "startup failed: " + error);
+    return not_ready(error.empty() ? "starting" : "startup failed: " + RedactForPublic(error));
   }
-  Status vs = e->IndexHealth();
-  if (!vs.ok()) return not_ready("vector store: " + vs.ToString());
+  ProbeSnapshot snap = s.probe_snapshot();
+  if (snap.valid && !snap.index.ok()) return not_ready("vector store: " + RedactForPublic(snap.index.ToString()));
   // A shared bar store (PostgreSQL) that is down: not ready until it returns.
-  Status bs = e->StoreHealth();
-  if (!bs.ok()) return not_ready("bar store: " + bs.ToString());
-  return Json(200, {{"ready", true}});
+  if (snap.valid && !snap.store.ok()) return not_ready("bar store: " + RedactForPublic(snap.store.ToString()));
+  json body = {{"ready", true}};
+  if (s.kb()->read_only()) body["writes"] = "degraded: the data directory is read-only";
+  return Json(200, body);
 }
 
 ServerResponse Health(Service& s) {
   json components = json::array();
   bool critical_down = false, degraded = false;
-  KnowledgeBase* e = s.kb();
-  if (!e) {
+  if (!s.kb()) {
     std::string error = s.startup_error();
     // Alive while starting (the startup probe gates liveness); dead when
     // startup failed for good.
     components.push_back({{"name", "engine"}, {"ok", false}, {"critical", true},
-                          {"detail", error.empty() ? "starting" : error}});
+                          {"detail", error.empty() ? "starting" : RedactForPublic(error)}});
     if (!error.empty()) critical_down = true;
     else degraded = true;
   } else {
-    for (const auto& c : e->Health()) {
-      components.push_back({{"name", c.name}, {"ok", c.ok}, {"critical", c.critical}, {"detail", c.detail}});
+    for (const auto& c : s.probe_snapshot().components) {
+      components.push_back(
+          {{"name", c.name}, {"ok", c.ok}, {"critical", c.critical}, {"detail", RedactForPublic(c.detail)}});
       if (!c.ok && c.critical) critical_down = true;
       if (!c.ok && !c.critical) degraded = true;
     }
@@ -71,14 +78,15 @@ ServerResponse Health(Service& s) {
 }  // namespace
 
 void RegisterProbeRoutes(Router& router, Service& service) {
+  // All three read atomics and the probe snapshot: on the I/O thread, never
+  // queued behind the worker pool.
   RouteOptions inline_probe{.auth = false, .run_inline = true};
-  RouteOptions pooled_probe{.auth = false, .run_inline = false};  // may touch a remote store
   router.Add("GET", "/startup", [&service](const ServerRequest&, const RouteParams&) { return Startup(service); },
              inline_probe);
   router.Add("GET", "/ready", [&service](const ServerRequest&, const RouteParams&) { return Ready(service); },
-             pooled_probe);
+             inline_probe);
   router.Add("GET", "/health", [&service](const ServerRequest&, const RouteParams&) { return Health(service); },
-             pooled_probe);
+             inline_probe);
 }
 
 }  // namespace ohlcv

@@ -112,6 +112,7 @@ Result<WindowFilter> FiltersFromJson(const json& f) {
   OHLCV_ASSIGN_OR_RETURN(w.sectors, StringList(f, "sectors"));
   OHLCV_ASSIGN_OR_RETURN(w.start_ts, OptDate(f, "start", false));
   OHLCV_ASSIGN_OR_RETURN(w.end_ts, OptDate(f, "end", true));
+  OHLCV_RETURN_IF_ERROR(CheckDateRange(w.start_ts, w.end_ts, "filters."));
   OHLCV_ASSIGN_OR_RETURN(w.interval, OptInterval(f));
   OHLCV_ASSIGN_OR_RETURN(auto patterns, StringList(f, "patterns"));
   for (const auto& p : patterns) {
@@ -238,6 +239,7 @@ Result<IngestBody> ParseIngestBody(std::string_view body) {
   OHLCV_ASSIGN_OR_RETURN(b.fetch.tickers, Tickers(doc, "tickers"));
   OHLCV_ASSIGN_OR_RETURN(b.fetch.start, OptDate(doc, "start", false));
   OHLCV_ASSIGN_OR_RETURN(b.fetch.end, OptDate(doc, "end", true));
+  OHLCV_RETURN_IF_ERROR(CheckDateRange(b.fetch.start, b.fetch.end));
   OHLCV_ASSIGN_OR_RETURN(auto iv, OptInterval(doc));
   if (iv) b.fetch.interval = *iv;
   OHLCV_ASSIGN_OR_RETURN(auto period, OptString(doc, "period", 16));
@@ -271,7 +273,18 @@ Result<AnalyzeBody> ParseAnalyzeBody(std::string_view body) {
   if (condition) a.condition = *condition;
   OHLCV_ASSIGN_OR_RETURN(a.start, OptDate(doc, "start", false));
   OHLCV_ASSIGN_OR_RETURN(a.end, OptDate(doc, "end", true));
+  OHLCV_RETURN_IF_ERROR(CheckDateRange(a.start, a.end));
+  if (!a.pattern.empty()) {
+    auto kind = ParsePatternKind(a.pattern);
+    if (!kind.ok()) return Field("pattern", kind.status().message());
+  }
   return a;
+}
+
+Status CheckDateRange(std::optional<int64_t> start, std::optional<int64_t> end, std::string_view where) {
+  if (!start || !end || *start <= *end) return Status::Ok();
+  return Status::InvalidArgument(fmt::format("'{}start' ({}) is after '{}end' ({})", where, FormatDate(*start), where,
+                                             FormatDate(*end)));
 }
 
 Result<BarsQuery> ParseBarsQuery(std::string_view ticker, const ServerRequest& request) {
@@ -279,15 +292,17 @@ Result<BarsQuery> ParseBarsQuery(std::string_view ticker, const ServerRequest& r
   auto t = ParseTicker(ticker);
   if (!t.ok()) return t.status();
   q.ticker = *t;
-  if (auto s = request.QueryParam("start"); s && !s->empty()) {
+  OHLCV_ASSIGN_OR_RETURN(auto s, request.QueryValue("start"));
+  if (s && !s->empty()) {
     q.start = ParseTimestamp(*s);
-    if (!q.start) return Status::InvalidArgument("query parameter 'start': '" + *s + "' is not a date");
+    if (!q.start) return Status::InvalidArgument("query parameter 'start': '" + s->substr(0, 64) + "' is not a date");
   }
-  if (auto e = request.QueryParam("end"); e && !e->empty()) {
+  OHLCV_ASSIGN_OR_RETURN(auto e, request.QueryValue("end"));
+  if (e && !e->empty()) {
     q.end = ParseEndTimestamp(*e);
-    if (!q.end) return Status::InvalidArgument("query parameter 'end': '" + *e + "' is not a date");
+    if (!q.end) return Status::InvalidArgument("query parameter 'end': '" + e->substr(0, 64) + "' is not a date");
   }
-  if (q.start && q.end && *q.start > *q.end) return Status::InvalidArgument("'start' is after 'end'");
+  OHLCV_RETURN_IF_ERROR(CheckDateRange(q.start, q.end));
   if (auto iv = request.QueryParam("interval"); iv && !iv->empty()) {
     auto parsed = ParseInterval(*iv);
     if (!parsed.ok()) return Status::InvalidArgument("query parameter 'interval': " + parsed.status().message());

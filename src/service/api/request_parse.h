@@ -71,6 +71,9 @@ struct BarsQuery {
 // From /api/v1/tickers/{T}/bars?start=&end=&interval=&limit=.
 Result<BarsQuery> ParseBarsQuery(std::string_view ticker, const ServerRequest& request);
 
-
+// The one date-range rule of every route (bars, query filters, analyze,
+// ingest): InvalidArgument "'start' (YYYY-MM-DD) is after 'end' (YYYY-MM-DD)"
+// when both are set and start > end. `where` prefixes the message ("filters.").
+Status CheckDateRange(std::optional<int64_t> start, std::optional<int64_t> end, std::string_view where = {});
 
 }  // namespace ohlcv

@@ -30,6 +30,8 @@ HttpServerOptions ServerOptions(const AppConfig& c, int64_t port) {
   o.idle_timeout = Ms(c.idle_timeout_seconds);
   o.io_threads = static_cast<size_t>(c.io_threads);
   o.max_connections = static_cast<size_t>(c.max_connections);
+  o.max_connections_per_address = static_cast<size_t>(c.max_connections_per_address);
+  o.first_byte_timeout = Ms(c.first_byte_timeout_seconds);
   return o;
 }
 
@@ -84,6 +86,8 @@ Status RunServer(const AppConfig& config, const RunServerHooks& hooks) {
   so.max_queued_requests = static_cast<size_t>(config.max_queued_requests);
   so.default_source = config.data_source;
   so.sources = SourceConfigFromConfig(config);
+  so.ingest_roots = config.ingest_roots;
+  so.ingest_max_file_bytes = static_cast<uint64_t>(config.ingest_max_file_bytes);
   so.llm_provider = config.llm_provider;
   so.log.level = config.log_level;
   so.log.json = config.log_format == "json";
@@ -93,7 +97,8 @@ Status RunServer(const AppConfig& config, const RunServerHooks& hooks) {
   auto api = StartHttpServer(
       ServerOptions(config, config.http_port),
       [&service](ServerRequest&& r, Responder respond) { service.Handle(std::move(r), std::move(respond)); },
-      [&service](int status, const std::string& remote) { service.OnTransportError(status, remote); });
+      [&service](int status, const std::string& remote) { service.OnTransportError(status, remote); },
+      [&service](std::string_view reason, const std::string& remote) { service.OnConnectionRefused(reason, remote); });
   if (!api.ok()) return api.status();
   service.AttachServer(api->get());
   std::unique_ptr<HttpServer> metrics_server;
@@ -113,7 +118,8 @@ Status RunServer(const AppConfig& config, const RunServerHooks& hooks) {
                      {"http_port", (*api)->port()},
                      {"metrics_port", metrics_port},
                      {"auth", config.api_keys.empty() ? "off" : "on"},
-                     {"api_keys", config.api_keys.size()}});
+                     {"api_keys", config.api_keys.size()},
+                     {"max_connections", (*api)->max_connections()}});
   if (hooks.on_listening) hooks.on_listening((*api)->port(), metrics_port);
 
   // Open the stores while the probes already answer (/startup 503).

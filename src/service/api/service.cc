@@ -23,6 +23,35 @@ bool SaneRequestId(std::string_view id) {
 
 }  // namespace
 
+std::string RedactForPublic(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  auto token_end = [&](size_t from) {
+    size_t j = from;
+    while (j < text.size() && text[j] != ' ' && text[j] != '\'' && text[j] != '"' && text[j] != ',') ++j;
+    return j;
+  };
+  while (i < text.size()) {
+    bool token_start = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\'' || text[i - 1] == '"' ||
+                       text[i - 1] == '(' || text[i - 1] == ':' || text[i - 1] == '=';
+    size_t scheme = text.find("://", i);
+    if (token_start && scheme != std::string_view::npos && scheme > i &&
+        text.substr(i, scheme - i).find_first_of(" '\"") == std::string_view::npos) {
+      out += "<url>";
+      i = token_end(scheme);
+      continue;
+    }
+    if (token_start && text[i] == '/') {
+      out += "<path>";
+      i = token_end(i);
+      continue;
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
 std::string RequestIdFor(const ServerRequest& request) {
   std::string_view given = request.Header("x-request-id");
   if (SaneRequestId(given)) return std::string(given);
@@ -40,7 +69,10 @@ ServiceMetrics::ServiceMetrics(MetricsRegistry& r)
                                      {"model_name", "operation"}, RequestDurationBuckets())),
       cache_hits(r.AddCounter("ohlcv_cache_hits_total", "Cache hits by cache type.", {"cache_type"})),
       cache_misses(r.AddCounter("ohlcv_cache_misses_total", "Cache misses by cache type.", {"cache_type"})),
-      ingest_bars(r.AddCounter("ohlcv_ingest_bars_total", "Bars inserted or updated by ingests.")) {}
+      ingest_bars(r.AddCounter("ohlcv_ingest_bars_total", "Bars inserted or updated by ingests.")),
+      refused(r.AddCounter("ohlcv_connections_refused_total",
+                           "Connections closed at accept: max_connections or the per-address limit.",
+                           {"reason"})) {}
 
 Service::Service(const ServiceOptions& options)
     : options_(options),
@@ -48,7 +80,9 @@ Service::Service(const ServiceOptions& options)
       metrics_(registry_),
       auth_(options.api_keys),
       limiter_(options.rate_limit_rps, static_cast<double>(options.rate_limit_burst)),
-      pool_(std::make_unique<WorkerPool>(options.worker_threads, options.max_queued_requests)) {
+      auth_failures_(options.auth_failure_rps, static_cast<double>(options.auth_failure_burst)),
+      pool_(std::make_unique<WorkerPool>(options.worker_threads, options.max_queued_requests)),
+      light_pool_(std::make_unique<WorkerPool>(1, options.max_queued_requests)) {
   registry_.AddCallbackGauge("ohlcv_active_connections", "Open HTTP connections on the API port.", [this] {
     const HttpServer* s = server_.load();
     return s ? static_cast<double>(s->active_connections()) : 0.0;
@@ -81,12 +115,50 @@ Service::Service(const ServiceOptions& options)
   registry_.AddCollector(AppendProcessMetrics);
   RegisterProbeRoutes(router_, *this);
   RegisterApiRoutes(router_, *this);
+  prober_ = std::thread([this] { ProbeLoop(); });
+}
+
+ProbeSnapshot Service::probe_snapshot() const {
+  std::lock_guard lock(probe_mu_);
+  return probe_;
+}
+
+void Service::RefreshProbes() {
+  KnowledgeBase* e = engine_.load();
+  if (!e) return;
+  ProbeSnapshot s;
+  s.valid = true;
+  s.index = e->IndexHealth();
+  s.store = e->StoreHealth();
+  s.components = e->Health();
+  std::lock_guard lock(probe_mu_);
+  for (const auto& c : s.components) {
+    // Log a component's failure when it starts (the reply only says "error").
+    bool was_ok = true;
+    for (const auto& old : probe_.components) {
+      if (old.name == c.name) was_ok = old.ok;
+    }
+    if (!c.ok && was_ok) log_.Log("warn", "health check failed", {{"component", c.name}, {"detail", c.detail}});
+  }
+  probe_ = std::move(s);
+}
+
+void Service::ProbeLoop() {
+  std::unique_lock lock(probe_mu_);
+  while (!probe_stop_) {
+    probe_cv_.wait_for(lock, options_.probe_refresh);
+    if (probe_stop_) break;
+    lock.unlock();
+    RefreshProbes();
+    lock.lock();
+  }
 }
 
 Service::~Service() { Shutdown(std::chrono::seconds(30)); }
 
 void Service::SetKnowledgeBase(KnowledgeBase* engine) {
   engine_.store(engine);
+  RefreshProbes();  // the probes have a view before the first request sees "started"
   log_.Log("info", "started", {{"data_dir", engine ? engine->options().data_dir : ""}});
 }
 
@@ -107,8 +179,15 @@ void Service::BeginDrain() {
 
 void Service::Shutdown(std::chrono::milliseconds timeout) {
   if (shut_down_.exchange(true)) return;
+  {
+    std::lock_guard lock(probe_mu_);
+    probe_stop_ = true;
+  }
+  probe_cv_.notify_all();
+  if (prober_.joinable()) prober_.join();
   jobs_.Shutdown(timeout);
   pool_->Stop();
+  light_pool_->Stop();
   log_.Flush();
 }
 
@@ -130,13 +209,23 @@ void Service::Handle(ServerRequest&& req_in, Responder respond) {
   const Route* route = match.route;
   if (route->options.auth) {
     int key_index = -1;
+    int retry_after = 1;
+    // An address that keeps presenting wrong keys is refused before its next
+    // key is compared: guessing costs time.
+    const std::string address_bucket = "ip:" + request->remote;
+    if (auth_.enabled() && !auth_failures_.HasToken(address_bucket, std::chrono::steady_clock::now(), &retry_after)) {
+      ServerResponse r = ErrorResponse(429, "too many failed authentications from this address");
+      r.headers.emplace_back("Retry-After", std::to_string(retry_after));
+      return Finish(*request, route->pattern, request_id, start, std::move(r), respond);
+    }
     Status st = auth_.Check(*request, &key_index);
     if (!st.ok()) {
+      int ignored = 0;
+      auth_failures_.Allow(address_bucket, std::chrono::steady_clock::now(), &ignored);
       ServerResponse r = StatusResponse(st);
       if (st.code() == StatusCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer");
       return Finish(*request, route->pattern, request_id, start, std::move(r), respond);
     }
-    int retry_after = 1;
     // Limits apply per key; with no keys configured (loopback/--insecure)
     // the client address is the only identity there is.
     std::string bucket = auth_.enabled() ? "key:" + std::to_string(key_index) : "ip:" + request->remote;
@@ -163,7 +252,8 @@ void Service::Handle(ServerRequest&& req_in, Responder respond) {
     Finish(*request, route->pattern, request_id, start, std::move(r), respond);
   };
   if (route->options.run_inline) return run();
-  if (!pool_->TryPost(run)) {
+  WorkerPool& pool = route->options.light ? *light_pool_ : *pool_;
+  if (!pool.TryPost(run)) {
     ServerResponse r = ErrorResponse(503, "the server is overloaded; retry shortly");
     r.headers.emplace_back("Retry-After", "1");
     Finish(*request, route->pattern, request_id, start, std::move(r), respond);
@@ -218,6 +308,26 @@ void Service::HandleMetrics(ServerRequest&& request, Responder respond) {
 void Service::OnTransportError(int status, const std::string& remote) {
   metrics_.requests.WithLabels({"OTHER", "transport", std::to_string(status)}).Inc();
   log_.Log("warn", "request rejected by the transport", {{"status", status}, {"remote", remote}});
+}
+
+}  // namespace ohlcv
+
+namespace ohlcv {
+
+void Service::OnConnectionRefused(std::string_view reason, const std::string& remote) {
+  metrics_.refused.WithLabels({std::string(reason)}).Inc();
+  auto now = std::chrono::steady_clock::now();
+  uint64_t count = 0;
+  {
+    std::lock_guard lock(refused_mu_);
+    ++refused_unlogged_;
+    if (now - refused_logged_ < std::chrono::seconds(10)) return;
+    refused_logged_ = now;
+    count = refused_unlogged_;
+    refused_unlogged_ = 0;
+  }
+  log_.Log("warn", "connections refused at accept",
+           {{"reason", std::string(reason)}, {"remote", remote}, {"refused_since_last_log", count}});
 }
 
 }  // namespace ohlcv

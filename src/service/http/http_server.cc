@@ -1,6 +1,9 @@
 // The Beast adapter: every Boost.Beast/Asio type and exception stops here.
 #include "service/http/http_server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -25,12 +28,22 @@ using tcp = net::ip::tcp;
 
 class Session;
 
+// True for a Transfer-Encoding of exactly "chunked" (any case, spaces
+// around); codings such as "gzip, chunked" or "xchunked" are not supported.
+bool IsPlainChunked(beast::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return beast::iequals(v, "chunked");
+}
+
 // State shared by the acceptor and every session; outlives them (the server
 // joins its I/O threads before destroying it).
 struct ServerState {
   HttpServerOptions options;
   HttpHandler handler;
   TransportErrorFn on_transport_error;
+  ConnectionRefusedFn on_refused;
+  size_t max_connections = 0;  // options.max_connections, or derived
   std::atomic<size_t> connections{0};
   std::atomic<size_t> in_flight{0};
   std::atomic<bool> closing{false};
@@ -39,6 +52,24 @@ struct ServerState {
 
   std::mutex sessions_mu;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // guarded by sessions_mu
+  std::unordered_map<std::string, size_t> per_address;            // guarded by sessions_mu
+
+  // Takes a slot for `address`; false when it has max_connections_per_address.
+  bool AcquireAddress(const std::string& address) {
+    std::lock_guard lock(sessions_mu);
+    size_t& n = per_address[address];
+    if (options.max_connections_per_address > 0 && n >= options.max_connections_per_address) {
+      if (n == 0) per_address.erase(address);
+      return false;
+    }
+    ++n;
+    return true;
+  }
+  void ReleaseAddress(const std::string& address) {
+    std::lock_guard lock(sessions_mu);
+    auto it = per_address.find(address);
+    if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+  }
 
   void RequestDone() {
     if (in_flight.fetch_sub(1) == 1) {
@@ -50,12 +81,14 @@ struct ServerState {
 
 class Session final : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, ServerState& state) : stream_(std::move(socket)), state_(state) {
-    state_.connections.fetch_add(1);
-    beast::error_code ec;
-    remote_ = stream_.socket().remote_endpoint(ec).address().to_string(ec);
+  // REQUIRES: the caller counted this connection in state.connections and
+  // took an address slot (AcquireAddress) for `remote`.
+  Session(tcp::socket socket, ServerState& state, std::string remote)
+      : stream_(std::move(socket)), state_(state), remote_(std::move(remote)) {}
+  ~Session() {
+    state_.ReleaseAddress(remote_);
+    state_.connections.fetch_sub(1);
   }
-  ~Session() { state_.connections.fetch_sub(1); }
 
   void Start() {
     {
@@ -80,7 +113,11 @@ class Session final : public std::enable_shared_from_this<Session> {
     if (state_.closing.load()) return Close();
     if (buffer_.size() > 0) return ReadHeader();  // pipelined bytes already here
     idle_ = true;
-    stream_.expires_after(state_.options.idle_timeout);
+    // The first request of a connection must start soon; later ones may
+    // wait the keep-alive idle time.
+    stream_.expires_after(first_request_ ? std::min(state_.options.first_byte_timeout, state_.options.idle_timeout)
+                                         : state_.options.idle_timeout);
+    first_request_ = false;
     stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
       self->buffer_.commit(n);
       self->idle_ = false;
@@ -107,6 +144,17 @@ class Session final : public std::enable_shared_from_this<Session> {
       return Close();
     }
     if (ec) return Fail(400, "malformed HTTP request: " + ec.message());
+    const auto& h = parser_->get();
+    // The whole block counts, not each field: request line, names, values.
+    size_t header_bytes = h.method_string().size() + h.target().size() + 12;
+    for (const auto& f : h) header_bytes += f.name_string().size() + f.value().size() + 4;
+    if (header_bytes > state_.options.max_header_bytes) return Fail(431, "request header too large");
+    if (h.version() >= 11 && h.find(http::field::host) == h.end()) {
+      return Fail(400, "HTTP/1.1 requests need a Host header");
+    }
+    if (auto te = h.find(http::field::transfer_encoding); te != h.end() && !IsPlainChunked(te->value())) {
+      return Fail(501, "unsupported transfer coding (only chunked is accepted)");
+    }
     auto length = parser_->content_length();
     if (length && *length > state_.options.max_body_bytes) return Fail(413, "request body too large");
     if (parser_->is_done()) return Dispatch();
@@ -232,6 +280,7 @@ class Session final : public std::enable_shared_from_this<Session> {
   bool counted_ = false;   // this request is counted in in_flight
   bool closed_ = false;
   bool linger_ = false;    // close with LingerClose after this reply
+  bool first_request_ = true;  // no request read yet: first_byte_timeout applies
   std::chrono::steady_clock::time_point linger_deadline_;
   size_t discarded_ = 0;
   std::array<char, 16384> discard_buf_;
@@ -239,7 +288,8 @@ class Session final : public std::enable_shared_from_this<Session> {
 
 class BeastServer final : public HttpServer {
  public:
-  BeastServer(const HttpServerOptions& options, HttpHandler handler, TransportErrorFn on_error)
+  BeastServer(const HttpServerOptions& options, HttpHandler handler, TransportErrorFn on_error,
+              ConnectionRefusedFn on_refused)
       : ioc_(static_cast<int>(std::max<size_t>(1, options.io_threads))),
         acceptor_(net::make_strand(ioc_)),
         accept_retry_(ioc_),
@@ -247,6 +297,13 @@ class BeastServer final : public HttpServer {
     state_.options = options;
     state_.handler = std::move(handler);
     state_.on_transport_error = std::move(on_error);
+    state_.on_refused = std::move(on_refused);
+    state_.max_connections = options.max_connections;
+    if (state_.max_connections == 0) {
+      rlimit rl{};
+      uint64_t nofile = ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? rl.rlim_cur : 1 << 20;
+      state_.max_connections = ConnectionLimitForDescriptors(nofile);
+    }
   }
 
   ~BeastServer() override { Stop(); }
@@ -275,6 +332,7 @@ class BeastServer final : public HttpServer {
   uint16_t port() const override { return port_; }
   size_t active_connections() const override { return state_.connections.load(); }
   size_t in_flight() const override { return state_.in_flight.load(); }
+  size_t max_connections() const override { return state_.max_connections; }
 
   void StopAccepting() override {
     if (state_.closing.exchange(true)) return;
@@ -329,13 +387,21 @@ class BeastServer final : public HttpServer {
         });
         return;
       }
-      if (state_.connections.load() >= state_.options.max_connections) {
-        beast::error_code ignored;
+      beast::error_code ignored;
+      std::string remote = socket.remote_endpoint(ignored).address().to_string(ignored);
+      std::string_view refused;
+      if (state_.connections.load() >= state_.max_connections) {
+        refused = "max_connections";
+      } else if (!state_.AcquireAddress(remote)) {
+        refused = "per_address";
+      }
+      if (!refused.empty()) {
         socket.close(ignored);
+        if (state_.on_refused) state_.on_refused(refused, remote);
       } else {
-        beast::error_code ignored;
+        state_.connections.fetch_add(1);
         socket.set_option(tcp::no_delay(true), ignored);
-        std::make_shared<Session>(std::move(socket), state_)->Start();
+        std::make_shared<Session>(std::move(socket), state_, std::move(remote))->Start();
       }
       Accept();
     });
@@ -353,10 +419,19 @@ class BeastServer final : public HttpServer {
 
 }  // namespace
 
+size_t ConnectionLimitForDescriptors(uint64_t nofile) {
+  // A quarter (at least 64, at most 1024) stays for SQLite files, HNSW files,
+  // outbound HTTP, the metrics port and the logs; at least 16 connections.
+  uint64_t reserve = std::clamp<uint64_t>(nofile / 4, 64, 1024);
+  return static_cast<size_t>(std::max<uint64_t>(16, nofile > reserve ? nofile - reserve : 0));
+}
+
 Result<std::unique_ptr<HttpServer>> StartHttpServer(const HttpServerOptions& options, HttpHandler handler,
-                                                    TransportErrorFn on_transport_error) {
+                                                    TransportErrorFn on_transport_error,
+                                                    ConnectionRefusedFn on_refused) {
   try {
-    auto server = std::make_unique<BeastServer>(options, std::move(handler), std::move(on_transport_error));
+    auto server = std::make_unique<BeastServer>(options, std::move(handler), std::move(on_transport_error),
+                                                std::move(on_refused));
     OHLCV_RETURN_IF_ERROR(server->Listen());
     return std::unique_ptr<HttpServer>(std::move(server));
   } catch (const std::exception& e) {

@@ -7,8 +7,12 @@
 // arrive within header_timeout and the whole body within body_timeout, so a
 // client sending a byte a second is cut off without holding anything but a
 // socket (reads are asynchronous; no thread waits on a client). Header and
-// body size limits answer 431 and 413 and close. Connections beyond
-// max_connections are closed at accept.
+// body size limits answer 431 and 413 and close (the header limit counts the
+// whole block: request line and every field). HTTP/1.1 without Host is 400;
+// a Transfer-Encoding other than "chunked" is 501. Connections beyond
+// max_connections, or beyond max_connections_per_address from one address,
+// are closed at accept and reported to on_refused. A new connection gets
+// first_byte_timeout to start its request.
 //
 // Shutdown: StopAccepting() closes the listener and the idle keep-alive
 // connections; a connection busy with a request closes after its reply
@@ -27,6 +31,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 #include "service/http/http_types.h"
@@ -42,7 +47,14 @@ struct HttpServerOptions {
   std::chrono::milliseconds body_timeout{30000};   // also bounds writing the reply
   std::chrono::milliseconds idle_timeout{75000};   // keep-alive wait for the next request
   size_t io_threads = 1;
-  size_t max_connections = 10000;
+  // Open connections beyond this are closed at accept; 0 = derived from the
+  // descriptor limit (RLIMIT_NOFILE less a reserve for the stores and
+  // clients), see HttpServer::max_connections().
+  size_t max_connections = 0;
+  size_t max_connections_per_address = 64;           // 0 = no limit
+  // A new connection must send its first byte within this (then idle_timeout
+  // applies between keep-alive requests), so idle sockets cannot hold slots.
+  std::chrono::milliseconds first_byte_timeout{5000};
 };
 
 using Responder = std::function<void(ServerResponse)>;
@@ -51,6 +63,9 @@ using HttpHandler = std::function<void(ServerRequest&& request, Responder respon
 // Called for replies the server makes itself (400, 413, 431), for metrics
 // and logs; may be empty.
 using TransportErrorFn = std::function<void(int status, const std::string& remote)>;
+// Called for each connection closed at accept; reason is "max_connections"
+// or "per_address". May be empty. Called on an I/O thread: must not block.
+using ConnectionRefusedFn = std::function<void(std::string_view reason, const std::string& remote)>;
 
 class HttpServer {
  public:
@@ -60,6 +75,8 @@ class HttpServer {
   virtual size_t active_connections() const = 0;
   // Requests read and not yet fully answered.
   virtual size_t in_flight() const = 0;
+  // The connection limit in force (options.max_connections, or derived).
+  virtual size_t max_connections() const = 0;
 
   virtual void StopAccepting() = 0;
   // True when in_flight() reached 0 within timeout.
@@ -70,6 +87,11 @@ class HttpServer {
 // Binds, listens and starts the I/O threads. IOError when the address cannot
 // be bound (in use, bad address).
 Result<std::unique_ptr<HttpServer>> StartHttpServer(const HttpServerOptions& options, HttpHandler handler,
-                                                    TransportErrorFn on_transport_error = {});
+                                                    TransportErrorFn on_transport_error = {},
+                                                    ConnectionRefusedFn on_refused = {});
+
+// The connection limit for a descriptor limit: room is kept for the stores,
+// index files, outbound clients and the metrics port.
+size_t ConnectionLimitForDescriptors(uint64_t nofile);
 
 }  // namespace ohlcv

@@ -66,3 +66,25 @@ std::optional<std::string> ServerRequest::QueryParam(std::string_view name) cons
 }
 
 }  // namespace ohlcv
+
+namespace ohlcv {
+
+Result<std::optional<std::string>> ServerRequest::QueryValue(std::string_view name) const {
+  std::string_view rest = query;
+  while (!rest.empty()) {
+    size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    size_t eq = pair.find('=');
+    std::string key;
+    if (!PercentDecode(pair.substr(0, eq), &key, true) || key != name) continue;
+    std::string value;
+    if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), &value, true)) {
+      return Status::InvalidArgument("query parameter '" + key + "': bad percent-encoding");
+    }
+    return std::optional<std::string>(std::move(value));
+  }
+  return std::optional<std::string>();
+}
+
+}  // namespace ohlcv

@@ -8,6 +8,8 @@
 
 #include <optional>
 #include <string>
+
+#include "core/status.h"
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -27,6 +29,9 @@ struct ServerRequest {
   std::string_view Header(std::string_view lower_name) const;
   // Percent-decoded query parameter; nullopt when absent.
   std::optional<std::string> QueryParam(std::string_view name) const;
+  // Like QueryParam, but a value with a bad percent-escape (or an encoded
+  // NUL, "%00") is InvalidArgument naming the parameter, not "absent".
+  Result<std::optional<std::string>> QueryValue(std::string_view name) const;
 };
 
 struct ServerResponse {

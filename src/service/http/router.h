@@ -32,6 +32,10 @@ using RouteHandler = std::function<ServerResponse(const ServerRequest&, const Ro
 struct RouteOptions {
   bool auth = true;          // needs an API key (every /api/ route)
   bool run_inline = false;   // cheap and non-blocking: runs on the I/O thread, not the worker pool
+  // Cheap (cached reads, job lookups): runs on a thread of its own with its
+  // own queue, so expensive routes (questions, analyses) filling the worker
+  // pool cannot starve it.
+  bool light = false;
 };
 
 struct Route {
