@@ -57,7 +57,6 @@ failed=0
 figures=()
 declare -a PORT PID IN_LB
 CHROMA_PID=""
-PG_UP=0
 WRK_PID=""
 LB_PORT=""
 LB_GEN=0
@@ -190,14 +189,12 @@ start_pg() {
   as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" \
     -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1" -w -t 30 start > /dev/null 2>&1 ||
     die "PostgreSQL did not start: $(tail -n 5 "$WORK/pg/server.log" 2> /dev/null)"
-  PG_UP=1
   PG_START_MS=$(($(now_ms) - t0))
 }
 
 stop_pg() {
   as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast -w -t 30 stop > /dev/null 2>&1
   local rc=$?
-  PG_UP=0
   return $rc
 }
 
@@ -545,7 +542,8 @@ outage_drill() {
   t0=$(now_ms)
   $stop_fn || log "stopping $name reported an error"
   local t_stopped=$(($(now_ms) - t0))
-  local pending=" $(seq -s ' ' 1 $REPLICAS) " c
+  local pending c
+  pending=" $(seq -s ' ' 1 $REPLICAS) "
   t0=$(now_ms)
   while [[ "$pending" =~ [0-9] ]] && (($(now_ms) - t0 < PROBE_PERIOD_S * 1000)); do
     for i in $pending; do
