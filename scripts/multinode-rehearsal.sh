@@ -137,7 +137,11 @@ find_binary() {
   BIN=${OHLCV_BIN:-$ROOT/build/ohlcv-rag}
   [[ -x "$BIN" ]] || BIN=$(ls -t "$ROOT"/build-*/ohlcv-rag 2> /dev/null | head -n 1)
   [[ -x "${BIN:-}" ]] || die "no ohlcv-rag binary (build it, or set OHLCV_BIN)"
-  "$BIN" serve --help-settings 2> /dev/null | grep -q -- '--database-url' ||
+  # Captured first: grep -q would stop reading early and, under pipefail, the
+  # SIGPIPE of the binary would fail the test at random.
+  local settings
+  settings=$("$BIN" serve --help-settings 2> /dev/null)
+  grep -q -- '--database-url' <<< "$settings" ||
     die "$BIN has no database_url setting (no PostgreSQL bar store)"
 }
 
