@@ -3,7 +3,8 @@
 #   1. the test suite (ctest) on the Release build with the web UI embedded,
 #      against real SQLite, a real ChromaDB server (npm), loopback HTTP
 #      servers and headless Chromium;
-#   2. the deployment checks and the Kubernetes rollout rehearsal;
+#   2. the deployment checks, the Kubernetes rollout rehearsal and the
+#      multi-node rehearsal (own data dirs, shared PostgreSQL + ChromaDB);
 #   3. each libFuzzer target for a bounded time;
 #   4. the suite again with AddressSanitizer + UndefinedBehaviorSanitizer;
 #   5. the Docker proof (scripts/deploy-proof.sh ci).
@@ -36,6 +37,9 @@ scripts/deploy-checks.sh
 
 echo "==> Kubernetes rollout rehearsal (3 replicas, nginx, ChromaDB, wrk: zero failed requests)"
 OHLCV_BIN="$ROOT/build/ohlcv-rag" scripts/rollout-rehearsal.sh
+
+echo "==> multi-node rehearsal (3 replicas with their own data dirs, shared PostgreSQL + ChromaDB, nginx, wrk)"
+OHLCV_BIN="$ROOT/build/ohlcv-rag" scripts/multinode-rehearsal.sh
 
 if [[ $QUICK == 1 ]]; then exit 0; fi
 

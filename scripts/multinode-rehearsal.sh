@@ -1,0 +1,650 @@
+#!/usr/bin/env bash
+# Multi-node rehearsal (issue 14, item 5), cheap enough for CI: no Docker, no
+# cluster, everything on 127.0.0.1, but no shared filesystem between replicas.
+#
+#   3 `ohlcv-rag serve` replicas, each with its OWN EMPTY data directory (as on
+#   3 nodes with an emptyDir each), sharing only
+#     --> one PostgreSQL 15 server (initdb + pg_ctl into the work dir;
+#         OHLCV_DATABASE_URL: bars, jobs, data version, the ingest lock)
+#     --> one ChromaDB server (npm, VECTOR_STORE_TYPE=chromadb: vectors)
+#   nginx (Debian) load balances over the replicas that are "ready"
+#   wrk drives questions and reads through nginx (deploy/wrk/count-failures.lua)
+#
+# Checks (each PASS or FAIL; exit 0 only when all pass):
+#   1. topology: 3 replicas ready, each data directory its own and empty of
+#      bars.db (nothing shared on disk), all pointing at the same PostgreSQL
+#      and ChromaDB, nginx answering /ready
+#   2. an ingest (synthetic source) through replica 1 is polled on replica 2
+#      (shared jobs) and then answered by EVERY replica within a few seconds:
+#      same bars and windows in /api/v1/status, same /api/v1/tickers, and the
+#      same figure in the answer to a question about one of the tickers
+#   3. a second ingest while one runs gets 409 (with the running job id) on
+#      another replica
+#   4. a rolling restart (SIGTERM, exit 0, restart, /ready) under wrk load
+#      through nginx fails 0 requests
+#   5. PostgreSQL stopped: /ready 503 on every replica within the readiness
+#      probe period (5 s, deploy/k8s/base/deployment.yaml), no replica exits;
+#      PostgreSQL started again: every /ready back to 200 on its own
+#   6. the same for ChromaDB
+#
+# Prints the figures and "N passed, N failed". Needs: the ohlcv-rag binary
+# with PostgreSQL support ($OHLCV_BIN, else build/ohlcv-rag), PostgreSQL 15
+# server binaries (Debian postgresql-15; run as the postgres user when this
+# script runs as root), node and the ChromaDB npm package
+# (scripts/chroma-setup.sh), nginx, wrk, curl.
+# Tunables: OHLCV_REHEARSAL_CONNECTIONS (8), OHLCV_DRAIN_SECONDS (2 here: the
+# drain only has to cover an nginx reload on loopback), OHLCV_REHEARSAL_KEEP=1
+# keeps the work directory (logs) even on success.
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPLICAS=3
+CONNS=${OHLCV_REHEARSAL_CONNECTIONS:-8}
+DRAIN=${OHLCV_DRAIN_SECONDS:-2}
+SHUTDOWN_TIMEOUT=10
+STARTUP_TIMEOUT=60
+PROBE_PERIOD_S=5     # readinessProbe periodSeconds of the app Deployment
+RECOVER_TIMEOUT_S=30 # a dependency back -> every replica ready again
+TICKERS=(MNA MNB MNC)
+PG_BIN=${OHLCV_PG_BIN:-/usr/lib/postgresql/15/bin}
+WORK=$(mktemp -d /tmp/ohlcv-multinode.XXXXXX)
+# nginx workers (nobody) and PostgreSQL (postgres) must reach the work dir.
+chmod 755 "$WORK"
+KEY="multinode-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+T_START=$SECONDS
+
+passed=0
+failed=0
+figures=()
+declare -a PORT PID IN_LB
+CHROMA_PID=""
+WRK_PID=""
+LB_PORT=""
+LB_GEN=0
+
+log() { echo "[$(date -u +%H:%M:%S)] $*"; }
+now_ms() { date +%s%3N; }
+check() {  # NAME CONDITION_RC DETAIL
+  if [[ $2 -eq 0 ]]; then
+    passed=$((passed + 1))
+    log "PASS $1${3:+: $3}"
+  else
+    failed=$((failed + 1))
+    log "FAIL $1${3:+: $3}"
+  fi
+}
+figure() { figures+=("$(printf '%-46s %s' "$1" "$2")"); }
+
+as_pg() {  # runs a PostgreSQL binary as the postgres user when we are root
+  if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+stop_chroma() {
+  [[ -n "$CHROMA_PID" ]] || return 0
+  # setsid made the server its own process group: end node and its children.
+  kill -TERM -- "-$CHROMA_PID" 2> /dev/null
+  for _ in $(seq 1 50); do kill -0 "$CHROMA_PID" 2> /dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$CHROMA_PID" 2> /dev/null
+  wait "$CHROMA_PID" 2> /dev/null
+  CHROMA_PID=""
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  [[ -n "$WRK_PID" ]] && kill "$WRK_PID" 2> /dev/null
+  # A second SIGTERM skips the drain; SIGKILL only for what is left after 5 s.
+  local alive=()
+  for i in $(seq 1 $REPLICAS); do
+    [[ -n "${PID[i]:-}" ]] && kill -0 "${PID[i]}" 2> /dev/null && alive+=("${PID[i]}")
+  done
+  if [[ ${#alive[@]} -gt 0 ]]; then
+    kill -TERM "${alive[@]}" 2> /dev/null
+    sleep 0.2
+    kill -TERM "${alive[@]}" 2> /dev/null
+    for _ in $(seq 1 50); do kill -0 "${alive[@]}" 2> /dev/null || break; sleep 0.1; done
+    kill -KILL "${alive[@]}" 2> /dev/null
+  fi
+  if [[ -f "$WORK/nginx/nginx.pid" ]]; then
+    kill -TERM "$(cat "$WORK/nginx/nginx.pid")" 2> /dev/null
+  fi
+  stop_chroma
+  if [[ -f "$WORK/pg/postmaster.pid" ]]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate -w stop > /dev/null 2>&1
+  fi
+  wait 2> /dev/null
+  echo
+  echo "figures:"
+  printf '  %s\n' "${figures[@]}"
+  echo "multi-node rehearsal: ${passed} passed, ${failed} failed ($((SECONDS - T_START)) s)"
+  if [[ $failed -eq 0 && $rc -eq 0 && "${OHLCV_REHEARSAL_KEEP:-0}" != 1 ]]; then
+    rm -rf "$WORK"
+  else
+    echo "logs kept in $WORK"
+  fi
+  [[ $failed -eq 0 && $rc -eq 0 ]] || exit 1
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+die() {
+  log "FAIL $*"
+  failed=$((failed + 1))
+  exit 1
+}
+
+# ---------------------------------------------------------------- preflight
+find_binary() {
+  BIN=${OHLCV_BIN:-$ROOT/build/ohlcv-rag}
+  [[ -x "$BIN" ]] || BIN=$(ls -t "$ROOT"/build-*/ohlcv-rag 2> /dev/null | head -n 1)
+  [[ -x "${BIN:-}" ]] || die "no ohlcv-rag binary (build it, or set OHLCV_BIN)"
+  # Captured first: grep -q would stop reading early and, under pipefail, the
+  # SIGPIPE of the binary would fail the test at random.
+  local settings
+  settings=$("$BIN" serve --help-settings 2> /dev/null)
+  grep -q -- '--database-url' <<< "$settings" ||
+    die "$BIN has no database_url setting (no PostgreSQL bar store)"
+}
+
+ensure_tools() {
+  local need=()
+  command -v nginx > /dev/null || need+=(nginx)
+  command -v wrk > /dev/null || need+=(wrk)
+  command -v curl > /dev/null || need+=(curl)
+  [[ -x "$PG_BIN/pg_ctl" ]] || need+=(postgresql-15)
+  if [[ ${#need[@]} -gt 0 && $(id -u) == 0 ]]; then
+    log "installing ${need[*]} (Debian)"
+    apt-get update -qq > /dev/null 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" > /dev/null 2>&1
+  fi
+  for t in nginx wrk curl node; do command -v "$t" > /dev/null || die "$t is not installed"; done
+  [[ -x "$PG_BIN/initdb" && -x "$PG_BIN/pg_ctl" ]] || die "no PostgreSQL 15 server binaries in $PG_BIN"
+  if [[ $(id -u) == 0 ]]; then id postgres > /dev/null 2>&1 || die "no postgres user (PostgreSQL refuses to run as root)"; fi
+  CHROMA_DIR=${OHLCV_CHROMA_DIR:-${OHLCV_CACHE_DIR:-$ROOT/.cache}/chroma}
+  [[ -f "$CHROMA_DIR/node_modules/chromadb/dist/cli.mjs" ]] ||
+    die "no ChromaDB npm server in $CHROMA_DIR (run scripts/chroma-setup.sh)"
+}
+
+NEXT_PORT=$((20000 + RANDOM % 20000))
+take_port() {  # -> $GOT_PORT (not run in a subshell: NEXT_PORT must advance)
+  while command -v ss > /dev/null && ss -Htan "( sport = :$NEXT_PORT )" 2> /dev/null | grep -q .; do
+    NEXT_PORT=$((NEXT_PORT + 1))
+  done
+  GOT_PORT=$NEXT_PORT
+  NEXT_PORT=$((NEXT_PORT + 1))
+}
+
+http_code() { curl -s -o /dev/null -w '%{http_code}' -m "${2:-2}" "$1"; }
+
+# ---------------------------------------------------------------- PostgreSQL
+init_pg() {
+  take_port
+  PG_PORT=$GOT_PORT
+  mkdir -p "$WORK/pg"
+  [[ $(id -u) == 0 ]] && chown postgres: "$WORK/pg"
+  chmod 700 "$WORK/pg"
+  as_pg "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U ohlcv > "$WORK/pg-initdb.log" 2>&1 ||
+    die "initdb failed: $(tail -n 5 "$WORK/pg-initdb.log")"
+}
+
+start_pg() {
+  local t0
+  t0=$(now_ms)
+  # The server log lives inside the postgres-owned dir (the postgres user cannot write ours).
+  as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" \
+    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1" -w -t 30 start > /dev/null 2>&1 ||
+    die "PostgreSQL did not start: $(tail -n 5 "$WORK/pg/server.log" 2> /dev/null)"
+  PG_START_MS=$(($(now_ms) - t0))
+}
+
+stop_pg() {
+  as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast -w -t 30 stop > /dev/null 2>&1
+  local rc=$?
+  return $rc
+}
+
+create_db() {
+  local psql=$PG_BIN/psql
+  [[ -x "$psql" ]] || psql=psql
+  as_pg "$psql" -h "$WORK/pg" -p "$PG_PORT" -U ohlcv -d postgres -qAt -c "CREATE DATABASE ohlcv" \
+    > "$WORK/pg-createdb.log" 2>&1 || die "could not create database ohlcv: $(cat "$WORK/pg-createdb.log")"
+}
+
+# ---------------------------------------------------------------- ChromaDB
+start_chroma() {  # reuses CHROMA_PORT and the data path on a restart
+  [[ -n "${CHROMA_PORT:-}" ]] || {
+    take_port
+    CHROMA_PORT=$GOT_PORT
+  }
+  (cd "$CHROMA_DIR" && exec setsid node node_modules/chromadb/dist/cli.mjs run \
+    --path "$WORK/chroma" --host 127.0.0.1 --port "$CHROMA_PORT") >> "$WORK/chroma.log" 2>&1 &
+  CHROMA_PID=$!
+  local t0
+  t0=$(now_ms)
+  for _ in $(seq 1 300); do
+    [[ $(http_code "http://127.0.0.1:$CHROMA_PORT/api/v2/heartbeat" 1) == 200 ]] && {
+      CHROMA_START_MS=$(($(now_ms) - t0))
+      return 0
+    }
+    kill -0 "$CHROMA_PID" 2> /dev/null || break
+    sleep 0.2
+  done
+  tail -n 20 "$WORK/chroma.log"
+  die "ChromaDB did not answer its heartbeat within 60 s"
+}
+
+# ---------------------------------------------------------------- replicas
+setup_env() {
+  # Only what the replicas share: the database URL, the Chroma address, the
+  # API key. OHLCV_DATA_DIR is set per replica.
+  export OHLCV_BIND=127.0.0.1 OHLCV_DATABASE_URL="postgresql://ohlcv@127.0.0.1:$PG_PORT/ohlcv" \
+    VECTOR_STORE_TYPE=chromadb CHROMADB_HOST=127.0.0.1 CHROMADB_PORT="$CHROMA_PORT" API_KEY="$KEY" \
+    DATA_SOURCE=synthetic OHLCV_RATE_LIMIT_RPS=0 LOG_LEVEL=warn OHLCV_DRAIN_SECONDS="$DRAIN" \
+    OHLCV_SHUTDOWN_TIMEOUT_SECONDS=$SHUTDOWN_TIMEOUT OHLCV_EMBEDDER=hashing
+  unset OHLCV_HTTP_PORT OHLCV_METRICS_PORT POD_NAME OHLCV_DATA_DIR OHLCV_DATABASE_PASSWORD OHLCV_DATABASE_PASSWORD_FILE
+}
+
+start_replica() {  # I
+  local i=$1
+  OHLCV_DATA_DIR="$WORK/node-$i/data" OHLCV_HTTP_PORT=${PORT[i]} OHLCV_METRICS_PORT=-1 POD_NAME="app-$i" \
+    "$BIN" serve >> "$WORK/app-$i.log" 2>&1 &
+  PID[i]=$!
+}
+
+wait_ready() {  # I -> prints ms until /ready answered 200
+  local i=$1 t0
+  t0=$(now_ms)
+  while (($(now_ms) - t0 < STARTUP_TIMEOUT * 1000)); do
+    [[ $(http_code "http://127.0.0.1:${PORT[i]}/ready" 1) == 200 ]] && {
+      echo $(($(now_ms) - t0))
+      return 0
+    }
+    kill -0 "${PID[i]}" 2> /dev/null || break
+    sleep 0.05
+  done
+  tail -n 20 "$WORK/app-$i.log" >&2
+  return 1
+}
+
+wait_exit() {  # I TIMEOUT_S -> sets EXIT_RC; 1 when still running
+  local i=$1 t0=$SECONDS
+  while kill -0 "${PID[i]}" 2> /dev/null; do
+    ((SECONDS - t0 > $2)) && return 1
+    sleep 0.05
+  done
+  wait "${PID[i]}"
+  EXIT_RC=$?
+  return 0
+}
+
+# ---------------------------------------------------------------- load balancer
+write_nginx_conf() {
+  local servers="" i
+  for i in $(seq 1 $REPLICAS); do
+    [[ ${IN_LB[i]} == 1 ]] && servers+="    server 127.0.0.1:${PORT[i]} max_fails=1 fail_timeout=2s;"$'\n'
+  done
+  mkdir -p "$WORK/nginx/tmp"
+  # As in rollout-rehearsal.sh: keep-alive upstream, retry on connection
+  # error/timeout only, no client keep-alive (a reload closes idle ones).
+  cat > "$WORK/nginx/nginx.conf.new" << EOF
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  log_format lb '\$status \$upstream_addr "\$upstream_status" \$request_time \$request_method \$uri';
+  access_log $WORK/nginx/access.log lb buffer=64k flush=1s;
+  keepalive_timeout 0;
+  client_body_temp_path $WORK/nginx/tmp/body;
+  proxy_temp_path $WORK/nginx/tmp/proxy;
+  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
+  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
+  scgi_temp_path $WORK/nginx/tmp/scgi;
+  upstream app {
+$servers    keepalive 32;
+  }
+  server {
+    listen 127.0.0.1:$LB_PORT;
+    location = /lb-generation { access_log off; return 200 "$LB_GEN\n"; }
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_connect_timeout 1s;
+      proxy_read_timeout 30s;
+      proxy_next_upstream error timeout;
+      proxy_next_upstream_tries 3;
+    }
+  }
+}
+EOF
+  mv "$WORK/nginx/nginx.conf.new" "$WORK/nginx/nginx.conf"
+}
+
+NGINX=(nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log")
+lb_update() {
+  LB_GEN=$((LB_GEN + 1))
+  write_nginx_conf
+  "${NGINX[@]}" -s reload 2>> "$WORK/nginx/error.log" || return 1
+  local t0=$SECONDS
+  while ((SECONDS - t0 < 10)); do
+    [[ "$(curl -s -m 1 "http://127.0.0.1:$LB_PORT/lb-generation")" == "$LB_GEN" ]] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+start_lb() {
+  take_port
+  LB_PORT=$GOT_PORT
+  write_nginx_conf
+  "${NGINX[@]}" 2>> "$WORK/nginx/error.log" || die "nginx did not start: $(tail -n 3 "$WORK/nginx/error.log")"
+  for _ in $(seq 1 100); do
+    [[ $(http_code "http://127.0.0.1:$LB_PORT/ready" 1) == 200 ]] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------- load
+start_load() {  # NAME
+  WRK_OUT="$WORK/wrk-$1.txt"
+  wrk -t2 -c"$CONNS" -d600s --timeout 10s -s "$ROOT/deploy/wrk/count-failures.lua" "http://127.0.0.1:$LB_PORT" \
+    -- "$KEY" "$(
+      IFS=,
+      echo "${TICKERS[*]}"
+    )" > "$WRK_OUT" 2>&1 &
+  WRK_PID=$!
+}
+
+stop_load() {  # wrk prints its summary (and runs done()) on SIGINT
+  kill -INT "$WRK_PID" 2> /dev/null
+  wait "$WRK_PID" 2> /dev/null
+  WRK_PID=""
+  RESULT=$(grep '^RESULT' "$WRK_OUT")
+  [[ -n "$RESULT" ]] || {
+    cat "$WRK_OUT"
+    return 1
+  }
+}
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< " ${RESULT#RESULT}"; }
+failures() { echo $(($(field non2xx) + $(field connect) + $(field read) + $(field write) + $(field timeout))); }
+summary() { echo "$(field requests) requests, $(field rps) req/s, p50 $(field p50_ms) ms, p99 $(field p99_ms) ms, failed $(failures) (codes $(field codes), socket errors c/r/w/t $(field connect)/$(field read)/$(field write)/$(field timeout))"; }
+
+# ---------------------------------------------------------------- API helpers
+api() {  # I METHOD PATH [BODY] -> body, then the HTTP code on the last line
+  curl -s -m 10 -X "$2" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+    -w '\n%{http_code}' "http://127.0.0.1:${PORT[$1]}$3" ${4:+-d "$4"}
+}
+body() { sed '$d' <<< "$1"; }
+code() { tail -n 1 <<< "$1"; }
+json_str() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<< "$2" | head -n 1; }
+
+ingest_body() {  # TICKER...
+  local list
+  list=$(printf '"%s",' "$@")
+  echo "{\"source\": \"synthetic\", \"tickers\": [${list%,}]}"
+}
+
+wait_job() {  # I JOB_ID TIMEOUT_S -> final job JSON; 0 when succeeded
+  local i=$1 id=$2 state="" t0=$SECONDS
+  while ((SECONDS - t0 < $3)); do
+    state=$(body "$(api "$i" GET "/api/v1/jobs/$id")")
+    grep -q '"state":"\(succeeded\|failed\|cancelled\)"' <<< "$state" && break
+    sleep 0.2
+  done
+  echo "$state"
+  grep -q '"state":"succeeded"' <<< "$state"
+}
+
+status_line() {  # I -> "N bars, N windows"
+  body "$(api "$1" GET /api/v1/status)" | sed -n 's/.*"bars":\([0-9]*\).*"windows":\([0-9]*\).*/\1 bars, \2 windows/p'
+}
+tickers_line() {  # I -> "T:bars:first:last ..." sorted (nlohmann sorts the keys)
+  local o
+  body "$(api "$1" GET /api/v1/tickers)" | grep -o '{[^{}]*"ticker":"[^"]*"[^{}]*}' |
+    while read -r o; do
+      echo "$(json_str ticker "$o"):$(sed -n 's/.*"bars":\([0-9]*\).*/\1/p' <<< "$o"):$(json_str first "$o"):$(json_str last "$o")"
+    done | sort | tr '\n' ' '
+}
+closes() {  # I TICKER -> "FIRST_CLOSE LAST_CLOSE" from the bars API, two decimals
+  body "$(api "$1" GET "/api/v1/tickers/$2/bars?limit=100000")" | grep -o '"close":[-0-9.e+]*' | cut -d: -f2 |
+    sed -n '1p;$p' | xargs printf '%.2f '
+}
+QUESTION="What was the highest close of ${TICKERS[0]}?"
+answer_of() {  # I -> the "answer" text of a question about the first ticker
+  local r
+  r=$(curl -s -m 30 -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+    "http://127.0.0.1:${PORT[$1]}/api/v1/query" -d "{\"question\": \"$QUESTION\"}")
+  json_str answer "$r"
+}
+
+# ---------------------------------------------------------------- checks
+check_topology() {
+  local i bad="" dirs=()
+  for i in $(seq 1 $REPLICAS); do
+    [[ -d "$WORK/node-$i/data" ]] || bad+="replica $i has no data dir; "
+    [[ -e "$WORK/node-$i/data/bars.db" ]] && bad+="replica $i has a bars.db (embedded store); "
+    grep -q "OHLCV_DATA_DIR=$WORK/node-$i/data" "/proc/${PID[i]}/environ" 2> /dev/null ||
+      tr '\0' '\n' < "/proc/${PID[i]}/environ" 2> /dev/null | grep -qx "OHLCV_DATA_DIR=$WORK/node-$i/data" ||
+      bad+="replica $i is not on its own data dir; "
+    dirs+=("$(stat -c %i "$WORK/node-$i/data" 2> /dev/null)")
+  done
+  [[ $(printf '%s\n' "${dirs[@]}" | sort -u | wc -l) == "$REPLICAS" ]] || bad+="data dirs are not distinct; "
+  [[ $(http_code "http://127.0.0.1:$LB_PORT/ready") == 200 ]] || bad+="nginx /ready is not 200; "
+  [[ -z "$bad" ]]
+  check "topology: $REPLICAS replicas, own empty data dirs, shared PostgreSQL + ChromaDB, behind nginx" $? \
+    "${bad:-data dirs node-1..$REPLICAS/data, PostgreSQL :$PG_PORT, ChromaDB :$CHROMA_PORT, nginx :$LB_PORT}"
+}
+
+check_ingest_everywhere() {
+  local t0 r id state
+  t0=$(now_ms)
+  r=$(api 1 POST /api/v1/ingest "$(ingest_body "${TICKERS[@]}")")
+  id=$(json_str job_id "$r")
+  [[ -n "$id" ]] || die "ingest through replica 1 not accepted: $r"
+  # Poll on replica 2: jobs live in PostgreSQL.
+  state=$(wait_job 2 "$id" 120)
+  check "the ingest job started on replica 1 is polled to success on replica 2" $? "${state:0:160}"
+  local t_done
+  t_done=$(now_ms)
+  figure "ingest ${#TICKERS[@]} synthetic tickers (replica 1)" "$((t_done - t0)) ms"
+  # Every replica: same status, same tickers, same figure, within a few seconds.
+  local deadline=$((t_done + 5000)) same=1 i s1 t1 a1 s t a detail=""
+  while (($(now_ms) < deadline)); do
+    s1=$(status_line 1)
+    t1=$(tickers_line 1)
+    a1=$(answer_of 1)
+    same=0
+    [[ -n "$s1" && "$s1" != "0 bars"* && -n "$t1" && "$a1" =~ [0-9] ]] || same=1
+    for i in $(seq 2 $REPLICAS); do
+      s=$(status_line "$i")
+      t=$(tickers_line "$i")
+      a=$(answer_of "$i")
+      [[ "$s" == "$s1" && "$t" == "$t1" && "$a" == "$a1" ]] || {
+        same=1
+        detail="replica $i: '$s' '${a:0:80}' vs replica 1: '$s1' '${a1:0:80}'"
+      }
+    done
+    [[ $same -eq 0 ]] && break
+    sleep 0.2
+  done
+  local seen_ms=$(($(now_ms) - t_done))
+  figure "every replica answers the ingest after" "$seen_ms ms"
+  figure "  status on each replica" "$s1"
+  figure "  tickers on each replica" "$t1"
+  figure "  '$QUESTION' on each" "${a1:0:100}"
+  check "every replica reports the same bars, windows and tickers within 5 s" $same \
+    "${detail:-$s1; $t1}"
+  # The figure itself, checked against the bars the store holds: the answer
+  # names the first and last close of the ticker's range.
+  local want got_first got_last fig=1
+  want=$(closes 3 "${TICKERS[0]}")
+  read -r got_first got_last <<< "$want"
+  [[ $same -eq 0 && -n "$got_last" && "$a1" == *"\$$got_first"* && "$a1" == *"\$$got_last"* ]] && fig=0
+  check "every replica answers '$QUESTION' with the same figure, the one in the bars" $fig \
+    "${a1:0:110}... (first/last close from /api/v1/bars on replica 3: ${want% })"
+}
+
+check_ingest_lock() {
+  local many=() k
+  for k in $(seq 1 20); do many+=("MNL$k"); done
+  local r1 id r2 c2 b2 t0
+  t0=$(now_ms)
+  r1=$(api 1 POST /api/v1/ingest "$(ingest_body "${many[@]}")")
+  id=$(json_str job_id "$r1")
+  [[ -n "$id" ]] || die "second-phase ingest not accepted on replica 1: $r1"
+  r2=$(api 3 POST /api/v1/ingest "$(ingest_body MNZ)")
+  c2=$(code "$r2")
+  b2=$(body "$r2")
+  local state
+  state=$(body "$(api 2 GET "/api/v1/jobs/$id")")
+  [[ "$c2" == 409 ]] && grep -q "$id" <<< "$b2"
+  check "a second ingest on replica 3 while one runs on replica 1: 409 with the running job id" $? \
+    "HTTP $c2 ${b2:0:160} (running job $id: $(json_str state "$state"))"
+  state=$(wait_job 2 "$id" 120)
+  figure "ingest 20 synthetic tickers (lock test)" "$(json_str state "$state") after $(($(now_ms) - t0)) ms"
+}
+
+check_rolling() {
+  start_load rolling
+  sleep 2
+  local i t0 ok=0 ready_ms exits=""
+  local t_roll=$SECONDS
+  for i in $(seq 1 $REPLICAS); do
+    t0=$(now_ms)
+    kill -TERM "${PID[i]}"
+    IN_LB[i]=0
+    lb_update || { ok=1; log "load balancer reload failed"; }
+    wait_exit "$i" $((DRAIN + SHUTDOWN_TIMEOUT + 5)) || { ok=1; log "replica $i still running after SIGTERM"; kill -KILL "${PID[i]}"; wait "${PID[i]}"; EXIT_RC=137; }
+    exits+="$EXIT_RC "
+    [[ $EXIT_RC -eq 0 ]] || ok=1
+    local stopped_ms=$(($(now_ms) - t0))
+    start_replica "$i"
+    ready_ms=$(wait_ready "$i") || { ok=1; log "replica $i not ready after restart"; continue; }
+    IN_LB[i]=1
+    lb_update || ok=1
+    figure "  replica $i: SIGTERM -> exited" "${stopped_ms} ms (drain ${DRAIN} s), ready again after ${ready_ms} ms"
+  done
+  figure "rolling restart of $REPLICAS replicas" "$((SECONDS - t_roll)) s"
+  sleep 2
+  stop_load || die "wrk gave no result"
+  figure "load during the rolling restart" "$(summary)"
+  check "rolling restart: replicas exited 0 on SIGTERM" $ok "exit codes: $exits"
+  [[ $(failures) -eq 0 && $(field requests) -gt 0 ]]
+  check "rolling restart under load through nginx: ZERO failed requests" $? "$(failures) failed of $(field requests)"
+  # Restarted on their own data dirs: the data they serve is in PostgreSQL + ChromaDB.
+  local bad=""
+  for i in $(seq 1 $REPLICAS); do [[ "$(status_line "$i")" == "$(status_line 1)" ]] || bad+="$i "; done
+  [[ -z "$bad" ]]
+  check "after the restarts every replica still reports the same data" $? "${bad:+replicas $bad differ; }$(status_line 1)"
+}
+
+# Outage drill: STOP_FN, START_FN, NAME. /ready 503 everywhere within the
+# probe period, nobody exits, all back to 200 on their own after START_FN.
+outage_drill() {
+  local stop_fn=$1 start_fn=$2 name=$3 i t0 down_ms=() reason=""
+  t0=$(now_ms)
+  $stop_fn || log "stopping $name reported an error"
+  local t_stopped=$(($(now_ms) - t0))
+  local pending c
+  pending=" $(seq -s ' ' 1 $REPLICAS) "
+  t0=$(now_ms)
+  while [[ "$pending" =~ [0-9] ]] && (($(now_ms) - t0 < PROBE_PERIOD_S * 1000)); do
+    for i in $pending; do
+      c=$(http_code "http://127.0.0.1:${PORT[i]}/ready" 3)
+      if [[ "$c" == 503 ]]; then
+        down_ms[i]=$(($(now_ms) - t0))
+        pending=${pending/ $i / }
+        [[ -n "$reason" ]] || reason=$(curl -s -m 3 "http://127.0.0.1:${PORT[i]}/ready")
+      fi
+    done
+    sleep 0.1
+  done
+  local all_down=0 detail=""
+  for i in $(seq 1 $REPLICAS); do
+    if [[ -n "${down_ms[i]:-}" ]]; then detail+="replica $i 503 after ${down_ms[i]} ms; "; else
+      all_down=1
+      detail+="replica $i still $(http_code "http://127.0.0.1:${PORT[i]}/ready" 3) ($(curl -s -m 3 "http://127.0.0.1:${PORT[i]}/ready")); "
+    fi
+  done
+  figure "$name down: /ready 503 after" "${detail%; } (stop took ${t_stopped} ms)"
+  figure "  /ready reason" "${reason:0:140}"
+  check "$name stopped: /ready 503 on every replica within the probe period (${PROBE_PERIOD_S} s)" $all_down "${detail%; }"
+  # Hold the outage for a moment: the replicas must live through it.
+  sleep 2
+  local dead=""
+  for i in $(seq 1 $REPLICAS); do kill -0 "${PID[i]}" 2> /dev/null || dead+="$i "; done
+  [[ -z "$dead" ]]
+  check "$name down: no replica process exited" $? "${dead:+replica(s) ${dead}exited; see app logs}"
+  # Back: every replica to 200 on its own (nobody is restarted).
+  $start_fn
+  pending=" $(seq -s ' ' 1 $REPLICAS) "
+  local up_ms=()
+  t0=$(now_ms)
+  while [[ "$pending" =~ [0-9] ]] && (($(now_ms) - t0 < RECOVER_TIMEOUT_S * 1000)); do
+    for i in $pending; do
+      if [[ $(http_code "http://127.0.0.1:${PORT[i]}/ready" 3) == 200 ]]; then
+        up_ms[i]=$(($(now_ms) - t0))
+        pending=${pending/ $i / }
+      fi
+    done
+    sleep 0.1
+  done
+  detail=""
+  local all_up=0
+  for i in $(seq 1 $REPLICAS); do
+    if [[ -n "${up_ms[i]:-}" ]]; then detail+="replica $i 200 after ${up_ms[i]} ms; "; else
+      all_up=1
+      detail+="replica $i still $(curl -s -m 3 "http://127.0.0.1:${PORT[i]}/ready"); "
+    fi
+  done
+  figure "$name back: /ready 200 after" "${detail%; }"
+  check "$name restarted: every replica back to /ready 200 on its own" $all_up "${detail%; }"
+  # And they serve again: the same data on every replica, a question answered.
+  local bad=""
+  for i in $(seq 1 $REPLICAS); do
+    [[ "$(status_line "$i")" == "$S_EXPECTED" && "$(answer_of "$i")" == "$A_EXPECTED" ]] || bad+="$i "
+  done
+  [[ -z "$bad" ]]
+  check "$name back: every replica serves the same data and answer again" $? \
+    "${bad:+replica(s) ${bad}differ: $(status_line "${bad%% *}") / $(answer_of "${bad%% *}" | cut -c1-80); }$S_EXPECTED"
+}
+
+restart_pg() { start_pg; }
+restart_chroma() { start_chroma; }
+
+# ---------------------------------------------------------------- main
+log "multi-node rehearsal in $WORK"
+find_binary
+ensure_tools
+log "binary $BIN"
+init_pg
+start_pg
+figure "PostgreSQL 15 up (:$PG_PORT)" "$PG_START_MS ms"
+create_db
+start_chroma
+figure "ChromaDB up (:$CHROMA_PORT)" "$CHROMA_START_MS ms"
+setup_env
+for i in $(seq 1 $REPLICAS); do
+  take_port
+  PORT[i]=$GOT_PORT
+  IN_LB[i]=0
+  mkdir -p "$WORK/node-$i/data"
+  start_replica "$i"
+done
+for i in $(seq 1 $REPLICAS); do
+  ms=$(wait_ready "$i") || die "replica $i never became ready"
+  IN_LB[i]=1
+  figure "replica $i (:${PORT[i]}) ready after" "$ms ms"
+done
+start_lb || die "nginx on :$LB_PORT never answered /ready"
+check_topology
+check_ingest_everywhere
+check_ingest_lock
+S_EXPECTED=$(status_line 1)
+A_EXPECTED=$(answer_of 1)
+check_rolling
+outage_drill stop_pg restart_pg PostgreSQL
+outage_drill stop_chroma restart_chroma ChromaDB
+local_files=$(find "$WORK"/node-*/data -type f 2> /dev/null | wc -l)
+figure "files the replicas wrote to their own disks" "$local_files ($(du -sc "$WORK"/node-*/data 2> /dev/null | tail -n 1 | cut -f1) KiB)"
