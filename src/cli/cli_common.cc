@@ -120,7 +120,6 @@ Result<std::unique_ptr<KnowledgeBase>> OpenKbLight(const GlobalOptions& global) 
   }
   return kb;
 }
-}
 
 Status RequireDataDir(const GlobalOptions& global) {
   std::error_code ec;

@@ -8,12 +8,15 @@
 #include <iostream>
 
 #include "cli/cli_common.h"
+#include "core/ticker.h"
 
 namespace ohlcv::cli {
 namespace {
 
 int RunDelete(const std::vector<std::string>& raw, const GlobalOptions& global) {
-  std::vector<std::string> tickers = SplitTickers(raw);
+  auto parsed = ParseTickerList(raw);
+  if (!parsed.ok()) return ReportError(parsed.status());
+  const std::vector<std::string> tickers = std::move(*parsed);
   if (tickers.empty()) return ReportError(Status::InvalidArgument("delete: name at least one ticker"));
   auto engine = OpenKb(global);
   if (!engine.ok()) return ReportError(engine.status());

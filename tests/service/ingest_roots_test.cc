@@ -189,7 +189,7 @@ TEST(IngestRootsTest, FilesAboveTheSizeLimitAreRefused) {
 TEST(IngestRootsTest, TheConfiguredCsvPathIsAnAllowedRoot) {
   Tree t;
   ServiceOptions o = WithRoots({});
-  o.csv_path = t.root.string();
+  o.sources.csv.path = t.root.string();
   Fixture f(o);
   // No path in the body: the operator's csv_path.
   httplib::Client c("127.0.0.1", f.server->port());
