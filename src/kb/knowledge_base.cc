@@ -359,7 +359,7 @@ Result<Answer> KnowledgeBase::Ask(const AskRequest& request) const {
   OHLCV_ASSIGN_OR_RETURN(Answer answer, answers_->Ask(request));
   // Out-of-scope questions ("hello") get what can be asked instead of
   // unrelated windows (kb/question_scope.h).
-  if (!request.type && IsOutOfScope(request.question, answer)) {
+  if (!request.type && !request.plan && IsOutOfScope(request.question, answer)) {
     OHLCV_ASSIGN_OR_RETURN(auto tickers, bar_store_->ListTickers());
     MakeOutOfScopeAnswer(tickers, &answer);
   }

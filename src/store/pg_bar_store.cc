@@ -206,7 +206,7 @@ class PgBarStoreImpl final : public PgBarStore {
 
   Result<UpsertStats> Upsert(const BarSeries& series) override {
     OHLCV_RETURN_IF_ERROR(store_internal::ValidateSeries(series));
-    if (options_.read_only) return Status::PermissionDenied("bar store opened read-only");
+    if (options_.read_only) return Status::IOError("bar store opened read-only");
     UpsertStats stats;
     if (series.empty()) return stats;
     OHLCV_ASSIGN_OR_RETURN(const std::string ticker, ParseTicker(series.ticker));
@@ -339,7 +339,7 @@ class PgBarStoreImpl final : public PgBarStore {
   }
 
   Result<uint64_t> DeleteTicker(const std::string& ticker_in) override {
-    if (options_.read_only) return Status::PermissionDenied("bar store opened read-only");
+    if (options_.read_only) return Status::IOError("bar store opened read-only");
     const std::string ticker = UpperTicker(ticker_in);
     uint64_t deleted = 0, new_version = 0;
     OHLCV_RETURN_IF_ERROR(pool_.Run([&](Conn& c) -> Status {
@@ -378,7 +378,7 @@ class PgBarStoreImpl final : public PgBarStore {
 
   Status PutState(const std::vector<std::pair<std::string, std::optional<std::string>>>& changes) override {
     if (changes.empty()) return Status::Ok();
-    if (options_.read_only) return Status::PermissionDenied("bar store opened read-only");
+    if (options_.read_only) return Status::IOError("bar store opened read-only");
     return pool_.Run([&](Conn& c) -> Status {
       pg::Txn txn(c);
       OHLCV_RETURN_IF_ERROR(txn.Begin());

@@ -3,12 +3,14 @@
 // command asks for one). Lives in service_tests because the CLI is an
 // executable, not a library; the binary is <build>/ohlcv-rag.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <pty.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -337,23 +339,38 @@ TEST_F(CliTest, InteractiveRecallsHistoryWithTheUpArrow) {
   ASSERT_GT(pid, 0);
   std::string out;
   char buf[1024];
-  int prompts_seen = 0;
+  size_t sent = 0;
   const std::vector<std::string> inputs = {"What was MSFT's return in 2016?\r", "\x1b[A\r", "exit\r"};
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  // The next input goes when the output ends with the prompt (the program
+  // waits for a line); answers may contain "> " themselves. poll() bounds
+  // every wait, so a program that never prompts fails instead of hanging.
   while (std::chrono::steady_clock::now() < deadline) {
-    ssize_t n = read(master, buf, sizeof buf);
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-    size_t prompts = 0;
-    for (size_t at = out.find("> "); at != std::string::npos; at = out.find("> ", at + 2)) ++prompts;
-    if (static_cast<int>(prompts) > prompts_seen && prompts_seen < static_cast<int>(inputs.size())) {
-      const std::string& in = inputs[static_cast<size_t>(prompts_seen)];
-      EXPECT_EQ(write(master, in.data(), in.size()), static_cast<ssize_t>(in.size()));
-      prompts_seen = static_cast<int>(prompts);
+    pollfd pfd{master, POLLIN, 0};
+    int ready = poll(&pfd, 1, 500);
+    if (ready > 0) {
+      ssize_t n = read(master, buf, sizeof buf);
+      if (n <= 0) break;
+      out.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (ready < 0) break;
+    // Quiet for 500 ms: the program waits for input when its prompt is last.
+    std::string tail = out.substr(out.size() > 8 ? out.size() - 8 : 0);
+    if (sent < inputs.size() && tail.find("> ") != std::string::npos) {
+      EXPECT_EQ(write(master, inputs[sent].data(), inputs[sent].size()), static_cast<ssize_t>(inputs[sent].size()));
+      ++sent;
     }
   }
   int status = 0;
-  waitpid(pid, &status, 0);
+  for (int i = 0; i < 50 && waitpid(pid, &status, WNOHANG) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (i == 49) {  // still running 5 s after the loop: fail, never hang
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+    }
+  }
+  EXPECT_EQ(sent, inputs.size()) << "the program stopped prompting:\n" << out;
   close(master);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
   EXPECT_EQ(out.find("^[[A"), std::string::npos) << out;
