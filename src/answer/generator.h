@@ -24,6 +24,7 @@
 
 #include "answer/draft.h"
 #include "core/status.h"
+#include "net/openai_client.h"
 
 namespace ohlcv {
 
@@ -61,6 +62,9 @@ struct LlmOptions {
   // Retries after the first attempt on transport errors, 429 and 5xx.
   int retries = 1;
 };
+
+// The chat client's options for an LLM (the phraser and the planner share them).
+OpenAiClientOptions LlmClientOptions(const LlmOptions& options);
 
 // Never fails to construct; errors surface from Generate().
 std::unique_ptr<Generator> NewOpenAiChatGenerator(const LlmOptions& options);

@@ -10,7 +10,7 @@ namespace {
 
 class OpenAiChatGenerator final : public Generator {
  public:
-  explicit OpenAiChatGenerator(LlmOptions o) : options_(std::move(o)), client_(ClientOptions(options_)) {}
+  explicit OpenAiChatGenerator(LlmOptions o) : options_(std::move(o)), client_(LlmClientOptions(options_)) {}
 
   std::string name() const override { return "llm:" + options_.model; }
 
@@ -32,17 +32,6 @@ class OpenAiChatGenerator final : public Generator {
   }
 
  private:
-  static OpenAiClientOptions ClientOptions(const LlmOptions& o) {
-    OpenAiClientOptions c;
-    c.base_url = o.base_url;
-    c.api_key = o.api_key;
-    c.timeout = o.timeout;
-    c.retries = o.retries;
-    c.initial_backoff = std::chrono::milliseconds(100);
-    c.max_response_bytes = size_t{4} << 20;
-    c.what = "LLM";
-    return c;
-  }
 
   LlmOptions options_;
   OpenAiClient client_;
@@ -73,6 +62,18 @@ std::string BuildLlmUserPrompt(const GroundedDraft& d) {
 
 std::unique_ptr<Generator> NewOpenAiChatGenerator(const LlmOptions& options) {
   return std::make_unique<OpenAiChatGenerator>(options);
+}
+
+OpenAiClientOptions LlmClientOptions(const LlmOptions& o) {
+  OpenAiClientOptions c;
+  c.base_url = o.base_url;
+  c.api_key = o.api_key;
+  c.timeout = o.timeout;
+  c.retries = o.retries;
+  c.initial_backoff = std::chrono::milliseconds(100);
+  c.max_response_bytes = size_t{4} << 20;
+  c.what = "LLM";
+  return c;
 }
 
 }  // namespace ohlcv

@@ -7,18 +7,6 @@
 namespace ohlcv {
 namespace {
 
-OpenAiClientOptions ClientOptions(const LlmOptions& o) {
-  OpenAiClientOptions c;
-  c.base_url = o.base_url;
-  c.api_key = o.api_key;
-  c.timeout = o.timeout;
-  c.retries = o.retries;
-  c.initial_backoff = std::chrono::milliseconds(100);
-  c.max_response_bytes = size_t{4} << 20;
-  c.what = "LLM";
-  return c;
-}
-
 // PlanJsonSchema() without "$schema", which some servers reject in
 // function parameters.
 const std::string& ToolSchema() {
@@ -33,7 +21,7 @@ const std::string& ToolSchema() {
 }  // namespace
 
 LlmPlanner::LlmPlanner(const LlmOptions& options)
-    : model_(options.model), timeout_(options.timeout), client_(ClientOptions(options)) {}
+    : model_(options.model), timeout_(options.timeout), client_(LlmClientOptions(options)) {}
 
 std::string LlmPlanner::SystemPrompt(const LlmPlanContext& context) {
   std::string s =

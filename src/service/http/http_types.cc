@@ -50,19 +50,8 @@ std::string_view ServerRequest::Header(std::string_view lower_name) const {
 }
 
 std::optional<std::string> ServerRequest::QueryParam(std::string_view name) const {
-  std::string_view rest = query;
-  while (!rest.empty()) {
-    size_t amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    size_t eq = pair.find('=');
-    std::string key;
-    if (!PercentDecode(pair.substr(0, eq), &key, true) || key != name) continue;
-    std::string value;
-    if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), &value, true)) return std::nullopt;
-    return value;
-  }
-  return std::nullopt;
+  auto value = QueryValue(name);
+  return value.ok() ? *value : std::nullopt;
 }
 
 }  // namespace ohlcv
