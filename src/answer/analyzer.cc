@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "answer/answer_engine.h"
+#include "answer/result_keys.h"
 #include "core/ticker.h"
 #include "util/time.h"
 
@@ -31,8 +32,10 @@ void Merge(GroundedDraft&& d, AnalysisReport* r, double* coverage) {
   r->no_data = r->no_data || d.no_data;
 }
 
-double Get(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
+// A figure a computation wrote under `key`; NaN when it has none (a value in
+// warm-up is written as null).
+double Get(const nlohmann::json& j, ResultKey key) {
+  auto it = j.find(key.name);
   return it != j.end() && it->is_number() ? it->get<double>() : NAN;
 }
 
@@ -42,24 +45,24 @@ std::vector<std::string> RiskFactors(const AnalysisReport& r) {
   for (const auto& c : r.computations) {
     const std::string ticker = c.inputs.value("ticker", "");
     if (c.name == "max_drawdown") {
-      const double dd = Get(c.result, "max_drawdown_pct");
+      const double dd = Get(c.result, result_key::kMaxDrawdownPct);
       if (dd <= -20) out.push_back(fmt::format("{} had a drawdown of {} within the period", ticker, FormatPct(dd)));
     } else if (c.name == "volatility") {
-      const double v = Get(c.result, "annualised_volatility_pct");
+      const double v = Get(c.result, result_key::kAnnualisedVolatilityPct);
       if (v >= 35) out.push_back(fmt::format("{} is volatile: annualised volatility {}%", ticker, FormatValue(v)));
     } else if (c.name == "technical_state") {
-      const double rsi = Get(c.result, "rsi14");
+      const double rsi = Get(c.result, result_key::kRsi14);
       if (rsi > 70) out.push_back(fmt::format("{} RSI(14) {} is overbought", ticker, FormatValue(rsi)));
       if (rsi < 30) out.push_back(fmt::format("{} RSI(14) {} is oversold", ticker, FormatValue(rsi)));
-      const double adx = Get(c.result, "adx14");
+      const double adx = Get(c.result, result_key::kAdx14);
       if (adx < 20) out.push_back(fmt::format("{} ADX(14) {} shows no clear trend", ticker, FormatValue(adx)));
     } else if (c.name == "base_rate") {
-      const double m = Get(c.result, "measured");
+      const double m = Get(c.result, result_key::kMeasured);
       if (m < 10)
         out.push_back(fmt::format("{}: only {} measured events after {}; the base rate is fragile", ticker,
                                   static_cast<int>(std::isnan(m) ? 0 : m), c.inputs.value("event", "the event")));
     } else if (c.name == "correlation") {
-      const double rho = Get(c.result, "r");
+      const double rho = Get(c.result, result_key::kCorrelation);
       if (rho >= 0.7)
         out.push_back(fmt::format("{} move together (correlation {}): little diversification",
                                   c.inputs["tickers"].dump(), FormatValue(rho)));
@@ -150,7 +153,7 @@ Result<AnalysisReport> AnswerEngine::Analyze(const AnalyzeRequest& req) {
   report.risk_factors = RiskFactors(report);
   double conf = 0.6 * coverage + 0.25 + 0.15 * (report.facts.empty() ? 0.3 : 1.0);
   for (const auto& c : report.computations)
-    if (c.name == "base_rate" && Get(c.result, "measured") < 10) conf -= 0.15;
+    if (c.name == "base_rate" && Get(c.result, result_key::kMeasured) < 10) conf -= 0.15;
   report.confidence = std::clamp(conf, 0.0, 1.0);
   report.confidence_level = report.confidence >= 0.75 ? "high" : report.confidence >= 0.5 ? "medium" : "low";
   return report;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "answer/compose_internal.h"
+#include "answer/result_keys.h"
 #include "answer/figures.h"
 #include "util/time.h"
 
@@ -109,7 +110,7 @@ Status ComposeComparison(Ctx& c, DraftBuilder& b) {
           "correlation",
           {{"tickers", {tickers[i], tickers[j]}}, {"start", FormatDate(f.first_ts)}, {"end", FormatDate(f.last_ts)},
            {"method", "pearson of daily log returns over common dates"}},
-          {{"r", f.r}, {"returns", f.returns}});
+          {{result_key::kCorrelation.name, f.r}, {"returns", f.returns}});
       const std::string p = tickers[i] + "/" + tickers[j] + " " + period;
       b.Say(fmt::format("The correlation of daily log returns between {} and {} was {} over {} common days.",
                         tickers[i], tickers[j], b.Value(k, p + " correlation", f.r, "ratio"),

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "answer/compose_internal.h"
+#include "answer/result_keys.h"
 #include "answer/figures.h"
 #include "util/time.h"
 
@@ -66,7 +67,7 @@ std::vector<EventSet> FindEvents(Ctx& c, const TickerData& data, BarRange r) {
 
 nlohmann::json RateJson(const BaseRateFigure& f) {
   auto j = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
-  return {{"events", f.events}, {"measured", f.measured}, {"median_pct", j(f.median_pct)}, {"mean_pct", j(f.mean_pct)},
+  return {{"events", f.events}, {result_key::kMeasured.name, f.measured}, {"median_pct", j(f.median_pct)}, {"mean_pct", j(f.mean_pct)},
           {"min_pct", j(f.min_pct)}, {"max_pct", j(f.max_pct)}, {"positive_share", j(f.positive_share)}};
 }
 

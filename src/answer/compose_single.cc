@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "answer/compose_internal.h"
+#include "answer/result_keys.h"
 #include "answer/figures.h"
 #include "util/time.h"
 
@@ -77,7 +78,7 @@ Status ComposeTickerFigures(Ctx& c, DraftBuilder& b, const std::string& ticker) 
                    b.Date(k, p + " low date", ex.low_ts));
   const DrawdownFigure dd = ComputeMaxDrawdown(bars, *r);
   k = b.Computation("max_drawdown", in,
-                    {{"max_drawdown_pct", dd.max_drawdown_pct}, {"peak_close", dd.peak_close},
+                    {{result_key::kMaxDrawdownPct.name, dd.max_drawdown_pct}, {"peak_close", dd.peak_close},
                      {"peak_date", FormatDate(dd.peak_ts)}, {"trough_close", dd.trough_close},
                      {"trough_date", FormatDate(dd.trough_ts)}});
   if (dd.max_drawdown_pct < 0) {
@@ -91,7 +92,7 @@ Status ComposeTickerFigures(Ctx& c, DraftBuilder& b, const std::string& ticker) 
   }
   const double vol = ComputeVolatility(bars, *r);
   if (std::isfinite(vol)) {
-    k = b.Computation("volatility", in, {{"annualised_volatility_pct", vol}, {"method", "stdev(log returns)*sqrt(252)"}});
+    k = b.Computation("volatility", in, {{result_key::kAnnualisedVolatilityPct.name, vol}, {"method", "stdev(log returns)*sqrt(252)"}});
     s += fmt::format(" Annualised volatility was {}%.", b.Value(k, p + " volatility", vol, "%"));
   }
   b.Say(std::move(s));
@@ -149,8 +150,8 @@ Status ComposeTechnical(Ctx& c, DraftBuilder& b, const std::string& ticker) {
   auto j = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
   const size_t k = b.Computation(
       "technical_state", {{"ticker", ticker}, {"date", FormatDate(st.ts)}, {"bar", st.bar}},
-      {{"close", st.close}, {"rsi14", j(st.rsi14)}, {"macd", j(st.macd)}, {"macd_signal", j(st.macd_signal)},
-       {"sma50", j(st.sma50)}, {"sma200", j(st.sma200)}, {"adx14", j(st.adx14)}, {"plus_di14", j(st.plus_di14)},
+      {{"close", st.close}, {result_key::kRsi14.name, j(st.rsi14)}, {"macd", j(st.macd)}, {"macd_signal", j(st.macd_signal)},
+       {"sma50", j(st.sma50)}, {"sma200", j(st.sma200)}, {result_key::kAdx14.name, j(st.adx14)}, {"plus_di14", j(st.plus_di14)},
        {"minus_di14", j(st.minus_di14)}, {"bb_pctb", j(st.bb_pctb)}, {"readings", st.readings}, {"bias", st.bias}});
   const std::string p = ticker + " " + FormatDate(st.ts);
   // Facts for every figure the readings print (same formats as the readings).
