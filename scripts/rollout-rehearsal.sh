@@ -132,7 +132,10 @@ find_binary() {
   BIN=${OHLCV_BIN:-$ROOT/build/ohlcv-rag}
   [[ -x "$BIN" ]] || BIN=$(ls -t "$ROOT"/build-*/ohlcv-rag 2> /dev/null | head -n 1)
   [[ -x "${BIN:-}" ]] || die "no ohlcv-rag binary (build it, or set OHLCV_BIN)"
-  "$BIN" --help 2> /dev/null | grep -qE '^\s+serve\b' || die "$BIN has no serve command"
+  # The help text first, then grep: `grep -q` closing the pipe early would
+  # SIGPIPE the binary, and pipefail would call that a failure.
+  bin_help=$("$BIN" --help 2> /dev/null)
+  grep -qE '^\s+serve\b' <<< "$bin_help" || die "$BIN has no serve command"
 }
 
 ensure_tools() {
