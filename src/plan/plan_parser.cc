@@ -679,8 +679,15 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
                            plan.rank.k == 0;  // "BA high and low in 2019": a summary
   const bool asks = !vague_value && (plan.condition || (op != Op::kValue && !plain_return) ||
                                      !free_measures.empty() || (price_word && plan.period.at));
-  out.specific = (!plan.subjects.empty()) && asks && q.type != QueryType::kPrediction &&
-                 !(q.type == QueryType::kPattern && !q.patterns.empty() && !plan.condition);
+  // "break out above its 20-day high" names a pattern (an N-day high), not
+  // the bar's own high: a condition against a bar's own high or low is the
+  // pattern misread, so the pattern search answers it.
+  const bool bar_extreme_condition =
+      plan.condition && plan.condition->right &&
+      (plan.condition->right->kind == MeasureKind::kHigh || plan.condition->right->kind == MeasureKind::kLow);
+  const bool pattern_search = q.type == QueryType::kPattern && !q.patterns.empty() &&
+                              (!plan.condition || bar_extreme_condition);
+  out.specific = (!plan.subjects.empty()) && asks && q.type != QueryType::kPrediction && !pattern_search;
   return out;
 }
 

@@ -65,6 +65,8 @@ const env = {
   OHLCV_LOG_FORMAT: 'json', OHLCV_DRAIN_SECONDS: '0',
 };
 delete env.OHLCV_CSV_PATH;
+// CSV ingests over the API read only inside the allowed folders (issue 18).
+env.OHLCV_INGEST_ROOTS = work;
 
 function writeCsvFixture(file) {
   // Two tickers, 260 trading days each, a deterministic random walk.
