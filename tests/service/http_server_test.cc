@@ -327,6 +327,8 @@ TEST(HttpServerHardeningTest, PerAddressConnectionLimitRefusesAndReports) {
   ASSERT_EQ(server->active_connections(), 3u);
   RawConn extra(server->port());
   EXPECT_TRUE(extra.WaitClosed(2s));
+  // The refusal is reported after the socket is closed: wait for it (bounded).
+  for (int i = 0; i < 400 && refused.load() == 0; ++i) std::this_thread::sleep_for(5ms);
   EXPECT_EQ(refused.load(), 1);
   // A slot freed is a slot usable again.
   conns.pop_back();

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -184,8 +185,14 @@ TEST(ShutdownTest, CliExitsPromptlyAfterItsIngestSummary) {
   std::string data_dir = testing::MakeTempDir("shutdown-cli");
   std::string tickers;
   for (const auto& t : w.tickers) tickers += (tickers.empty() ? "" : ",") + t;
-  std::string cmd = "env -u DATA_SOURCE -u LLM_PROVIDER -u API_KEY -u VECTOR_STORE_TYPE OHLCV_EMBEDDER=hashing "
-                    "OHLCV_DATA_DIR='" + data_dir + "' timeout 600 stdbuf -oL '" + Binary() +
+  // stdbuf preloads a library; an ASan build must be told that is fine.
+  std::string asan;
+  if (const char* sanitized = std::getenv("OHLCV_SANITIZED"); sanitized && *sanitized) {
+    const char* opts = std::getenv("ASAN_OPTIONS");
+    asan = "ASAN_OPTIONS='" + std::string(opts ? opts : "") + ":verify_asan_link_order=0' ";
+  }
+  std::string cmd = "env -u DATA_SOURCE -u LLM_PROVIDER -u API_KEY -u VECTOR_STORE_TYPE OHLCV_EMBEDDER=hashing " +
+                    asan + "OHLCV_DATA_DIR='" + data_dir + "' timeout 600 stdbuf -oL '" + Binary() +
                     "' ingest --tickers " + tickers +
                     (w.csv_dir.empty() ? std::string(" --source synthetic")
                                        : " --source csv --path '" + w.csv_dir + "'") +
