@@ -183,6 +183,8 @@ TEST(SharedStoreTest, StartsBeforeTheDatabaseAndBecomesReadyWhenItComes) {
   std::this_thread::sleep_for(1500ms);
   EXPECT_EQ(r.Get("/ready"), 503);
   EXPECT_EQ(r.Get("/startup"), 503);
+  // Alive while it waits for the database: a liveness probe must not restart it.
+  EXPECT_EQ(r.Get("/health"), 200);
   ASSERT_EQ(server.Restart(), "");
   EXPECT_TRUE(r.WaitFor("/ready", 200, 30s));
 }

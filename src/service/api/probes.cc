@@ -61,8 +61,8 @@ ServerResponse Health(Service& s) {
     // startup failed for good.
     components.push_back({{"name", "engine"}, {"ok", false}, {"critical", true},
                           {"detail", error.empty() ? "starting" : RedactForPublic(error)}});
-    if (!error.empty()) critical_down = true;
-    else degraded = true;
+    if (s.startup_failed()) critical_down = true;
+    else degraded = true;  // starting, or waiting for a store that is not up yet
   } else {
     for (const auto& c : s.probe_snapshot().components) {
       components.push_back(

@@ -134,7 +134,7 @@ Status RunServer(const AppConfig& config, const RunServerHooks& hooks) {
     for (int attempt = 0; !e.ok() && e.status().code() == StatusCode::kUnavailable; ++attempt) {
       service.log().Log("warn", "stores unavailable, retrying",
                         {{"error", e.status().ToString()}, {"attempt", attempt + 1}});
-      service.SetStartupError(e.status().ToString());
+      service.SetStartupError(e.status().ToString(), /*final=*/false);
       auto until = std::chrono::steady_clock::now() + milliseconds(std::min(250 << std::min(attempt, 4), 5000));
       while (std::chrono::steady_clock::now() < until && !stop_opening.load()) {
         std::this_thread::sleep_for(milliseconds(50));

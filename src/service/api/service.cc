@@ -162,10 +162,16 @@ void Service::SetKnowledgeBase(KnowledgeBase* engine) {
   log_.Log("info", "started", {{"data_dir", engine ? engine->options().data_dir : ""}});
 }
 
-void Service::SetStartupError(std::string error) {
-  log_.Log("error", "startup failed", {{"error", error}});
+void Service::SetStartupError(std::string error, bool final) {
+  if (final) log_.Log("error", "startup failed", {{"error", error}});
   std::lock_guard lock(error_mu_);
   startup_error_ = std::move(error);
+  startup_final_ = final;
+}
+
+bool Service::startup_failed() const {
+  std::lock_guard lock(error_mu_);
+  return !startup_error_.empty() && startup_final_;
 }
 
 std::string Service::startup_error() const {

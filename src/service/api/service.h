@@ -95,7 +95,12 @@ class Service {
   // Marks the service started with this engine (/startup turns 200).
   void SetKnowledgeBase(KnowledgeBase* engine);
   // Startup failed: /startup and /ready stay 503 and /health says unhealthy.
-  void SetStartupError(std::string error);
+  // `final` false: the stores are unavailable and startup is retrying (a
+  // database not up yet); /health stays alive ("starting") so a liveness
+  // probe does not restart a replica that is waiting for a dependency.
+  void SetStartupError(std::string error, bool final = true);
+  // True once startup failed for good.
+  bool startup_failed() const;
   // /ready turns 503 at once; other routes keep serving.
   void BeginDrain();
   // Lets ohlcv_active_connections read the API server's count.
@@ -154,6 +159,7 @@ class Service {
   std::atomic<const HttpServer*> server_{nullptr};
   mutable std::mutex error_mu_;
   std::string startup_error_;  // guarded by error_mu_
+  bool startup_final_ = false;  // guarded by error_mu_
   std::atomic<bool> shut_down_{false};
   mutable std::mutex probe_mu_;
   std::condition_variable probe_cv_;
