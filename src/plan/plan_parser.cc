@@ -141,24 +141,6 @@ std::optional<int64_t> TimeOfDay(const Tokens& t, int64_t day_ts) {
   return std::nullopt;
 }
 
-std::string Join(const Tokens& t, size_t b, size_t e) {
-  std::string s;
-  for (size_t i = b; i < e && i < t.size(); ++i) s += (s.empty() ? "" : " ") + t[i];
-  return s;
-}
-
-// Words that carry no meaning for the plan (for the not-understood check).
-bool IsFiller(const std::string& w) {
-  static const std::set<std::string> kWords = {
-      "what", "was", "were", "is", "are", "the", "a", "an", "of", "on", "in", "at", "for", "did", "does", "do",
-      "how", "much", "many", "its", "it", "their", "to", "and", "by", "from", "with", "which", "who", "when",
-      "during", "day", "days", "stock", "stocks", "shares", "share", "price", "value", "s", "than", "me", "tell",
-      "give", "show", "please", "there", "has", "have", "had", "be", "been", "per", "that", "this", "those",
-      "these", "time", "times", "date", "ever", "all", "any", "between", "over", "year", "month", "?", "i",
-      "trading", "session", "company", "companies", "vs", "versus", "compare", "compared", "or", "each"};
-  return kWords.count(w) > 0;
-}
-
 }  // namespace
 
 const std::map<std::string, std::string>& ShortCompanyNames() {
@@ -662,14 +644,11 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
   if (op == Op::kEvents) form = AnswerForm::kList;
   plan.form = form;
 
-  // Words nobody read: capitalised words that are not tickers/names were
-  // reported above; here, leftover content words of a question that produced
-  // nothing but the default.
+  // Capitalised words that are not tickers or names were reported above; a
+  // question that names no subject says so.
   if (plan.subjects.empty() && !ranking) {
     plan.not_understood.push_back("no stored ticker, company, sector or industry named");
   }
-  (void)Join;
-  (void)IsFiller;
   out.type = q.type;
   // "How did X do in 2018" (a return, no measure named, no ranking) stays
   // with the retrieval composer, which answers it with sources and the LLM.
