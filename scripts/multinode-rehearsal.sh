@@ -45,192 +45,22 @@ STARTUP_TIMEOUT=60
 PROBE_PERIOD_S=5     # readinessProbe periodSeconds of the app Deployment
 RECOVER_TIMEOUT_S=30 # a dependency back -> every replica ready again
 TICKERS=(MNA MNB MNC)
-PG_BIN=${OHLCV_PG_BIN:-/usr/lib/postgresql/15/bin}
 WORK=$(mktemp -d /tmp/ohlcv-multinode.XXXXXX)
 # nginx workers (nobody) and PostgreSQL (postgres) must reach the work dir.
 chmod 755 "$WORK"
 KEY="multinode-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 T_START=$SECONDS
-
-passed=0
-failed=0
-figures=()
-declare -a PORT PID IN_LB
-CHROMA_PID=""
-WRK_PID=""
-LB_PORT=""
-LB_GEN=0
-
-log() { echo "[$(date -u +%H:%M:%S)] $*"; }
-now_ms() { date +%s%3N; }
-check() {  # NAME CONDITION_RC DETAIL
-  if [[ $2 -eq 0 ]]; then
-    passed=$((passed + 1))
-    log "PASS $1${3:+: $3}"
-  else
-    failed=$((failed + 1))
-    log "FAIL $1${3:+: $3}"
-  fi
-}
-figure() { figures+=("$(printf '%-46s %s' "$1" "$2")"); }
-
-as_pg() {  # runs a PostgreSQL binary as the postgres user when we are root
-  if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-stop_chroma() {
-  [[ -n "$CHROMA_PID" ]] || return 0
-  # setsid made the server its own process group: end node and its children.
-  kill -TERM -- "-$CHROMA_PID" 2> /dev/null
-  for _ in $(seq 1 50); do kill -0 "$CHROMA_PID" 2> /dev/null || break; sleep 0.1; done
-  kill -KILL -- "-$CHROMA_PID" 2> /dev/null
-  wait "$CHROMA_PID" 2> /dev/null
-  CHROMA_PID=""
-}
+# shellcheck source=scripts/rehearsal-lib.sh
+source "$ROOT/scripts/rehearsal-lib.sh"
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  [[ -n "$WRK_PID" ]] && kill "$WRK_PID" 2> /dev/null
-  # A second SIGTERM skips the drain; SIGKILL only for what is left after 5 s.
-  local alive=()
-  for i in $(seq 1 $REPLICAS); do
-    [[ -n "${PID[i]:-}" ]] && kill -0 "${PID[i]}" 2> /dev/null && alive+=("${PID[i]}")
-  done
-  if [[ ${#alive[@]} -gt 0 ]]; then
-    kill -TERM "${alive[@]}" 2> /dev/null
-    sleep 0.2
-    kill -TERM "${alive[@]}" 2> /dev/null
-    for _ in $(seq 1 50); do kill -0 "${alive[@]}" 2> /dev/null || break; sleep 0.1; done
-    kill -KILL "${alive[@]}" 2> /dev/null
-  fi
-  if [[ -f "$WORK/nginx/nginx.pid" ]]; then
-    kill -TERM "$(cat "$WORK/nginx/nginx.pid")" 2> /dev/null
-  fi
-  stop_chroma
-  if [[ -f "$WORK/pg/postmaster.pid" ]]; then
-    as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate -w stop > /dev/null 2>&1
-  fi
-  wait 2> /dev/null
-  echo
-  echo "figures:"
-  printf '  %s\n' "${figures[@]}"
-  echo "multi-node rehearsal: ${passed} passed, ${failed} failed ($((SECONDS - T_START)) s)"
-  if [[ $failed -eq 0 && $rc -eq 0 && "${OHLCV_REHEARSAL_KEEP:-0}" != 1 ]]; then
-    rm -rf "$WORK"
-  else
-    echo "logs kept in $WORK"
-  fi
-  [[ $failed -eq 0 && $rc -eq 0 ]] || exit 1
+  stop_all
+  finish "multi-node rehearsal" "$rc"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-
-die() {
-  log "FAIL $*"
-  failed=$((failed + 1))
-  exit 1
-}
-
-# ---------------------------------------------------------------- preflight
-find_binary() {
-  BIN=${OHLCV_BIN:-$ROOT/build/ohlcv-rag}
-  [[ -x "$BIN" ]] || BIN=$(ls -t "$ROOT"/build-*/ohlcv-rag 2> /dev/null | head -n 1)
-  [[ -x "${BIN:-}" ]] || die "no ohlcv-rag binary (build it, or set OHLCV_BIN)"
-  # Captured first: grep -q would stop reading early and, under pipefail, the
-  # SIGPIPE of the binary would fail the test at random.
-  local settings
-  settings=$("$BIN" serve --help-settings 2> /dev/null)
-  grep -q -- '--database-url' <<< "$settings" ||
-    die "$BIN has no database_url setting (no PostgreSQL bar store)"
-}
-
-ensure_tools() {
-  local need=()
-  command -v nginx > /dev/null || need+=(nginx)
-  command -v wrk > /dev/null || need+=(wrk)
-  command -v curl > /dev/null || need+=(curl)
-  [[ -x "$PG_BIN/pg_ctl" ]] || need+=(postgresql-15)
-  if [[ ${#need[@]} -gt 0 && $(id -u) == 0 ]]; then
-    log "installing ${need[*]} (Debian)"
-    apt-get update -qq > /dev/null 2>&1
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" > /dev/null 2>&1
-  fi
-  for t in nginx wrk curl node; do command -v "$t" > /dev/null || die "$t is not installed"; done
-  [[ -x "$PG_BIN/initdb" && -x "$PG_BIN/pg_ctl" ]] || die "no PostgreSQL 15 server binaries in $PG_BIN"
-  if [[ $(id -u) == 0 ]]; then id postgres > /dev/null 2>&1 || die "no postgres user (PostgreSQL refuses to run as root)"; fi
-  CHROMA_DIR=${OHLCV_CHROMA_DIR:-${OHLCV_CACHE_DIR:-$ROOT/.cache}/chroma}
-  [[ -f "$CHROMA_DIR/node_modules/chromadb/dist/cli.mjs" ]] ||
-    die "no ChromaDB npm server in $CHROMA_DIR (run scripts/chroma-setup.sh)"
-}
-
-NEXT_PORT=$((20000 + RANDOM % 20000))
-take_port() {  # -> $GOT_PORT (not run in a subshell: NEXT_PORT must advance)
-  while command -v ss > /dev/null && ss -Htan "( sport = :$NEXT_PORT )" 2> /dev/null | grep -q .; do
-    NEXT_PORT=$((NEXT_PORT + 1))
-  done
-  GOT_PORT=$NEXT_PORT
-  NEXT_PORT=$((NEXT_PORT + 1))
-}
-
-http_code() { curl -s -o /dev/null -w '%{http_code}' -m "${2:-2}" "$1"; }
-
-# ---------------------------------------------------------------- PostgreSQL
-init_pg() {
-  take_port
-  PG_PORT=$GOT_PORT
-  mkdir -p "$WORK/pg"
-  [[ $(id -u) == 0 ]] && chown postgres: "$WORK/pg"
-  chmod 700 "$WORK/pg"
-  as_pg "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U ohlcv > "$WORK/pg-initdb.log" 2>&1 ||
-    die "initdb failed: $(tail -n 5 "$WORK/pg-initdb.log")"
-}
-
-start_pg() {
-  local t0
-  t0=$(now_ms)
-  # The server log lives inside the postgres-owned dir (the postgres user cannot write ours).
-  as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" \
-    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1" -w -t 30 start > /dev/null 2>&1 ||
-    die "PostgreSQL did not start: $(tail -n 5 "$WORK/pg/server.log" 2> /dev/null)"
-  PG_START_MS=$(($(now_ms) - t0))
-}
-
-stop_pg() {
-  as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast -w -t 30 stop > /dev/null 2>&1
-  local rc=$?
-  return $rc
-}
-
-create_db() {
-  local psql=$PG_BIN/psql
-  [[ -x "$psql" ]] || psql=psql
-  as_pg "$psql" -h "$WORK/pg" -p "$PG_PORT" -U ohlcv -d postgres -qAt -c "CREATE DATABASE ohlcv" \
-    > "$WORK/pg-createdb.log" 2>&1 || die "could not create database ohlcv: $(cat "$WORK/pg-createdb.log")"
-}
-
-# ---------------------------------------------------------------- ChromaDB
-start_chroma() {  # reuses CHROMA_PORT and the data path on a restart
-  [[ -n "${CHROMA_PORT:-}" ]] || {
-    take_port
-    CHROMA_PORT=$GOT_PORT
-  }
-  (cd "$CHROMA_DIR" && exec setsid node node_modules/chromadb/dist/cli.mjs run \
-    --path "$WORK/chroma" --host 127.0.0.1 --port "$CHROMA_PORT") >> "$WORK/chroma.log" 2>&1 &
-  CHROMA_PID=$!
-  local t0
-  t0=$(now_ms)
-  for _ in $(seq 1 300); do
-    [[ $(http_code "http://127.0.0.1:$CHROMA_PORT/api/v2/heartbeat" 1) == 200 ]] && {
-      CHROMA_START_MS=$(($(now_ms) - t0))
-      return 0
-    }
-    kill -0 "$CHROMA_PID" 2> /dev/null || break
-    sleep 0.2
-  done
-  tail -n 20 "$WORK/chroma.log"
-  die "ChromaDB did not answer its heartbeat within 60 s"
-}
 
 # ---------------------------------------------------------------- replicas
 setup_env() {
@@ -249,126 +79,6 @@ start_replica() {  # I
     "$BIN" serve >> "$WORK/app-$i.log" 2>&1 &
   PID[i]=$!
 }
-
-wait_ready() {  # I -> prints ms until /ready answered 200
-  local i=$1 t0
-  t0=$(now_ms)
-  while (($(now_ms) - t0 < STARTUP_TIMEOUT * 1000)); do
-    [[ $(http_code "http://127.0.0.1:${PORT[i]}/ready" 1) == 200 ]] && {
-      echo $(($(now_ms) - t0))
-      return 0
-    }
-    kill -0 "${PID[i]}" 2> /dev/null || break
-    sleep 0.05
-  done
-  tail -n 20 "$WORK/app-$i.log" >&2
-  return 1
-}
-
-wait_exit() {  # I TIMEOUT_S -> sets EXIT_RC; 1 when still running
-  local i=$1 t0=$SECONDS
-  while kill -0 "${PID[i]}" 2> /dev/null; do
-    ((SECONDS - t0 > $2)) && return 1
-    sleep 0.05
-  done
-  wait "${PID[i]}"
-  EXIT_RC=$?
-  return 0
-}
-
-# ---------------------------------------------------------------- load balancer
-write_nginx_conf() {
-  local servers="" i
-  for i in $(seq 1 $REPLICAS); do
-    [[ ${IN_LB[i]} == 1 ]] && servers+="    server 127.0.0.1:${PORT[i]} max_fails=1 fail_timeout=2s;"$'\n'
-  done
-  mkdir -p "$WORK/nginx/tmp"
-  # As in rollout-rehearsal.sh: keep-alive upstream, retry on connection
-  # error/timeout only, no client keep-alive (a reload closes idle ones).
-  cat > "$WORK/nginx/nginx.conf.new" << EOF
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  log_format lb '\$status \$upstream_addr "\$upstream_status" \$request_time \$request_method \$uri';
-  access_log $WORK/nginx/access.log lb buffer=64k flush=1s;
-  keepalive_timeout 0;
-  client_body_temp_path $WORK/nginx/tmp/body;
-  proxy_temp_path $WORK/nginx/tmp/proxy;
-  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-  scgi_temp_path $WORK/nginx/tmp/scgi;
-  upstream app {
-$servers    keepalive 32;
-  }
-  server {
-    listen 127.0.0.1:$LB_PORT;
-    location = /lb-generation { access_log off; return 200 "$LB_GEN\n"; }
-    location / {
-      proxy_pass http://app;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_connect_timeout 1s;
-      proxy_read_timeout 30s;
-      proxy_next_upstream error timeout;
-      proxy_next_upstream_tries 3;
-    }
-  }
-}
-EOF
-  mv "$WORK/nginx/nginx.conf.new" "$WORK/nginx/nginx.conf"
-}
-
-NGINX=(nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log")
-lb_update() {
-  LB_GEN=$((LB_GEN + 1))
-  write_nginx_conf
-  "${NGINX[@]}" -s reload 2>> "$WORK/nginx/error.log" || return 1
-  local t0=$SECONDS
-  while ((SECONDS - t0 < 10)); do
-    [[ "$(curl -s -m 1 "http://127.0.0.1:$LB_PORT/lb-generation")" == "$LB_GEN" ]] && return 0
-    sleep 0.05
-  done
-  return 1
-}
-
-start_lb() {
-  take_port
-  LB_PORT=$GOT_PORT
-  write_nginx_conf
-  "${NGINX[@]}" 2>> "$WORK/nginx/error.log" || die "nginx did not start: $(tail -n 3 "$WORK/nginx/error.log")"
-  for _ in $(seq 1 100); do
-    [[ $(http_code "http://127.0.0.1:$LB_PORT/ready" 1) == 200 ]] && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
-# ---------------------------------------------------------------- load
-start_load() {  # NAME
-  WRK_OUT="$WORK/wrk-$1.txt"
-  wrk -t2 -c"$CONNS" -d600s --timeout 10s -s "$ROOT/deploy/wrk/count-failures.lua" "http://127.0.0.1:$LB_PORT" \
-    -- "$KEY" "$(
-      IFS=,
-      echo "${TICKERS[*]}"
-    )" > "$WRK_OUT" 2>&1 &
-  WRK_PID=$!
-}
-
-stop_load() {  # wrk prints its summary (and runs done()) on SIGINT
-  kill -INT "$WRK_PID" 2> /dev/null
-  wait "$WRK_PID" 2> /dev/null
-  WRK_PID=""
-  RESULT=$(grep '^RESULT' "$WRK_OUT")
-  [[ -n "$RESULT" ]] || {
-    cat "$WRK_OUT"
-    return 1
-  }
-}
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< " ${RESULT#RESULT}"; }
-failures() { echo $(($(field non2xx) + $(field connect) + $(field read) + $(field write) + $(field timeout))); }
-summary() { echo "$(field requests) requests, $(field rps) req/s, p50 $(field p50_ms) ms, p99 $(field p99_ms) ms, failed $(failures) (codes $(field codes), socket errors c/r/w/t $(field connect)/$(field read)/$(field write)/$(field timeout))"; }
 
 # ---------------------------------------------------------------- API helpers
 api() {  # I METHOD PATH [BODY] -> body, then the HTTP code on the last line
@@ -614,13 +324,13 @@ restart_chroma() { start_chroma; }
 
 # ---------------------------------------------------------------- main
 log "multi-node rehearsal in $WORK"
-find_binary
-ensure_tools
+find_binary --database-url
+ensure_tools $([[ -x "$PG_BIN/pg_ctl" ]] || echo postgresql-15)
 log "binary $BIN"
 init_pg
 start_pg
 figure "PostgreSQL 15 up (:$PG_PORT)" "$PG_START_MS ms"
-create_db
+create_db ohlcv
 start_chroma
 figure "ChromaDB up (:$CHROMA_PORT)" "$CHROMA_START_MS ms"
 setup_env
@@ -636,7 +346,7 @@ for i in $(seq 1 $REPLICAS); do
   IN_LB[i]=1
   figure "replica $i (:${PORT[i]}) ready after" "$ms ms"
 done
-start_lb || die "nginx on :$LB_PORT never answered /ready"
+start_lb
 check_topology
 check_ingest_everywhere
 check_ingest_lock
