@@ -215,32 +215,7 @@ check_ingest_lock() {
 }
 
 check_rolling() {
-  start_load rolling
-  sleep 2
-  local i t0 ok=0 ready_ms exits=""
-  local t_roll=$SECONDS
-  for i in $(seq 1 $REPLICAS); do
-    t0=$(now_ms)
-    kill -TERM "${PID[i]}"
-    IN_LB[i]=0
-    lb_update || { ok=1; log "load balancer reload failed"; }
-    wait_exit "$i" $((DRAIN + SHUTDOWN_TIMEOUT + 5)) || { ok=1; log "replica $i still running after SIGTERM"; kill -KILL "${PID[i]}"; wait "${PID[i]}"; EXIT_RC=137; }
-    exits+="$EXIT_RC "
-    [[ $EXIT_RC -eq 0 ]] || ok=1
-    local stopped_ms=$(($(now_ms) - t0))
-    start_replica "$i"
-    ready_ms=$(wait_ready "$i") || { ok=1; log "replica $i not ready after restart"; continue; }
-    IN_LB[i]=1
-    lb_update || ok=1
-    figure "  replica $i: SIGTERM -> exited" "${stopped_ms} ms (drain ${DRAIN} s), ready again after ${ready_ms} ms"
-  done
-  figure "rolling restart of $REPLICAS replicas" "$((SECONDS - t_roll)) s"
-  sleep 2
-  stop_load || die "wrk gave no result"
-  figure "load during the rolling restart" "$(summary)"
-  check "rolling restart: replicas exited 0 on SIGTERM" $ok "exit codes: $exits"
-  [[ $(failures) -eq 0 && $(field requests) -gt 0 ]]
-  check "rolling restart under load through nginx: ZERO failed requests" $? "$(failures) failed of $(field requests)"
+  rolling_restart " through nginx"
   # Restarted on their own data dirs: the data they serve is in PostgreSQL + ChromaDB.
   local bad=""
   for i in $(seq 1 $REPLICAS); do [[ "$(status_line "$i")" == "$(status_line 1)" ]] || bad+="$i "; done
@@ -325,7 +300,7 @@ restart_chroma() { start_chroma; }
 # ---------------------------------------------------------------- main
 log "multi-node rehearsal in $WORK"
 find_binary --database-url
-ensure_tools $([[ -x "$PG_BIN/pg_ctl" ]] || echo postgresql-15)
+if [[ -x "$PG_BIN/pg_ctl" ]]; then ensure_tools; else ensure_tools postgresql-15; fi
 log "binary $BIN"
 init_pg
 start_pg

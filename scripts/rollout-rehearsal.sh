@@ -153,36 +153,7 @@ phase_baseline() {
   check "baseline load: zero failed requests" $? "$(failures) failed of $(field requests)"
 }
 
-phase_rolling() {
-  start_load rolling
-  sleep 2
-  local i t0 ok=0 ready_ms exits=""
-  local t_roll=$SECONDS
-  for i in $(seq 1 $REPLICAS); do
-    t0=$(now_ms)
-    # SIGTERM and endpoint removal at the same moment, as Kubernetes does
-    # (no preStop sleep here): the drain period has to cover the reload.
-    kill -TERM "${PID[i]}"
-    IN_LB[i]=0
-    lb_update || { ok=1; log "load balancer reload failed"; }
-    wait_exit "$i" $((DRAIN + SHUTDOWN_TIMEOUT + 5)) || { ok=1; log "replica $i still running after SIGTERM"; kill -KILL "${PID[i]}"; wait "${PID[i]}"; EXIT_RC=137; }
-    exits+="$EXIT_RC "
-    [[ $EXIT_RC -eq 0 ]] || ok=1
-    local stopped_ms=$(($(now_ms) - t0))
-    start_replica "$i"
-    ready_ms=$(wait_ready "$i") || { ok=1; log "replica $i not ready after restart"; continue; }
-    IN_LB[i]=1
-    lb_update || ok=1
-    figure "  replica $i: SIGTERM -> exited" "${stopped_ms} ms (drain ${DRAIN} s), ready again after ${ready_ms} ms"
-  done
-  figure "rolling restart of $REPLICAS replicas" "$((SECONDS - t_roll)) s"
-  sleep 2
-  stop_load || die "wrk gave no result"
-  figure "load during the rolling restart" "$(summary)"
-  check "rolling restart: replicas exited 0 on SIGTERM" $ok "exit codes: $exits"
-  [[ $(failures) -eq 0 && $(field requests) -gt 0 ]]
-  check "rolling restart under load: ZERO failed requests" $? "$(failures) failed of $(field requests)"
-}
+phase_rolling() { rolling_restart ""; }
 
 phase_sigkill() {
   local i=2 t_kill t_back ready_ms
