@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "kb/knowledge_base.h"
+#include "testutil/cli_runner.h"
 #include "testutil/test_paths.h"
 
 namespace ohlcv {
@@ -30,45 +31,14 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string Binary() { return std::string(OHLCV_BINARY_DIR) + "/ohlcv-rag"; }
+using testing::CliRun;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
-
-// Runs the binary on `data_dir` with the hashing embedder (no word-vector
-// file needed), the default offline source, and `input` on stdin (a file, so
-// not a terminal). Bounded by `timeout 120`.
+// The binary on `data_dir` with the hashing embedder, the default offline
+// source, and `input` on stdin.
 CliRun RunCli(const std::string& data_dir, const std::vector<std::string>& args, const std::string& input = "") {
-  std::string dir = testing::MakeTempDir("cli-run");
-  {
-    std::ofstream in(dir + "/in");
-    in << input;
-  }
-  std::string cmd = "env -u DATA_SOURCE -u LLM_PROVIDER -u API_KEY -u VECTOR_STORE_TYPE OHLCV_EMBEDDER=hashing "
-                    "OHLCV_DATA_DIR=" + Quote(data_dir) + " timeout 120 " + Quote(Binary());
-  for (const auto& a : args) cmd += " " + Quote(a);
-  cmd += " < " + dir + "/in > " + dir + "/out 2> " + dir + "/err";
-  int status = std::system(cmd.c_str());
-  CliRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = Slurp(dir + "/out");
-  r.err = Slurp(dir + "/err");
-  return r;
+  testing::ShellOptions options;
+  options.input = input;
+  return testing::RunCli(data_dir, args, options);
 }
 
 json StatusJson(const std::string& data_dir) {
@@ -81,7 +51,7 @@ class CliTest : public ::testing::Test {
  protected:
   // One `setup` for the suite: it is also the first test of `setup` itself.
   static void SetUpTestSuite() {
-    ASSERT_TRUE(std::filesystem::exists(Binary())) << Binary() << " is missing: build the ohlcv-rag target";
+    ASSERT_TRUE(std::filesystem::exists(testing::CliBinary())) << testing::CliBinary() << " is missing: build the ohlcv-rag target";
     data_dir_ = new std::string(testing::MakeTempDir("cli-setup"));
     setup_ = new CliRun(RunCli(*data_dir_, {"setup"}));
   }
@@ -304,7 +274,7 @@ TEST_F(CliTest, SetupLoadsSectorsForTheReadmeQuestion) {
   json doc = json::parse(r.out);
   EXPECT_FALSE(doc["no_data"].get<bool>());
   ASSERT_TRUE(std::filesystem::exists(*data_dir_ + "/sectors.csv"));
-  std::string sectors = Slurp(*data_dir_ + "/sectors.csv");
+  std::string sectors = testing::ReadFile(*data_dir_ + "/sectors.csv");
   EXPECT_NE(sectors.find("AAPL,\"Information Technology\""), std::string::npos) << sectors;
   EXPECT_NE(sectors.find("MSFT,\"Information Technology\""), std::string::npos) << sectors;
   for (const auto& s : doc["sources"]) {
@@ -332,7 +302,7 @@ TEST_F(CliTest, InteractiveRecallsHistoryWithTheUpArrow) {
     setenv("OHLCV_DATA_DIR", data_dir_->c_str(), 1);
     setenv("TERM", "xterm", 1);
     unsetenv("VECTOR_STORE_TYPE");
-    std::string bin = Binary();
+    std::string bin = testing::CliBinary();
     execl(bin.c_str(), bin.c_str(), "interactive", static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -483,7 +453,7 @@ CliRun ClearOnTerminal(const std::string& dir, const std::string& answer) {
     setenv("OHLCV_EMBEDDER", "hashing", 1);
     setenv("OHLCV_DATA_DIR", dir.c_str(), 1);
     unsetenv("VECTOR_STORE_TYPE");
-    std::string bin = Binary();
+    std::string bin = testing::CliBinary();
     execl(bin.c_str(), bin.c_str(), "clear", static_cast<char*>(nullptr));
     _exit(127);
   }

@@ -11,37 +11,23 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "testutil/cli_runner.h"
 #include "testutil/test_paths.h"
 
 namespace ohlcv {
 namespace {
 
-std::string Binary() { return std::string(OHLCV_BINARY_DIR) + "/ohlcv-rag"; }
+using CliResult = testing::CliRun;
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// `env_and_args` is shell text after the binary's environment (already quoted
-// by the caller); runs in `cwd`.
+// `env` and `args` are sh text (already quoted) around the binary; runs in
+// `cwd`, without OHLCV_CACHE_DIR, on the embedder the settings choose.
 CliResult Sh(const std::string& cwd, const std::string& env, const std::string& args) {
-  std::string dir = testing::MakeTempDir("cli-settings");
-  std::string cmd = "cd '" + cwd + "' && env -u OHLCV_CACHE_DIR -u DATA_SOURCE -u API_KEY -u VECTOR_STORE_TYPE " + env +
-                    " timeout 60 '" + Binary() + "' " + args + " > " + dir + "/out 2> " + dir + "/err";
-  int status = std::system(cmd.c_str());
-  CliResult r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = Slurp(dir + "/out");
-  r.err = Slurp(dir + "/err");
-  return r;
+  testing::ShellOptions options;
+  options.env = "-u OHLCV_CACHE_DIR " + env;
+  options.cwd = cwd;
+  options.timeout_s = 60;
+  options.hashing_embedder = false;
+  return testing::RunShell(testing::ShellQuote(testing::CliBinary()) + " " + args, options);
 }
 
 TEST(CliSettingsTest, SettingsAreFlagsOfTheServiceCommands) {

@@ -15,21 +15,16 @@
 #include <string>
 #include <vector>
 
+#include "testutil/cli_runner.h"
 #include "testutil/test_paths.h"
 
 namespace ohlcv {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // The commands between the markers, without their trailing "# comment".
 std::vector<std::string> ReadmeExamples() {
-  std::string readme = Slurp(testing::SourceDir() + "/README.md");
+  std::string readme = testing::ReadFile(testing::SourceDir() + "/README.md");
   size_t start = readme.find("<!-- readme-examples:start -->");
   size_t end = readme.find("<!-- readme-examples:end -->");
   std::vector<std::string> out;
@@ -47,24 +42,15 @@ std::vector<std::string> ReadmeExamples() {
   return out;
 }
 
-struct ShellRun {
-  int code = -1;
-  std::string out, err;
-};
+using ShellRun = testing::CliRun;
 
+// A README command line as written, from the repository root.
 ShellRun Shell(const std::string& command, const std::string& data_dir, const std::string& input) {
-  std::string dir = testing::MakeTempDir("readme-run");
-  std::ofstream(dir + "/in") << input;
-  std::string cmd = "cd '" + testing::SourceDir() +
-                    "' && env -u DATA_SOURCE -u LLM_PROVIDER -u API_KEY -u VECTOR_STORE_TYPE "
-                    "OHLCV_EMBEDDER=hashing OHLCV_DATA_DIR='" + data_dir + "' timeout 120 " + command + " < " + dir +
-                    "/in > " + dir + "/out 2> " + dir + "/err";
-  int status = std::system(cmd.c_str());
-  ShellRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = Slurp(dir + "/out");
-  r.err = Slurp(dir + "/err");
-  return r;
+  testing::ShellOptions options;
+  options.env = "OHLCV_DATA_DIR=" + testing::ShellQuote(data_dir);
+  options.cwd = testing::SourceDir();
+  options.input = input;
+  return testing::RunShell(command, options);
 }
 
 TEST(ReadmeExamplesTest, EveryExampleRunsAfterSetup) {

@@ -21,6 +21,7 @@
 #include "sources/source.h"
 #include "store/pg_bar_store.h"
 #include "testutil/pg_server.h"
+#include "testutil/cli_runner.h"
 #include "testutil/test_paths.h"
 
 namespace ohlcv {
@@ -268,31 +269,17 @@ TEST(SharedStoreTest, BackupWritesAnEmbeddedCopyOfTheSharedStore) {
 
 // ---- ohlcv-rag migrate-store, the real binary ------------------------------
 
-std::string Binary() { return std::string(OHLCV_BINARY_DIR) + "/ohlcv-rag"; }
+using testing::CliRun;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
-
+// `env` is "K=V ..." sh text (already quoted); OHLCV_DATABASE_URL only from it.
 CliRun RunCli(const std::string& env, const std::vector<std::string>& args) {
-  std::string dir = testing::MakeTempDir("migrate-cli");
-  std::string cmd = "env -u OHLCV_DATABASE_URL " + env + " timeout 300 '" + Binary() + "'";
-  for (const auto& a : args) cmd += " '" + a + "'";
-  cmd += " > " + dir + "/out 2> " + dir + "/err";
-  int status = std::system(cmd.c_str());
-  CliRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = Slurp(dir + "/out");
-  r.err = Slurp(dir + "/err");
-  return r;
+  std::string command = testing::ShellQuote(testing::CliBinary());
+  for (const auto& a : args) command += " " + testing::ShellQuote(a);
+  testing::ShellOptions options;
+  options.env = "-u OHLCV_DATABASE_URL " + env;
+  options.timeout_s = 300;
+  options.hashing_embedder = false;
+  return testing::RunShell(command, options);
 }
 
 BarSeries Series(const std::string& ticker, int n, double level, Interval interval = Interval::k1d) {
@@ -308,7 +295,7 @@ BarSeries Series(const std::string& ticker, int n, double level, Interval interv
 }
 
 TEST(MigrateStoreCliTest, CopiesTheEmbeddedStoreIntoPostgresAndVerifies) {
-  ASSERT_TRUE(std::filesystem::exists(Binary())) << Binary() << " is missing: build the ohlcv-rag target";
+  ASSERT_TRUE(std::filesystem::exists(testing::CliBinary())) << testing::CliBinary() << " is missing: build the ohlcv-rag target";
   testing::PgServer* server = nullptr;
   OHLCV_REQUIRE_PG(server);
   std::string error;
@@ -368,7 +355,7 @@ TEST(MigrateStoreCliTest, CopiesTheEmbeddedStoreIntoPostgresAndVerifies) {
 }
 
 TEST(MigrateStoreCliTest, ClearErrorsForMissingTargetAndUnreachableDatabase) {
-  ASSERT_TRUE(std::filesystem::exists(Binary()));
+  ASSERT_TRUE(std::filesystem::exists(testing::CliBinary()));
   const std::string data_dir = testing::MakeTempDir("migrate-src");
   {
     BarStoreOptions so;

@@ -16,6 +16,7 @@
 #include "service/api/service.h"
 #include "service/http/http_server.h"
 #include "sources/source.h"
+#include "testutil/cli_runner.h"
 #include "testutil/test_paths.h"
 #include "util/time.h"
 
@@ -25,31 +26,13 @@ namespace {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-std::string Binary() { return std::string(OHLCV_BINARY_DIR) + "/ohlcv-rag"; }
+using testing::CliRun;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
-
+// `args` is sh text after the binary (already quoted).
 CliRun RunCli(const std::string& data_dir, const std::string& args) {
-  std::string dir = testing::MakeTempDir("delete-cli");
-  std::string cmd = "env -u DATA_SOURCE -u LLM_PROVIDER -u API_KEY -u VECTOR_STORE_TYPE OHLCV_EMBEDDER=hashing "
-                    "OHLCV_DATA_DIR='" + data_dir + "' timeout 120 '" + Binary() + "' " + args +
-                    " < /dev/null > " + dir + "/out 2> " + dir + "/err";
-  int status = std::system(cmd.c_str());
-  CliRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = Slurp(dir + "/out");
-  r.err = Slurp(dir + "/err");
-  return r;
+  testing::ShellOptions options;
+  options.env = "OHLCV_DATA_DIR=" + testing::ShellQuote(data_dir);
+  return testing::RunShell(testing::ShellQuote(testing::CliBinary()) + " " + args, options);
 }
 
 json StatusJson(const std::string& data_dir) {
@@ -81,7 +64,7 @@ void WriteCsv(const std::string& path) {
 }
 
 TEST(TickerDeleteCliTest, DeleteRemovesBarsAndWindowsAndAReingestBringsItBack) {
-  ASSERT_TRUE(std::filesystem::exists(Binary())) << Binary();
+  ASSERT_TRUE(std::filesystem::exists(testing::CliBinary())) << testing::CliBinary();
   const std::string data = testing::MakeTempDir("delete-data");
   CliRun ing = RunCli(data, "ingest --source synthetic --tickers AAA,BBB");
   ASSERT_EQ(ing.code, 0) << ing.out << ing.err;
