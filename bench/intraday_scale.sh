@@ -46,7 +46,8 @@ measure() {
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$OUT/time.txt")
   bars=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["bars_inserted"])' "$OUT/summary.json")
   windows=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["windows"])' "$OUT/summary.json")
-  bytes=$(cat "$dir/bars.db" "$dir/bars.db-wal" 2>/dev/null | wc -c)
+  bytes=$(stat -c %s "$dir/bars.db")
+  [[ -f "$dir/bars.db-wal" ]] && bytes=$((bytes + $(stat -c %s "$dir/bars.db-wal")))
   printf '| %s | %s | %.1f | %.1f | %.1f | %s | %s | %s | %.1f | %s |\n' "$run" "$kind" "$wall" "$user" "$sys" \
     "$rss" "$bars" "$windows" "$(echo "$bytes / $bars" | bc -l)" "$load"
 }

@@ -27,11 +27,14 @@ Result<PlanSeries> StorePlanSource::SeriesAround(const std::string& ticker, Inte
   if (!IsIntraday(interval)) return Series(ticker, interval, false);
   OHLCV_ASSIGN_OR_RETURN(BarSeries bars, store_.Load(ticker, interval, first - 7 * kDay, last + kDay));
   // The slice must start at or before `first` (else the period may begin
-  // before the stored data) and end at or after `last` or at the last stored bar.
+  // before the stored data). It holds every stored bar up to a day after
+  // `last`; when it ends before `last` (a Friday, a holiday, the newest
+  // data) it is used as long as the executor cannot mistake that end for the
+  // end of the data: the store ends there too, or the slice reaches `first`.
   bool whole = bars.empty() || bars.ts.front() > first;
   if (!whole && bars.ts.back() < last) {
     OHLCV_ASSIGN_OR_RETURN(auto newest, store_.LastTimestamp(ticker, interval));
-    whole = !newest || *newest != bars.ts.back();
+    whole = !newest || (*newest != bars.ts.back() && bars.ts.back() < first);
   }
   if (whole) return Series(ticker, interval, false);
   PlanSeries out;

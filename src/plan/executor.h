@@ -50,8 +50,9 @@ class PlanSource {
                                     bool want_indicators) const = 0;
   // Bars of `ticker` around [first, last] without indicators, for a question
   // about an intraday period (a year of 1-minute bars is ~100k bars; a day
-  // is 390): either all stored bars, or a contiguous slice of them that
-  // starts at or before `first` and ends at or after `last`, or at the last
+  // is 390): either all stored bars, or a slice holding every stored bar
+  // from a week before `first` to a day after `last` that starts at or
+  // before `first` and ends at or after `first` unless it ends at the last
   // stored bar. NotFound when none. The default returns Series(...).
   virtual Result<PlanSeries> SeriesAround(const std::string& ticker, Interval interval, int64_t first,
                                           int64_t last) const {

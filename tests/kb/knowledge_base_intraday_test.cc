@@ -68,6 +68,16 @@ TEST(KnowledgeBaseIntradayTest, SessionWindowsAndIntradayQuestionsFromTheBars) {
   };
   const std::string h = ask("What was the highest price of SYNQ on 2026-02-10?");
   EXPECT_NE(h.find(fmt::format("{:.2f}", high)), std::string::npos) << h;
+  // A Friday and the newest day: the store read around them ends early.
+  for (const char* date : {"2026-02-06", "2026-02-13"}) {
+    const int64_t d = *ParseTimestamp(date);
+    double day_high = 0;
+    for (size_t i = 0; i < bars.size(); ++i) {
+      if (bars.ts[i] >= d && bars.ts[i] < d + 86400) day_high = std::max(day_high, bars.high[i]);
+    }
+    const std::string a = ask(fmt::format("What was the highest price of SYNQ on {}?", date));
+    EXPECT_NE(a.find(fmt::format("{:.2f}", day_high)), std::string::npos) << a;
+  }
   const std::string l = ask("lowest price of SYNQ on 2026-02-10");
   EXPECT_NE(l.find(fmt::format("{:.2f}", low)), std::string::npos) << l;
   const std::string v = ask("What was the volume of SYNQ between 15:00 and 16:00 on 2026-02-10?");
