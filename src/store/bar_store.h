@@ -25,8 +25,9 @@
 //        PRIMARY KEY(series, ts) WITHOUT ROWID; interval is the persisted
 //        Interval enum value; values encoded by store/sqlite_bar_codec.h
 //        (whole cents and whole volumes as small integers, other values as
-//        REAL, NaN as NULL; read back bit for bit): about 40 bytes per bar
-//        on disk, against ~60 in version 1 (docs/benchmarks.md, issue 16).
+//        REAL, NaN as NULL; read back bit for bit): 34.5 bytes per
+//        1-minute bar with whole-cent prices on disk, against 69.4 in
+//        version 1 (docs/benchmarks.md, issue 16).
 //   state(key, value)            -- small key/value records of the pipeline
 //        (source fingerprints, pending-reindex marks, ticker flags).
 // Version 1 (bars keyed by (ticker TEXT, interval, ts), REAL columns) is
