@@ -21,6 +21,29 @@ Result<PlanSeries> StorePlanSource::Series(const std::string& ticker, Interval i
   return out;
 }
 
+Result<PlanSeries> StorePlanSource::SeriesAround(const std::string& ticker, Interval interval, int64_t first,
+                                                 int64_t last) const {
+  constexpr int64_t kDay = 86400;
+  if (!IsIntraday(interval)) return Series(ticker, interval, false);
+  OHLCV_ASSIGN_OR_RETURN(BarSeries bars, store_.Load(ticker, interval, first - 7 * kDay, last + kDay));
+  // The slice must start at or before `first` (else the period may begin
+  // before the stored data). It holds every stored bar up to a day after
+  // `last`; when it ends before `last` (a Friday, a holiday, the newest
+  // data) it is used as long as the executor cannot mistake that end for the
+  // end of the data: the store ends there too, or the slice reaches `first`.
+  bool whole = bars.empty() || bars.ts.front() > first;
+  if (!whole && bars.ts.back() < last) {
+    OHLCV_ASSIGN_OR_RETURN(auto newest, store_.LastTimestamp(ticker, interval));
+    whole = !newest || (*newest != bars.ts.back() && bars.ts.back() < first);
+  }
+  if (whole) return Series(ticker, interval, false);
+  PlanSeries out;
+  auto owned = std::make_shared<BarSeries>(std::move(bars));
+  out.bars = owned.get();
+  out.owner = std::move(owned);
+  return out;
+}
+
 std::vector<std::string> StorePlanSource::Tickers(Interval interval) const {
   std::vector<std::string> out;
   if (interval == Interval::k1d) {

@@ -24,6 +24,11 @@ class StorePlanSource : public PlanSource {
       : cache_(cache), store_(store), universe_(universe), sectors_(sectors), industries_(industries) {}
 
   Result<PlanSeries> Series(const std::string& ticker, Interval interval, bool want_indicators) const override;
+  // Intraday: a slice from a week before `first` to a day after `last` (a
+  // bounded store read instead of the whole series), widened to the whole
+  // series when it could be mistaken for the whole stored range.
+  Result<PlanSeries> SeriesAround(const std::string& ticker, Interval interval, int64_t first,
+                                  int64_t last) const override;
   std::vector<std::string> Tickers(Interval interval) const override;
   std::vector<std::string> Members(SubjectKind kind, const std::string& name, Interval interval) const override;
 

@@ -53,6 +53,12 @@ const std::vector<SettingSpec>& Table() {
       {"window_stride", "window_stride", "OHLCV_WINDOW_STRIDE", "--window-stride", T::kInt, &A::window_stride,
        "Bars between the starts of consecutive windows; recorded in the index like window_bars", false, "", {}, 1,
        10000},
+      {"intraday_window_hours", "intraday_window_hours", "OHLCV_INTRADAY_WINDOW_HOURS", "--intraday-window-hours",
+       T::kInt, &A::intraday_window_hours,
+       "Windows of intraday bars: 0 = one per session (UTC calendar day), N = one per N hours from 00:00 UTC; "
+       "daily windows are also built from the intraday bars (window_bars/window_stride). Recorded in the index "
+       "when not 0",
+       false, "", {}, 0, 24},
       {"alpha_vantage_api_key", "alpha_vantage_api_key", "ALPHA_VANTAGE_API_KEY", "--alpha-vantage-api-key",
        T::kString, &A::alpha_vantage_api_key, "Alpha Vantage API key for the alphavantage source (secret)", true,
        "alpha_vantage_api_key"},

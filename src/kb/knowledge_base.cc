@@ -66,6 +66,11 @@ Result<std::unique_ptr<VectorStore>> OpenVectorStore(const KbOptions& o, const E
     lo.embedder = id;
     lo.read_only = o.read_only;
     lo.windowing = fmt::format("{} bars, stride {}", o.analysis.windows.length, o.analysis.windows.stride);
+    // Only a non-default intraday rule is recorded, so stores written before
+    // the rule existed keep opening.
+    if (o.analysis.windows.intraday_hours > 0) {
+      lo.windowing += fmt::format(", intraday {} h", o.analysis.windows.intraday_hours);
+    }
     return OpenLocalVectorStore(lo);
   }
   if (o.vector_store_type == "chromadb" || o.vector_store_type == "chroma") {

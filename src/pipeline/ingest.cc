@@ -67,6 +67,8 @@ std::string RequestSignature(const FetchRequest& r, const AnalysisOptions& a) {
   s += ";s=" + (r.start ? std::to_string(*r.start) : std::string());
   s += ";e=" + (r.end ? std::to_string(*r.end) : std::string());
   s += ";w=" + std::to_string(a.windows.length) + "/" + std::to_string(a.windows.stride);
+  if (a.windows.intraday_hours > 0) s += "/" + std::to_string(a.windows.intraday_hours) + "h";
+  if (!a.windows.daily_from_intraday) s += "/nodaily";
   s += ";t=";
   std::vector<std::string> tickers = r.tickers;
   std::sort(tickers.begin(), tickers.end());

@@ -456,8 +456,22 @@ Result<PlanResult> ExecutePlan(const QuestionPlan& plan, const PlanSource& sourc
   const bool want_indicators = PlanNeedsIndicators(plan);
   std::vector<PlanSeries> held;
   std::vector<const BarSeries*> series;
+  // An intraday question about one bounded period reads a slice of the
+  // series (PlanSource::SeriesAround); anything that needs indicators, other
+  // tickers' coverage (rankings) or every bar reads the whole series.
+  std::optional<std::pair<int64_t, int64_t>> around;
+  if (IsIntraday(iv) && !want_indicators && plan.rank.k == 0 && plan.operation != Operation::kCorrelation) {
+    if (plan.period.at) {
+      around.emplace(*plan.period.at, *plan.period.at);
+    } else if (plan.period.start && plan.period.end) {
+      around.emplace(*plan.period.start, *plan.period.end);
+    }
+  }
   for (const auto& t : out.tickers) {
-    auto r = source.Series(t, iv, want_indicators);
+    auto r = around ? source.SeriesAround(t, iv, around->first, around->second) : source.Series(t, iv, want_indicators);
+    if (r.ok() && around && (r->bars->empty() || PeriodSpan(*r->bars, plan.period).empty())) {
+      r = source.Series(t, iv, want_indicators);  // nothing in the period: notes quote the whole stored range
+    }
     if (!r.ok()) {
       if (r.status().code() != StatusCode::kNotFound) return r.status();
       PlanRow row;

@@ -48,6 +48,16 @@ class PlanSource {
   // returns), so a source may skip computing one.
   virtual Result<PlanSeries> Series(const std::string& ticker, Interval interval,
                                     bool want_indicators) const = 0;
+  // Bars of `ticker` around [first, last] without indicators, for a question
+  // about an intraday period (a year of 1-minute bars is ~100k bars; a day
+  // is 390): either all stored bars, or a slice holding every stored bar
+  // from a week before `first` to a day after `last` that starts at or
+  // before `first` and ends at or after `first` unless it ends at the last
+  // stored bar. NotFound when none. The default returns Series(...).
+  virtual Result<PlanSeries> SeriesAround(const std::string& ticker, Interval interval, int64_t first,
+                                          int64_t last) const {
+    return Series(ticker, interval, false);
+  }
   // Tickers stored at `interval`, sorted.
   virtual std::vector<std::string> Tickers(Interval interval) const = 0;
   // Tickers of a sector / sub-industry (kAll: every stored ticker), sorted.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <set>
 
@@ -126,8 +127,9 @@ std::optional<Comp> FindComparator(const Tokens& t) {
   return best;
 }
 
-// A date+time token pair "10:30" with the day of `day_ts`.
-std::optional<int64_t> TimeOfDay(const Tokens& t, int64_t day_ts) {
+// A date+time token pair "10:30" with the day of `day_ts`; `skip` times of
+// day are passed over first (1: the second time, "between 14:00 and 15:00").
+std::optional<int64_t> TimeOfDay(const Tokens& t, int64_t day_ts, int skip = 0) {
   for (size_t i = 0; i < t.size(); ++i) {
     auto colon = t[i].find(':');
     if (colon == std::string::npos || colon == 0 || colon > 2 || t[i].size() - colon - 1 != 2) continue;
@@ -135,6 +137,7 @@ std::optional<int64_t> TimeOfDay(const Tokens& t, int64_t day_ts) {
     int m = std::stoi(t[i].substr(colon + 1));
     if (i + 1 < t.size() && t[i + 1] == "pm" && h < 12) h += 12;
     if (h > 23 || m > 59) continue;
+    if (skip-- > 0) continue;
     const int64_t day = day_ts - (((day_ts % 86400) + 86400) % 86400);
     return day + h * 3600 + m * 60;
   }
@@ -355,7 +358,19 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
   const std::optional<int64_t> latest = context_.question.latest_ts;
   if (intraday && latest) {
     const int64_t day0 = *latest - (((*latest % 86400) + 86400) % 86400);
-    if (auto tod = TimeOfDay(t, plan.period.at.value_or(day0))) {
+    const auto until = TimeOfDay(t, plan.period.at.value_or(day0), 1);
+    if (auto tod = TimeOfDay(t, plan.period.at.value_or(day0)); tod && until && *until > *tod) {
+      // "between 14:00 and 15:00 on DATE": the bars from the first time up to
+      // (not including) the second.
+      plan.period.start = *tod;
+      plan.period.end = *until - 1;
+      plan.period.at.reset();
+      const int64_t tod_until = ((*until % 86400) + 86400) % 86400;
+      char hhmm[8];
+      std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", static_cast<int>(tod_until / 3600),
+                    static_cast<int>(tod_until % 3600 / 60));
+      plan.period.as_written = FormatDateTime(*tod) + " to " + hhmm;
+    } else if (tod) {
       plan.period.at = *tod;
       plan.period.start.reset();
       plan.period.end.reset();

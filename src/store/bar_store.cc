@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "store/bar_store_internal.h"
+#include "store/sqlite_bar_codec.h"
 #include "util/sqlite.h"
 
 namespace ohlcv {
@@ -53,51 +54,89 @@ using sqlite::Stmt;
 constexpr int64_t kMinTs = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMaxTs = std::numeric_limits<int64_t>::max();
 
-constexpr const char* kCreateSchema = R"sql(
+// Tables every version has; the bars and series tables follow the version.
+constexpr const char* kCreateCommon = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta(key, value) VALUES('data_version', 0);
-CREATE TABLE IF NOT EXISTS bars(
-  ticker TEXT NOT NULL,
-  interval INTEGER NOT NULL,
-  ts INTEGER NOT NULL,
-  open REAL, high REAL, low REAL, close REAL, volume REAL, adj_close REAL,
-  PRIMARY KEY(ticker, interval, ts)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS series(
-  ticker TEXT NOT NULL, interval INTEGER NOT NULL,
-  bars INTEGER NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
-  PRIMARY KEY(ticker, interval)) WITHOUT ROWID;
 )sql";
 
-// Fills `series` from `bars` in a file written before it existed (or whose
-// series rows were lost); run in Init's transaction.
-constexpr const char* kBackfillSeriesSql =
-    "INSERT INTO series(ticker, interval, bars, first_ts, last_ts) "
-    "SELECT ticker, interval, COUNT(*), MIN(ts), MAX(ts) FROM bars GROUP BY ticker, interval";
+// Version 2 (see bar_store.h): bars keyed by a small integer series id, value
+// columns without affinity so the codec's integers stay integers
+// (store/sqlite_bar_codec.h).
+constexpr const char* kCreateV2 = R"sql(
+CREATE TABLE IF NOT EXISTS series(
+  id INTEGER PRIMARY KEY, ticker TEXT NOT NULL, interval INTEGER NOT NULL,
+  bars INTEGER NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
+  UNIQUE(ticker, interval));
+CREATE TABLE IF NOT EXISTS bars(
+  series INTEGER NOT NULL, ts INTEGER NOT NULL,
+  open, high, low, close, volume, adj_close,
+  PRIMARY KEY(series, ts)) WITHOUT ROWID;
+)sql";
+
+// Version 1 -> 2, in Init's transaction: series ids from the (ticker,
+// interval) pairs, every value re-encoded by the same codec as Upsert.
+constexpr const char* kMigrateV1 = R"sql(
+ALTER TABLE bars RENAME TO bars_v1;
+DROP TABLE IF EXISTS series;
+)sql";
+constexpr const char* kMigrateV1Copy = R"sql(
+INSERT INTO series(ticker, interval, bars, first_ts, last_ts)
+  SELECT ticker, interval, COUNT(*), MIN(ts), MAX(ts) FROM bars_v1 GROUP BY ticker, interval
+  ORDER BY ticker, interval;
+INSERT INTO bars(series, ts, open, high, low, close, volume, adj_close)
+  SELECT s.id, b.ts, ohlcv_price(b.open), ohlcv_price(b.high), ohlcv_price(b.low), ohlcv_price(b.close),
+         ohlcv_volume(b.volume), ohlcv_price(b.adj_close)
+  FROM series s JOIN bars_v1 b ON b.ticker = s.ticker AND b.interval = s.interval ORDER BY s.id, b.ts;
+DROP TABLE bars_v1;
+UPDATE schema_version SET version = 2;
+)sql";
+
+constexpr const char* kSeriesIdSql = "SELECT id FROM series WHERE ticker=?1 AND interval=?2";
+constexpr const char* kNewSeriesSql =
+    "INSERT INTO series(ticker, interval, bars, first_ts, last_ts) VALUES(?1, ?2, 0, ?3, ?4) "
+    "ON CONFLICT(ticker, interval) DO NOTHING";
 constexpr const char* kAddSeriesSql =
-    "INSERT INTO series(ticker, interval, bars, first_ts, last_ts) VALUES(?1, ?2, ?3, ?4, ?5) "
-    "ON CONFLICT(ticker, interval) DO UPDATE SET bars = bars + excluded.bars, "
-    "first_ts = MIN(first_ts, excluded.first_ts), last_ts = MAX(last_ts, excluded.last_ts)";
+    "UPDATE series SET bars = bars + ?2, first_ts = MIN(first_ts, ?3), last_ts = MAX(last_ts, ?4) WHERE id=?1";
 
 // The WHERE makes an identical re-upsert a no-op (sqlite3_changes() == 0), so
 // the caller can tell updated from unchanged rows; IS NOT treats NULLs
 // (NaN adj_close) as equal to each other.
 constexpr const char* kUpsertSql =
-    "INSERT INTO bars(ticker, interval, ts, open, high, low, close, volume, adj_close) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-    "ON CONFLICT(ticker, interval, ts) DO UPDATE SET open=excluded.open, high=excluded.high, "
+    "INSERT INTO bars(series, ts, open, high, low, close, volume, adj_close) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "ON CONFLICT(series, ts) DO UPDATE SET open=excluded.open, high=excluded.high, "
     "low=excluded.low, close=excluded.close, volume=excluded.volume, adj_close=excluded.adj_close "
     "WHERE open IS NOT excluded.open OR high IS NOT excluded.high OR low IS NOT excluded.low OR "
     "close IS NOT excluded.close OR volume IS NOT excluded.volume OR "
     "adj_close IS NOT excluded.adj_close";
 constexpr const char* kExistingTsSql =
-    "SELECT ts FROM bars WHERE ticker=?1 AND interval=?2 AND ts>=?3 AND ts<=?4 ORDER BY ts";
+    "SELECT ts FROM bars WHERE series=?1 AND ts>=?2 AND ts<=?3 ORDER BY ts";
 constexpr const char* kBumpVersionSql =
     "UPDATE meta SET value = value + 1 WHERE key = 'data_version'";
-constexpr const char* kLoadSql =
+
+// Reads, by schema version (a read-only open of a version-1 file reads it as
+// it is; a writable open migrates it).
+struct ReadSql {
+  const char* load;     // ?1 ticker, ?2 interval, ?3 start, ?4 end
+  const char* last_ts;  // ?1 ticker, ?2 interval
+  const char* list;     // ticker, interval, bars, first_ts, last_ts
+};
+constexpr ReadSql kReadV2 = {
+    "SELECT ts, open, high, low, close, volume, adj_close FROM bars WHERE series = "
+    "(SELECT id FROM series WHERE ticker=?1 AND interval=?2) AND ts>=?3 AND ts<=?4 ORDER BY ts",
+    "SELECT MAX(ts) FROM bars WHERE series = (SELECT id FROM series WHERE ticker=?1 AND interval=?2)",
+    "SELECT ticker, interval, bars, first_ts, last_ts FROM series WHERE bars > 0 ORDER BY ticker, interval"};
+constexpr ReadSql kReadV1 = {
     "SELECT ts, open, high, low, close, volume, adj_close FROM bars "
-    "WHERE ticker=?1 AND interval=?2 AND ts>=?3 AND ts<=?4 ORDER BY ts";
+    "WHERE ticker=?1 AND interval=?2 AND ts>=?3 AND ts<=?4 ORDER BY ts",
+    "SELECT MAX(ts) FROM bars WHERE ticker=?1 AND interval=?2",
+    "SELECT ticker, interval, COUNT(*), MIN(ts), MAX(ts) FROM bars GROUP BY ticker, interval "
+    "ORDER BY ticker, interval"};
+constexpr const char* kListV1Summary =
+    "SELECT ticker, interval, bars, first_ts, last_ts FROM series ORDER BY ticker, interval";
 
 // The smallest string greater than every string starting with `prefix`
 // ("" = unbounded: a string above any key).
@@ -154,23 +193,18 @@ Status ConfigureConnection(SqliteDb& db, bool writer) {
   return db.Exec(pragmas);
 }
 
-Status CheckSchemaVersion(SqliteDb& db, bool may_create) {
-  OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached("SELECT version FROM schema_version"));
+// The file's schema version; 0 when it has none yet (a new file).
+Result<int64_t> ReadSchemaVersion(SqliteDb& db) {
+  OHLCV_ASSIGN_OR_RETURN(Stmt st, db.Prepare("SELECT version FROM schema_version"));
   auto row = st.Step();
   if (!row.ok()) return row.status().WithContext("read schema_version");
-  if (*row) {
-    int64_t v = st.Int(0);
-    if (v != kBarStoreSchemaVersion) {
-      return Status::InvalidArgument("bar store schema version " + std::to_string(v) +
-                                     ", this build reads version " +
-                                     std::to_string(kBarStoreSchemaVersion));
-    }
-    return Status::Ok();
-  }
-  if (!may_create) return Status::Corruption("bar store has no schema version row");
-  st.Reset();
-  return db.Exec("INSERT INTO schema_version(version) VALUES(" +
-                 std::to_string(kBarStoreSchemaVersion) + ")");
+  return *row ? st.Int(0) : int64_t{0};
+}
+
+Status UnknownVersion(int64_t v) {
+  return Status::InvalidArgument("bar store schema version " + std::to_string(v) +
+                                 ", this build reads versions 1 and " +
+                                 std::to_string(kBarStoreSchemaVersion));
 }
 
 class BarStoreImpl final : public BarStore {
@@ -187,7 +221,16 @@ class BarStoreImpl final : public BarStore {
       }
       auto reader = AcquireReader();
       if (!reader.ok()) return reader.status();
-      OHLCV_RETURN_IF_ERROR(CheckSchemaVersion(*reader->db, /*may_create=*/false));
+      auto has_table = reader->db->Prepare("SELECT 1 FROM sqlite_master WHERE name='schema_version'");
+      if (!has_table.ok()) return has_table.status();
+      auto found = has_table->Step();
+      if (!found.ok()) return found.status();
+      if (!*found) return Status::Corruption("bar store has no schema version row");
+      OHLCV_ASSIGN_OR_RETURN(int64_t v, ReadSchemaVersion(*reader->db));
+      if (v == 0) return Status::Corruption("bar store has no schema version row");
+      if (v != 1 && v != kBarStoreSchemaVersion) return UnknownVersion(v);
+      read_ = v == 1 ? &kReadV1 : &kReadV2;
+      legacy_summary_ = v == 1 && HasTable(*reader->db, "series");
       return Status::Ok();
     }
     fs::path parent = fs::path(options_.path).parent_path();
@@ -196,21 +239,32 @@ class BarStoreImpl final : public BarStore {
     // journal_mode is persistent in the file; setting it needs no transaction.
     OHLCV_RETURN_IF_ERROR(writer_->Exec("PRAGMA journal_mode=WAL"));
     OHLCV_RETURN_IF_ERROR(ConfigureConnection(*writer_, /*writer=*/true));
-    Transaction txn(*writer_);
-    OHLCV_RETURN_IF_ERROR(txn.BeginImmediate());
-    OHLCV_RETURN_IF_ERROR(writer_->Exec(kCreateSchema));
-    OHLCV_RETURN_IF_ERROR(CheckSchemaVersion(*writer_, /*may_create=*/true));
+    OHLCV_RETURN_IF_ERROR(store_internal::RegisterBarCodecFunctions(*writer_));
+    bool migrated = false;
     {
-      OHLCV_ASSIGN_OR_RETURN(Stmt st, writer_->Prepare(
-                                          "SELECT (SELECT COUNT(*) FROM series) = 0 AND "
-                                          "EXISTS(SELECT 1 FROM bars)"));
-      auto row = st.Step();
-      if (!row.ok()) return row.status().WithContext("check series summary");
-      const bool backfill = *row && st.Int(0) != 0;
-      st.Reset();
-      if (backfill) OHLCV_RETURN_IF_ERROR(writer_->Exec(kBackfillSeriesSql));
+      Transaction txn(*writer_);
+      OHLCV_RETURN_IF_ERROR(txn.BeginImmediate());
+      OHLCV_RETURN_IF_ERROR(writer_->Exec(kCreateCommon));
+      OHLCV_ASSIGN_OR_RETURN(int64_t v, ReadSchemaVersion(*writer_));
+      if (v == 1) {
+        OHLCV_RETURN_IF_ERROR(writer_->Exec(kMigrateV1).WithContext("migrate schema 1 to 2"));
+        OHLCV_RETURN_IF_ERROR(writer_->Exec(kCreateV2));
+        OHLCV_RETURN_IF_ERROR(writer_->Exec(kMigrateV1Copy).WithContext("migrate schema 1 to 2"));
+        migrated = true;
+      } else if (v == 0 || v == kBarStoreSchemaVersion) {
+        OHLCV_RETURN_IF_ERROR(writer_->Exec(kCreateV2));
+        if (v == 0) {
+          OHLCV_RETURN_IF_ERROR(writer_->Exec("INSERT INTO schema_version(version) VALUES(" +
+                                              std::to_string(kBarStoreSchemaVersion) + ")"));
+        }
+      } else {
+        return UnknownVersion(v);
+      }
+      OHLCV_RETURN_IF_ERROR(txn.Commit());
     }
-    return txn.Commit();
+    // The version-1 pages are free now; give them back to the file system once.
+    if (migrated) OHLCV_RETURN_IF_ERROR(writer_->Exec("VACUUM").WithContext("vacuum after migration"));
+    return Status::Ok();
   }
 
   Result<UpsertStats> Upsert(const BarSeries& series) override {
@@ -226,15 +280,33 @@ class BarStoreImpl final : public BarStore {
     Transaction txn(db);
     OHLCV_RETURN_IF_ERROR(txn.BeginImmediate());
 
+    // The series' id, created on its first bars (the summary row is updated
+    // below, in this transaction).
+    int64_t id = 0;
+    {
+      OHLCV_ASSIGN_OR_RETURN(Stmt add, db.PrepareCached(kNewSeriesSql));
+      add.BindText(1, ticker);
+      add.BindInt(2, interval);
+      add.BindInt(3, series.ts.front());
+      add.BindInt(4, series.ts.back());
+      OHLCV_RETURN_IF_ERROR(add.Run().WithContext("upsert " + ticker + ": series"));
+      OHLCV_ASSIGN_OR_RETURN(Stmt get, db.PrepareCached(kSeriesIdSql));
+      get.BindText(1, ticker);
+      get.BindInt(2, interval);
+      auto row = get.Step();
+      if (!row.ok()) return row.status().WithContext("upsert " + ticker + ": series id");
+      if (!*row) return Status::Corruption("upsert " + ticker + ": series row missing");
+      id = get.Int(0);
+    }
+
     // Keys already stored in the series' span: a merge against them tells an
     // insert (new key) from an update (changes() == 1 on an existing key).
     std::vector<int64_t> existing;
     {
       OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(kExistingTsSql));
-      st.BindText(1, ticker);
-      st.BindInt(2, interval);
-      st.BindInt(3, series.ts.front());
-      st.BindInt(4, series.ts.back());
+      st.BindInt(1, id);
+      st.BindInt(2, series.ts.front());
+      st.BindInt(3, series.ts.back());
       while (true) {
         auto row = st.Step();
         if (!row.ok()) return row.status().WithContext("upsert: read keys");
@@ -244,17 +316,16 @@ class BarStoreImpl final : public BarStore {
     }
 
     OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(kUpsertSql));
-    st.BindText(1, ticker);
-    st.BindInt(2, interval);
+    st.BindInt(1, id);
     size_t e = 0;
     for (size_t i = 0; i < series.size(); ++i) {
-      st.BindInt(3, series.ts[i]);
-      st.BindDouble(4, series.open[i]);
-      st.BindDouble(5, series.high[i]);
-      st.BindDouble(6, series.low[i]);
-      st.BindDouble(7, series.close[i]);
-      st.BindDouble(8, series.volume[i]);
-      st.BindDouble(9, series.adj_close[i]);
+      st.BindInt(2, series.ts[i]);
+      store_internal::BindPrice(st, 3, series.open[i]);
+      store_internal::BindPrice(st, 4, series.high[i]);
+      store_internal::BindPrice(st, 5, series.low[i]);
+      store_internal::BindPrice(st, 6, series.close[i]);
+      store_internal::BindVolume(st, 7, series.volume[i]);
+      store_internal::BindPrice(st, 8, series.adj_close[i]);
       OHLCV_RETURN_IF_ERROR(st.Run().WithContext("upsert " + ticker));
       st.Rewind();  // bindings stay; only ts and values change per row
       while (e < existing.size() && existing[e] < series.ts[i]) ++e;
@@ -270,11 +341,10 @@ class BarStoreImpl final : public BarStore {
     if (stats.inserted > 0) {
       // The per-series summary ListTickers reads, in the same transaction.
       OHLCV_ASSIGN_OR_RETURN(Stmt sum, db.PrepareCached(kAddSeriesSql));
-      sum.BindText(1, ticker);
-      sum.BindInt(2, interval);
-      sum.BindInt(3, static_cast<int64_t>(stats.inserted));
-      sum.BindInt(4, series.ts.front());
-      sum.BindInt(5, series.ts.back());
+      sum.BindInt(1, id);
+      sum.BindInt(2, static_cast<int64_t>(stats.inserted));
+      sum.BindInt(3, series.ts.front());
+      sum.BindInt(4, series.ts.back());
       OHLCV_RETURN_IF_ERROR(sum.Run().WithContext("upsert " + ticker + ": series summary"));
     }
     if (stats.inserted + stats.updated > 0) {
@@ -293,17 +363,18 @@ class BarStoreImpl final : public BarStore {
     out.ticker = ticker;
     out.interval = interval;
     {
-      OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(kLoadSql));
+      OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(read_->load));
       st.BindText(1, ticker);
       st.BindInt(2, static_cast<int64_t>(interval));
       st.BindInt(3, start.value_or(kMinTs));
       st.BindInt(4, end.value_or(kMaxTs));
+      using store_internal::ReadPrice;
       while (true) {
         auto row = st.Step();
         if (!row.ok()) return row.status().WithContext("load " + ticker);
         if (!*row) break;
-        out.push_back(Bar{st.Int(0), st.Double(1), st.Double(2), st.Double(3), st.Double(4),
-                          st.Double(5), st.Double(6)});
+        out.push_back(Bar{st.Int(0), ReadPrice(st, 1), ReadPrice(st, 2), ReadPrice(st, 3), ReadPrice(st, 4),
+                          store_internal::ReadVolume(st, 5), ReadPrice(st, 6)});
       }
     }
     if (out.empty()) {
@@ -320,12 +391,7 @@ class BarStoreImpl final : public BarStore {
     SqliteDb& db = *reader.db;
     // The summary table when the file has it (kept in each Upsert's
     // transaction: microseconds); a scan of every bar otherwise.
-    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(
-                                        HasTable(db, "series")
-                                            ? "SELECT ticker, interval, bars, first_ts, last_ts FROM series "
-                                              "ORDER BY ticker, interval"
-                                            : "SELECT ticker, interval, COUNT(*), MIN(ts), MAX(ts) FROM bars "
-                                              "GROUP BY ticker, interval ORDER BY ticker, interval"));
+    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(legacy_summary_ ? kListV1Summary : read_->list));
     std::vector<TickerInfo> out;
     while (true) {
       auto row = st.Step();
@@ -369,7 +435,8 @@ class BarStoreImpl final : public BarStore {
     SqliteDb& db = *writer_;
     Transaction txn(db);
     OHLCV_RETURN_IF_ERROR(txn.BeginImmediate());
-    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached("DELETE FROM bars WHERE ticker=?1"));
+    OHLCV_ASSIGN_OR_RETURN(
+        Stmt st, db.PrepareCached("DELETE FROM bars WHERE series IN (SELECT id FROM series WHERE ticker=?1)"));
     st.BindText(1, ticker);
     OHLCV_RETURN_IF_ERROR(st.Run());
     auto deleted = static_cast<uint64_t>(db.Changes());
@@ -544,10 +611,8 @@ class BarStoreImpl final : public BarStore {
     return found;
   }
 
-  static Result<std::optional<int64_t>> LastTs(SqliteDb& db, const std::string& ticker,
-                                               Interval interval) {
-    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(
-                                        "SELECT MAX(ts) FROM bars WHERE ticker=?1 AND interval=?2"));
+  Result<std::optional<int64_t>> LastTs(SqliteDb& db, const std::string& ticker, Interval interval) {
+    OHLCV_ASSIGN_OR_RETURN(Stmt st, db.PrepareCached(read_->last_ts));
     st.BindText(1, ticker);
     st.BindInt(2, static_cast<int64_t>(interval));
     auto row = st.Step();
@@ -558,6 +623,11 @@ class BarStoreImpl final : public BarStore {
   }
 
   const BarStoreOptions options_;
+  // Reads of the file's schema version: version 2, or a version-1 file opened
+  // read-only (a writable open migrates it). legacy_summary_: that file has
+  // the version-1 series summary table.
+  const ReadSql* read_ = &kReadV2;
+  bool legacy_summary_ = false;
   std::mutex write_mu_;              // serializes writes on writer_
   std::unique_ptr<SqliteDb> writer_;  // null when read-only; used under write_mu_
   std::mutex pool_mu_;

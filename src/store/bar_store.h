@@ -14,20 +14,25 @@
 // never half applied). FULL would fsync every commit, several ms each, for a
 // guarantee an ingest that can simply be re-run does not need.
 //
-// Schema (schema version 1; persisted, bump kSchemaVersion on any change):
+// Schema (version 2; persisted, bump kBarStoreSchemaVersion on any change):
 //   schema_version(version)
 //   meta(key, value)             -- 'data_version'
-//   bars(ticker, interval, ts, open, high, low, close, volume, adj_close)
-//        PRIMARY KEY(ticker, interval, ts) WITHOUT ROWID; interval is the
-//        persisted Interval enum value; NaN prices are stored as NULL.
+//   series(id, ticker, interval, bars, first_ts, last_ts)
+//        -- one row per (ticker, interval), UNIQUE; `id` keys the bars; the
+//        counts are kept in each Upsert/DeleteTicker transaction, so
+//        ListTickers reads 537 rows instead of scanning every bar.
+//   bars(series, ts, open, high, low, close, volume, adj_close)
+//        PRIMARY KEY(series, ts) WITHOUT ROWID; interval is the persisted
+//        Interval enum value; values encoded by store/sqlite_bar_codec.h
+//        (whole cents and whole volumes as small integers, other values as
+//        REAL, NaN as NULL; read back bit for bit): 34.5 bytes per
+//        1-minute bar with whole-cent prices on disk, against 69.4 in
+//        version 1 (docs/benchmarks.md, issue 16).
 //   state(key, value)            -- small key/value records of the pipeline
-//        (source fingerprints, pending-reindex marks, ticker flags); added
-//        with CREATE IF NOT EXISTS, so version-1 files gain it on their first
-//        writable open (a read-only open of an older file sees no state).
-//   series(ticker, interval, bars, first_ts, last_ts)
-//        -- per-series summary kept in each Upsert/DeleteTicker transaction,
-//        so ListTickers reads 537 rows instead of scanning every bar;
-//        backfilled from `bars` on a writable open of a file without it.
+//        (source fingerprints, pending-reindex marks, ticker flags).
+// Version 1 (bars keyed by (ticker TEXT, interval, ts), REAL columns) is
+// migrated to 2 by the first writable open, in one transaction, then
+// VACUUMed; a read-only open of a version-1 file reads it as it is.
 //
 // Tickers are stored upper case; every call upper-cases the ticker it is given.
 //
@@ -58,7 +63,7 @@ struct BarStoreOptions {
 };
 
 // Persisted in the file (schema_version table): bump on any schema change.
-inline constexpr int kBarStoreSchemaVersion = 1;
+inline constexpr int kBarStoreSchemaVersion = 2;
 
 struct UpsertStats {
   uint64_t inserted = 0;   // new (ticker, interval, ts) keys

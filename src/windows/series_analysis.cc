@@ -1,18 +1,51 @@
 #include "windows/series_analysis.h"
 
+#include <iterator>
+
+#include "util/time.h"
+
 namespace ohlcv {
+
+std::string DailyFromIntradayWindowId(std::string_view ticker, Interval source, int64_t start_ts,
+                                      int64_t end_ts) {
+  std::string id;
+  id.reserve(ticker.size() + 40);
+  id += ticker;
+  id += "_1d-from-";
+  id += IntervalName(source);
+  id += '_';
+  id += FormatCompact(start_ts);
+  id += '_';
+  id += FormatCompact(end_ts);
+  return id;
+}
 
 void SeriesAnalysis::Analyze(const BarSeries& bars, std::string_view sector,
                              const AnalysisOptions& options, size_t first_bar) {
   indicators.Compute(bars);
   DetectPatterns(bars, indicators, options.patterns, &events);
   ComputeTrendStates(bars, indicators, options.patterns, &trend);
-  if (options.build_windows) {
-    BuildWindowsFrom(bars, IndicatorColumns::Of(indicators), events, trend, sector,
-                     options.windows, first_bar, &windows);  // reuses memory
-  } else {
+  if (!options.build_windows) {
     windows.clear();
+    daily.clear();
+    return;
   }
+  BuildWindowsFrom(bars, IndicatorColumns::Of(indicators), events, trend, sector, options.windows,
+                   first_bar, &windows);  // reuses memory
+  if (!IsIntraday(bars.interval) || !options.windows.daily_from_intraday) {
+    daily.clear();
+    return;
+  }
+  AggregateDaily(bars, &daily);
+  if (!daily_analysis) daily_analysis = std::make_unique<SeriesAnalysis>();
+  const size_t first_day = first_bar < bars.size() ? DailyIndexOf(daily, bars.ts[first_bar]) : daily.size();
+  daily_analysis->Analyze(daily, sector, options, first_day);
+  for (Window& w : daily_analysis->windows) {
+    w.id = DailyFromIntradayWindowId(bars.ticker, bars.interval, w.start_ts, w.end_ts);
+  }
+  windows.insert(windows.end(), std::make_move_iterator(daily_analysis->windows.begin()),
+                 std::make_move_iterator(daily_analysis->windows.end()));
+  daily_analysis->windows.clear();
 }
 
 }  // namespace ohlcv

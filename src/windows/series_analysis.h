@@ -9,6 +9,8 @@
 // independent.
 #pragma once
 
+#include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -33,12 +35,25 @@ struct SeriesAnalysis {
   std::vector<TrendState> trend;     // one per bar
   std::vector<Window> windows;       // empty unless options.build_windows
 
+  // Intraday series with build_windows and windows.daily_from_intraday: the
+  // daily bars aggregated from `bars` (AggregateDaily) and their own
+  // analysis; its windows are appended to `windows` after the intraday ones,
+  // with ids from DailyFromIntradayWindowId. Empty / null otherwise.
+  BarSeries daily;
+  std::unique_ptr<SeriesAnalysis> daily_analysis;
+
   // Recomputes everything for `bars`. `sector` is copied into the windows.
   // `first_bar` > 0 builds only the windows whose last bar is at or after it
   // (BuildWindowsFrom; indicators, events and trend still cover every bar,
-  // so those windows are exactly the ones a full analysis gives).
+  // so those windows are exactly the ones a full analysis gives; for the
+  // daily windows of an intraday series, the day of bar `first_bar` on).
   void Analyze(const BarSeries& bars, std::string_view sector, const AnalysisOptions& options,
                size_t first_bar = 0);
 };
+
+// "AAPL_1d-from-1m_20240301_20240412": the id of a daily window built from
+// `source` (intraday) bars; never equal to a WindowId of stored daily bars.
+std::string DailyFromIntradayWindowId(std::string_view ticker, Interval source, int64_t start_ts,
+                                      int64_t end_ts);
 
 }  // namespace ohlcv

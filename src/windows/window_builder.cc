@@ -77,30 +77,38 @@ void BuildWindows(const BarSeries& bars, const IndicatorColumns& ind,
   BuildWindowsFrom(bars, ind, events, trend, sector, opt, 0, out);
 }
 
+std::vector<WindowSpan> WindowSpans(const BarSeries& bars, const WindowOptions& opt) {
+  if (IsIntraday(bars.interval)) return IntradaySpans(bars, opt);
+  std::vector<WindowSpan> spans;
+  const size_t n = std::min(opt.length, bars.size());
+  for (size_t s : WindowStarts(bars.size(), opt)) spans.push_back({s, n});
+  return spans;
+}
+
 void BuildWindowsFrom(const BarSeries& bars, const IndicatorColumns& ind,
                       std::span<const PatternEvent> events, std::span<const TrendState> trend,
                       std::string_view sector, const WindowOptions& opt, size_t first_bar,
                       std::vector<Window>* out) {
-  std::vector<size_t> starts = WindowStarts(bars.size(), opt);
-  const size_t span = std::min(opt.length, bars.size());
-  // Starts increase, so the windows ending at or after first_bar are a suffix.
-  auto keep = std::find_if(starts.begin(), starts.end(),
-                           [&](size_t s) { return s + span >= first_bar + 1; });
-  starts.erase(starts.begin(), keep);
+  std::vector<WindowSpan> spans = WindowSpans(bars, opt);
+  // Spans are in bar order and their ends increase, so the windows ending at
+  // or after first_bar are a suffix.
+  auto keep = std::find_if(spans.begin(), spans.end(),
+                           [&](const WindowSpan& w) { return w.start + w.n_bars >= first_bar + 1; });
+  spans.erase(spans.begin(), keep);
   // Windows already in *out are overwritten field by field (every field is
   // set), so a caller reusing one vector across series keeps its string and
   // vector capacity instead of reallocating ~5 buffers per window.
-  out->resize(starts.size());
-  if (starts.empty()) return;
+  out->resize(spans.size());
+  if (spans.empty()) return;
 
   std::vector<PatternEvent> sorted_copy;
   events = SortedByBar(events, &sorted_copy);
 
   std::vector<double> log_returns;
   SeriesLogReturns(bars.close, &log_returns);
-  const size_t n_bars = std::min(opt.length, bars.size());
-  for (size_t i = 0; i < starts.size(); ++i) {
-    FillWindow(bars, ind, events, trend, log_returns, sector, starts[i], n_bars, opt, &(*out)[i]);
+  for (size_t i = 0; i < spans.size(); ++i) {
+    FillWindow(bars, ind, events, trend, log_returns, sector, spans[i].start, spans[i].n_bars, opt,
+               &(*out)[i]);
   }
 }
 

@@ -1,14 +1,15 @@
 // Window slicing: cuts one BarSeries into overlapping windows and fills each
 // with its metadata, plain-language summary and shape vector.
 //
-// Slicing rule (what keeps ids stable across re-ingests): windows of
-// `length` bars start at bar indices 0, stride, 2*stride, ... counted from the
+// Slicing rule for daily and longer bars (what keeps ids stable across
+// re-ingests): windows of `length` bars start at bar indices 0, stride, 2*stride, ... counted from the
 // FIRST bar of the series, so appending bars never moves an existing window.
 // The window that ends at the latest bar is always added as well (unless one
 // of the aligned windows already ends there); it is the only window whose id
 // changes when new bars arrive. A series shorter than `length` but with at
 // least `min_bars` bars gives one window of the whole series; a shorter one
-// gives none.
+// gives none. Intraday bars (1m .. 1h) are cut by the clock instead: one
+// window per session (UTC day) or per N hours, see windows/intraday.h.
 //
 // Every figure is computed from the bars, the indicator columns, the pattern
 // events and the trend states handed in; nothing is looked up elsewhere, so a
@@ -33,6 +34,7 @@
 #include "core/pattern.h"
 #include "core/window.h"
 #include "indicators/indicator_set.h"
+#include "windows/intraday.h"
 
 namespace ohlcv {
 
@@ -62,6 +64,13 @@ struct WindowOptions {
   // off is only useful for callers that need metadata alone (and benchmarks).
   bool with_summary = true;
   bool with_shape = true;
+  // Intraday series (windows/intraday.h): 0 = one window per session (UTC
+  // calendar day); N = one window per N-hour block aligned to 00:00 UTC.
+  // length/stride do not apply to intraday windows. Default 0.
+  size_t intraday_hours = 0;
+  // SeriesAnalysis also builds daily windows (length/stride) over daily bars
+  // aggregated from intraday bars. Default true.
+  bool daily_from_intraday = true;
 };
 
 // Borrowed indicator columns, indexed by Indicator. An empty span (or one
@@ -94,6 +103,10 @@ std::string WindowId(std::string_view ticker, Interval interval, int64_t start_t
 // order, following the slicing rule above; each window covers
 // [start, start + min(length, n_bars)).
 std::vector<size_t> WindowStarts(size_t n_bars, const WindowOptions& opt);
+
+// The windows BuildWindows makes of `bars`, in bar order: WindowStarts for
+// daily and longer bars, IntradaySpans for intraday bars.
+std::vector<WindowSpan> WindowSpans(const BarSeries& bars, const WindowOptions& opt);
 
 // Replaces *out with the windows of `bars`.
 // `ind`: indicator columns of `bars` (same length, or empty = all NaN).
