@@ -307,7 +307,8 @@ TEST(HardeningTest, OneRuleForDateRangesAndBadDatesOnEveryRoute) {
              "'2016-13-45' is not a date (YYYY-MM-DD)");
   // In question text a bad date cannot be a 400 (the rest of the question is
   // answered), but it is named in a note, never silently dropped.
-  for (const std::string bad : {"2019-02-30", "2019-13-01", "2016/02/30"}) {
+  // ("February 30, 2019" was read as the whole of 2019 before.)
+  for (const std::string bad : {"2019-02-30", "2019-13-01", "2016/02/30", "February 30, 2019", "31 June 2019"}) {
     const json q = {{"question", "What was AAPL's close on " + bad + "?"}};
     auto r = c.Post("/api/v1/query", q.dump(), "application/json");
     ASSERT_TRUE(r) << bad;
