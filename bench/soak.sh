@@ -18,6 +18,9 @@
 #      (connections per address, default 1000: every client here, probes
 #      included, is 127.0.0.1, which the default of 64 would refuse).
 # Prints a summary; exits 1 when a probe took more than 100 ms or failed.
+# Memory: RSS, split into anonymous (the heap) and file-backed pages (SQLite's
+# mmap of windows.db and bars.db, the word vectors); file pages are counted
+# per mapping in RSS, so Pss_File is also given.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -108,17 +111,27 @@ while time.time() < end:
 PY
 PIDS+=($!)
 
-echo "t,rss_kb,fds,health_ms,ready_ms,health_code,ready_code" > "$OUT"
+echo "t,rss_kb,anon_kb,file_kb,pss_file_kb,fds,health_ms,ready_ms,health_code,ready_code" > "$OUT"
 START=$(date +%s)
 while [ $(( $(date +%s) - START )) -lt "$SOAK_S" ]; do
   rss=$(awk '/VmRSS/{print $2}' /proc/$SERVER/status)
+  # Anonymous memory (heap: caches, arenas) apart from file pages mapped from
+  # windows.db, bars.db and the word vectors (page cache the kernel can drop).
+  # RssFile counts a page once per mapping, and every SQLite reader
+  # connection maps windows.db (mmap_size) on its own, so the same pages
+  # count up to once per connection; Pss_File counts each page once.
+  anon=$(awk '/RssAnon/{print $2}' /proc/$SERVER/status)
+  file=$(awk '/RssFile/{print $2}' /proc/$SERVER/status)
+  pss_file=$(awk '/^Pss_File/{print $2}' /proc/$SERVER/smaps_rollup)
   fds=$(ls /proc/$SERVER/fd | wc -l)
   h=$(curl -s -o /dev/null -m 5 -w '%{http_code} %{time_total}' "$BASE/health" || echo "000 5")
   r=$(curl -s -o /dev/null -m 5 -w '%{http_code} %{time_total}' "$BASE/ready" || echo "000 5")
-  echo "$(( $(date +%s) - START )),$rss,$fds,$(echo "$h" | awk '{printf "%.1f", $2*1000}'),$(echo "$r" | awk '{printf "%.1f", $2*1000}'),${h%% *},${r%% *}" >> "$OUT"
+  echo "$(( $(date +%s) - START )),$rss,$anon,$file,$pss_file,$fds,$(echo "$h" | awk '{printf "%.1f", $2*1000}'),$(echo "$r" | awk '{printf "%.1f", $2*1000}'),${h%% *},${r%% *}" >> "$OUT"
   sleep 1
 done
 
+# wrk prints its summary when it exits (it may still be finishing requests).
+wait "${PIDS[0]}" "${PIDS[1]}" 2> /dev/null || true
 refused=$(curl -fs "http://127.0.0.1:$METRICS_PORT/metrics" | awk '/^ohlcv_connections_refused_total/{s+=$2} END{print s+0}')
 echo "==> samples in $OUT; wrk:"
 grep -h "Requests/sec\|Non-2xx\|Socket errors" /tmp/ohlcv-soak-wrk-query.txt /tmp/ohlcv-soak-wrk-status.txt || true
@@ -130,10 +143,17 @@ h, r = col("health_ms"), col("ready_ms")
 probes = sorted(h + r)
 p99 = probes[min(len(probes) - 1, int(0.99 * len(probes)))]
 bad = [x for x in rows if x["health_code"] != "200" or x["ready_code"] != "200"]
-rss, fds = col("rss_kb"), col("fds")
+rss, anon, file, pss_file, fds = col("rss_kb"), col("anon_kb"), col("file_kb"), col("pss_file_kb"), col("fds")
+n = len(rss)
+# Level: the mean of each tenth of the run (a leak keeps climbing to the end).
+tenths = [statistics.mean(anon[k * n // 10:(k + 1) * n // 10] or [anon[-1]]) / 1024 for k in range(10)]
 print(f"samples: {len(rows)}; probes: median {statistics.median(probes):.1f} ms, p99 {p99:.1f} ms, max {max(probes):.1f} ms; "
       f"non-200 probes: {len(bad)}")
 print(f"RSS: start {rss[0]/1024:.0f} MB, max {max(rss)/1024:.0f} MB, end {rss[-1]/1024:.0f} MB; "
       f"descriptors: start {fds[0]:.0f}, max {max(fds):.0f}, end {fds[-1]:.0f}; connections refused: {sys.argv[2]}")
+print(f"of which anonymous: start {anon[0]/1024:.0f} MB, max {max(anon)/1024:.0f} MB, end {anon[-1]/1024:.0f} MB; "
+      f"file-backed: start {file[0]/1024:.0f} MB, max {max(file)/1024:.0f} MB, end {file[-1]/1024:.0f} MB "
+      f"(each page once, Pss_File: start {pss_file[0]/1024:.0f}, max {max(pss_file)/1024:.0f}, end {pss_file[-1]/1024:.0f} MB)")
+print("anonymous MB, mean of each tenth of the run: " + " ".join(f"{x:.0f}" for x in tenths))
 sys.exit(1 if max(probes) > 100 or bad else 0)
 PY

@@ -413,7 +413,7 @@ wrk_failures() {
 }
 
 # Synthetic AAPL and MSFT through the load balancer. The tasks share the
-# node's app-data volume and the ChromaDB server, so once the job has
+# stack's PostgreSQL (bars) and ChromaDB (windows), so once the job has
 # committed every replica serves the bars (the job id itself is known only to
 # the replica that took it: wait on the bars instead).
 swarm_ingest() {

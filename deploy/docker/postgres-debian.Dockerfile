@@ -6,7 +6,14 @@
 ARG BASE_IMAGE=debian:12
 FROM ${BASE_IMAGE}
 ARG DEBIAN_FRONTEND=noninteractive
-RUN apt-get update \
+# uid/gid 999 as in the official image: the stacks hand the db_password
+# secret to uid 999 with mode 0400, and Debian's package would otherwise
+# create postgres as uid 100, which cannot read it (the entrypoint then
+# exited at every start and the replicas waited for PostgreSQL forever).
+RUN groupadd --system --gid 999 postgres \
+ && useradd --system --uid 999 --gid postgres --home-dir /var/lib/postgresql --no-create-home \
+      --shell /bin/bash postgres \
+ && apt-get update \
  && apt-get install -y --no-install-recommends postgresql-15 \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /var/lib/postgresql/data /var/run/postgresql \

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <chrono>
 #include <filesystem>
 #include <unordered_map>
 
@@ -295,13 +296,36 @@ void LocalVectorStore::IndexerLoop() {
 void LocalVectorStore::CheckpointIfLarge() {
   std::error_code ec;
   const auto wal = std::filesystem::file_size(Path("windows.db-wal"), ec);
-  if (ec || wal < kWalCheckpointBytes || !checkpointer_) return;
+  if (ec || wal < options_.wal_checkpoint_bytes || !checkpointer_) return;
   // PASSIVE never waits; when readers kept it from finishing and the WAL
   // grew to 2x the threshold, TRUNCATE (waits up to the busy timeout for
   // readers, then resets the file to zero bytes). journal_size_limit also
   // trims the file after each reset.
-  const char* sql = wal >= 2 * kWalCheckpointBytes ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)";
+  const char* sql =
+      wal >= 2 * options_.wal_checkpoint_bytes ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)";
   if (!checkpointer_->Exec(sql).ok()) StoreCounters::Add(counters_.errors);
+}
+
+// The indexer runs at a lower priority and checkpoints only between drain
+// chunks, so an ingest on a busy machine outruns it; then the writer itself
+// resets the WAL. Rare (once per 2x wal_checkpoint_bytes written), and a
+// stat() per write otherwise. A checkpoint that found another one running
+// (the indexer's PASSIVE; SQLite does not wait for that lock) says so in its
+// row's first column: tried again for up to ~100 ms, then left to the next
+// write. Readers are waited for by the busy timeout.
+void LocalVectorStore::BoundWal() {
+  std::error_code ec;
+  const auto wal = std::filesystem::file_size(Path("windows.db-wal"), ec);
+  if (ec || wal < 2 * options_.wal_checkpoint_bytes) return;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto stmt = writer_->Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (!stmt.ok()) break;
+    auto row = stmt->Step();
+    if (!row.ok()) break;
+    if (!*row || stmt->Int(0) == 0) return;  // done
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  StoreCounters::Add(counters_.errors);
 }
 
 LocalVectorStore::~LocalVectorStore() {

@@ -20,7 +20,9 @@
 // catches up (re-adds rows with seq > covered, marks logged deletions), so a
 // crash between the SQLite commit and an index save loses nothing. WAL
 // checkpoints run on the indexer thread (CheckpointIfLarge), never inside an
-// Upsert's COMMIT.
+// Upsert's COMMIT; only when the indexer fell behind and the WAL reached twice
+// LocalVectorStoreOptions::wal_checkpoint_bytes does a writer checkpoint and
+// truncate it after its commit (BoundWal).
 //
 // Indexing: Upsert commits to SQLite and stages the vectors in each space's
 // SpaceIndex delta (a copy); a background thread at lower CPU priority
@@ -82,9 +84,6 @@ inline constexpr size_t kDrainChunk = 256;
 inline constexpr int kIndexerNice = 10;
 inline constexpr int kBuildThreads = 2;
 inline constexpr int kBusyTimeoutMs = 10000;
-// WAL size at which the indexer thread checkpoints (see CheckpointIfLarge);
-// SQLite's own default is ~4 MB, about one Upsert batch of 2,048 windows.
-inline constexpr uint64_t kWalCheckpointBytes = uint64_t{64} << 20;
 // Rebuild at open when tombstones outnumber live rows (reclaims memory).
 inline constexpr size_t kMinTombstonesForRebuild = 1000;
 
@@ -183,6 +182,11 @@ class LocalVectorStore final : public VectorStore {
   Status LoadIndex(const Space& space, Conn& db, bool* changed);
   void IndexerLoop();
   void CheckpointIfLarge();
+  // REQUIRES: write_mu_ held, after a commit. When the WAL has reached twice
+  // options_.wal_checkpoint_bytes (the indexer fell behind), checkpoints and
+  // truncates it on the writer connection (waits for readers up to the busy
+  // timeout). The WAL's bound (issue 18: it reached 550 MB in a re-ingest).
+  void BoundWal();
   Status RebuildIndex(const Space& space, Conn& db);
   Status SaveIndexes();
   Result<std::vector<SearchHit>> FetchByLabels(Conn& db, const std::vector<std::pair<int64_t, float>>& hits);

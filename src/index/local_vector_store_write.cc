@@ -159,6 +159,7 @@ Status LocalVectorStore::Upsert(std::span<const Window> windows, std::span<const
   StoreCounters::Add(counters_.upserts, windows.size());
   rows_.fetch_add(next_label_ - label0);  // new ids got new labels
   unsaved_rows_ += rows.size();
+  BoundWal();
   return Status::Ok();
 }
 
@@ -224,6 +225,8 @@ Result<uint64_t> LocalVectorStore::DeleteTicker(const std::string& ticker) {
     if (shape_index_) shape_index_->Remove(label);
   }
   rows_.fetch_sub(static_cast<int64_t>(labels.size()));
+  index_lock.unlock();
+  BoundWal();
   return static_cast<uint64_t>(labels.size());
 }
 

@@ -182,6 +182,12 @@ struct LocalVectorStoreOptions {
   // summary vectors (bench/retrieval_bench.cc [3]): 64 gave recall@10 0.943,
   // 96 0.952, 128 0.983 at p50 0.44 ms, 192 0.983.
   size_t hnsw_ef_search = 128;
+  // WAL bound of windows.db, in bytes: past this the indexer checkpoints
+  // (PASSIVE, beside the writers); a write that leaves the WAL at twice this
+  // checkpoints and truncates it itself before returning, since the indexer
+  // runs at a lower priority and falls behind an ingest on a busy machine.
+  // So the WAL stays under 2x this plus one write. REQUIRES: > 0.
+  uint64_t wal_checkpoint_bytes = uint64_t{64} << 20;
 };
 
 struct ChromaVectorStoreOptions {

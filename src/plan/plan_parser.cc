@@ -334,6 +334,8 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
     plan.not_understood.push_back(u + " (not a stored ticker)");
   }
 
+  for (const auto& d : q.invalid_dates) plan.not_understood.push_back(NotADate(d));
+
   // Period.
   plan.period.start = q.start_ts;
   plan.period.end = q.end_ts;

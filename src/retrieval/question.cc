@@ -8,6 +8,7 @@
 #include "retrieval/question_dates.h"
 #include "retrieval/question_lexicon.h"
 #include "retrieval/question_tokens.h"
+#include "util/time.h"
 
 namespace ohlcv {
 
@@ -253,6 +254,14 @@ ParsedQuestion QuestionParser::Parse(std::string_view text) const {
 
   // 2. Dates: the hull of every range mentioned.
   auto ranges = qi::ExtractDates(t, context_.latest_ts, q.notes);
+  // The same rule as the API's 400 for a bad date, as a note: named, never
+  // silently dropped (issue 18).
+  for (auto& tok : t) {
+    if (tok.consumed || !tok.not_a_date) continue;
+    tok.consumed = true;
+    q.invalid_dates.push_back(tok.text);
+    q.notes.push_back(NotADate(tok.text) + "; ignored");
+  }
   if (!ranges.empty()) {
     bool open_start = false, open_end = false;
     for (const auto& r : ranges) {

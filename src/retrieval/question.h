@@ -104,6 +104,9 @@ struct ParsedQuestion {
   QueryType type = QueryType::kGeneral;
   std::vector<std::string> unknown_tickers;  // as written, upper case
   std::vector<std::string> suggestions;      // parallel to unknown_tickers; "" when none
+  // Written like dates but naming none ("2019-02-30", "2019-13-01"), as
+  // written; ignored as filters, each with a note (util/time.h NotADate).
+  std::vector<std::string> invalid_dates;
   std::string text_terms;  // leftover content words, lower case, space separated
   std::vector<std::string> notes;  // what was recognised, e.g. "date: March 2019"
 

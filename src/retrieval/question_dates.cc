@@ -302,10 +302,31 @@ bool IsRangeJoiner(const QToken& tok, bool after_between_or_from) {
   return after_between_or_from && w == "and";
 }
 
+// "February 30, 2019" and "30 February 2019" name no day; read as dates they
+// would fall back to "2019". Their three tokens become one word flagged
+// not_a_date (the caller notes and ignores it, as for "2019-02-30").
+void MarkImpossibleDays(std::vector<QToken>& t) {
+  for (size_t i = 0; i + 2 < t.size(); ++i) {
+    if (!Free(t, i) || !Free(t, i + 1) || !Free(t, i + 2)) continue;
+    const bool month_first = MonthOf(t[i].lower) != 0;
+    const int m = month_first ? MonthOf(t[i].lower) : MonthOf(t[i + 1].lower);
+    const auto d = SmallIntAt(t, month_first ? i + 1 : i, 1, 31);
+    const auto y = YearAt(t, i + 2);
+    if (!m || !d || !y || static_cast<unsigned>(*d) <= DaysInMonth(*y, m)) continue;
+    t[i].kind = Kind::kWord;
+    t[i].text = month_first ? t[i].text + " " + t[i + 1].text + ", " + t[i + 2].text
+                            : t[i].text + " " + t[i + 1].text + " " + t[i + 2].text;
+    t[i].lower = ToLower(t[i].text);
+    t[i].not_a_date = true;
+    t[i + 1].consumed = t[i + 2].consumed = true;
+  }
+}
+
 }  // namespace
 
 std::vector<DateRange> ExtractDates(std::vector<QToken>& tokens, std::optional<int64_t> latest_ts,
                                     std::vector<std::string>& notes) {
+  MarkImpossibleDays(tokens);
   std::vector<Span> spans;
   bool needs_latest = false;
   for (size_t i = 0; i < tokens.size();) {

@@ -195,8 +195,11 @@ std::vector<QToken> Tokenize(std::string_view text,
           t.kind = QToken::Kind::kDate;
           t.number = static_cast<double>(*ts);
         } else {
-          // "2019-13-45": not a date; kept whole so no part reads as a year.
+          // "2019-13-45": not a date; kept whole so no part reads as a year,
+          // and flagged when written year first so the answer can say so.
           t.kind = QToken::Kind::kWord;
+          t.not_a_date = run.size() >= 6 && std::all_of(run.begin(), run.begin() + 4, IsDigit) &&
+                         (run[4] == '-' || run[4] == '/') && IsDigit(run[5]);
         }
         out.push_back(std::move(t));
         i = k;

@@ -27,6 +27,7 @@ struct QToken {
   bool possessive = false;  // written "AAPL's"
   double number = 0;        // kNumber: the value (sign included)
   bool percent = false;     // kNumber followed by '%'
+  bool not_a_date = false;  // kWord written like a date (YYYY-MM-DD, YYYY/MM/DD) naming none ("2019-02-30")
   bool consumed = false;
 };
 

@@ -159,6 +159,10 @@ std::optional<int64_t> ParseTimestamp(std::string_view text) {
   return ts + secs;
 }
 
+std::string NotADate(std::string_view text) {
+  return "'" + std::string(text.substr(0, 64)) + "' is not a date (YYYY-MM-DD)";
+}
+
 std::optional<int64_t> ParseEndTimestamp(std::string_view text) {
   auto ts = ParseTimestamp(text);
   if (!ts) return ts;

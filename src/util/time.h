@@ -35,6 +35,11 @@ std::optional<int64_t> ParseTimestamp(std::string_view text);
 // the end of that day (23:59:59).
 std::optional<int64_t> ParseEndTimestamp(std::string_view text);
 
+// The one wording of a rejected date, for an API 400 and for a note in an
+// answer alike: "'2019-02-30' is not a date (YYYY-MM-DD)". `text` is quoted
+// as given, cut to 64 bytes.
+std::string NotADate(std::string_view text);
+
 // "2019-03-01".
 std::string FormatDate(int64_t ts);
 // "2019-03-01 14:30" when the time is not midnight, else "2019-03-01".

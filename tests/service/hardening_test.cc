@@ -302,6 +302,30 @@ TEST(HardeningTest, OneRuleForDateRangesAndBadDatesOnEveryRoute) {
   expect_400(c.Post("/api/v1/analyze", R"({"type":"trend","tickers":["AAPL"],"start":"yesterday-ish"})",
                     "application/json"),
              "analyze bad start", "start");
+  // The wording is the one rule's, in a 400 and in an answer's note alike.
+  expect_400(c.Get("/api/v1/tickers/AAPL/bars?end=2016-13-45"), "bars bad end",
+             "'2016-13-45' is not a date (YYYY-MM-DD)");
+  // In question text a bad date cannot be a 400 (the rest of the question is
+  // answered), but it is named in a note, never silently dropped.
+  // ("February 30, 2019" was read as the whole of 2019 before.)
+  for (const std::string bad : {"2019-02-30", "2019-13-01", "2016/02/30", "February 30, 2019", "31 June 2019"}) {
+    const json q = {{"question", "What was AAPL's close on " + bad + "?"}};
+    auto r = c.Post("/api/v1/query", q.dump(), "application/json");
+    ASSERT_TRUE(r) << bad;
+    ASSERT_EQ(r->status, 200) << bad << ": " << r->body;
+    const json a = json::parse(r->body);
+    ASSERT_TRUE(a.contains("notes")) << r->body;
+    const std::string notes = a["notes"].dump();
+    EXPECT_NE(notes.find("'" + bad + "' is not a date (YYYY-MM-DD)"), std::string::npos) << bad << ": " << r->body;
+  }
+  {
+    // A real date gets no such note.
+    auto r = c.Post("/api/v1/query", json{{"question", "What was AAPL's close on 2015-03-02?"}}.dump(),
+                    "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(r->body.find("is not a date"), std::string::npos) << r->body;
+  }
   // An unknown pattern is bad input (400) like the rest, not a missing resource.
   expect_400(c.Post("/api/v1/analyze", R"({"type":"pattern","tickers":["AAPL"],"pattern":"no_such_pattern"})",
                     "application/json"),

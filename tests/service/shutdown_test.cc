@@ -1,8 +1,19 @@
-// Shutdown budget (issue 18): `ohlcv-rag serve` must exit within drain +
-// shutdown timeout after SIGTERM, also right after an ingest of a few
-// hundred tickers (the local index then holds a large staged delta that used
-// to be drained at close); the CLI exits promptly after an ingest; nothing is
-// lost (the next open catches the index up from windows.db).
+// Shutdown budget (issue 18, regression): on a data directory that already
+// holds a large set, an API re-ingest that rewrites every window, then
+// SIGTERM: `ohlcv-rag serve` must exit within drain + shutdown timeout
+// (5 s + 10 s, the defaults). The code before the fix drained the whole
+// staged HNSW delta when the store closed (68-72 s for the whole dataset in
+// the issue; over the budget already for the subset here); now a close
+// saves what the graphs hold and the next open stages the rest again. The
+// CLI likewise exits promptly after its summary. Nothing is lost: the next
+// open catches the index up from windows.db.
+//
+// Workload: the first kTickers files of the shared S&P 500 folder. The data
+// directory is first filled from an "older revision" of those files (every
+// price scaled by a slowly drifting factor, as a dividend adjustment of the
+// whole history does), so the re-ingest of the real files changes every bar
+// and re-indexes every window under its existing id. Skipped when
+// ../shared/data is absent.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
@@ -11,10 +22,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -43,33 +57,84 @@ uint16_t FreePort() {
   return ntohs(a.sin_port);
 }
 
-// The ingest: 200 tickers of the shared S&P 500 folder, or synthetic ones
-// when the folder is absent.
-struct Workload {
-  Workload() {
-    csv_dir = testing::SharedDataDir();
+constexpr size_t kTickers = 120;
+
+// Writes `in` (the shared CSV layout: Date,High,Low,Open,Close,...) to `out`
+// with High/Low/Open/Close scaled by a factor drifting from 0.96 to 1 over
+// the rows: an older revision of the same bars in which every bar differs.
+void WriteOlderRevision(const fs::path& in, const fs::path& out) {
+  std::ifstream src(in);
+  std::ofstream dst(out);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(src, line);) lines.push_back(line);
+  ASSERT_GT(lines.size(), 1u) << in;
+  dst << lines[0] << '\n';
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> f;
+    std::stringstream ss(lines[i]);
+    for (std::string cell; std::getline(ss, cell, ',');) f.push_back(cell);
+    ASSERT_GE(f.size(), 5u) << in << ":" << i + 1;
+    const double factor = 0.96 + 0.04 * static_cast<double>(i) / static_cast<double>(lines.size());
+    for (size_t c = 1; c <= 4; ++c) {
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%.6f", std::strtod(f[c].c_str(), nullptr) * factor);
+      f[c] = buf;
+    }
+    for (size_t c = 0; c < f.size(); ++c) dst << (c ? "," : "") << f[c];
+    dst << '\n';
+  }
+}
+
+std::string Env(const std::string& data_dir) {
+  return "env -u DATA_SOURCE -u LLM_PROVIDER -u API_KEY -u VECTOR_STORE_TYPE -u OHLCV_DATABASE_URL "
+         "OHLCV_EMBEDDER=hashing OHLCV_DATA_DIR='" + data_dir + "' ";
+}
+
+// The first kTickers of the shared folder, their older revision, and a data
+// directory holding that revision (built once, copied per test).
+class ShutdownTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    csv_dir_ = testing::SharedDataDir();
+    if (csv_dir_.empty()) return;
     std::vector<std::string> names;
-    if (!csv_dir.empty()) {
-      for (const auto& e : fs::directory_iterator(csv_dir)) names.push_back(e.path().stem().string());
-      std::sort(names.begin(), names.end());
-    } else {
-      for (int i = 0; i < 200; ++i) names.push_back("SYN" + std::to_string(i));
+    for (const auto& e : fs::directory_iterator(csv_dir_)) {
+      if (e.path().extension() == ".csv") names.push_back(e.path().stem().string());
     }
-    names.resize(std::min<size_t>(names.size(), 200));
-    tickers = names;
+    std::sort(names.begin(), names.end());
+    names.resize(std::min(names.size(), kTickers));
+    tickers_ = names;
+    const std::string older = testing::MakeTempDir("shutdown-older");
+    for (const auto& t : tickers_) WriteOlderRevision(fs::path(csv_dir_) / (t + ".csv"), fs::path(older) / (t + ".csv"));
+    seed_dir_ = testing::MakeTempDir("shutdown-seed");
+    seed_log_ = testing::MakeTempDir("shutdown-seed-log") + "/ingest.log";
+    const std::string cmd = Env(seed_dir_) + "'" + Binary() + "' ingest --threads 2 --source csv --path '" + older +
+                            "' > '" + seed_log_ + "' 2>&1";
+    seed_rc_ = std::system(cmd.c_str());
   }
-  json Body() const {
-    json b = {{"tickers", tickers}};
-    if (!csv_dir.empty()) {
-      b["source"] = "csv";
-      b["path"] = csv_dir;
-    } else {
-      b["source"] = "synthetic";
-    }
-    return b;
+
+  void SetUp() override {
+    ASSERT_TRUE(fs::exists(Binary())) << Binary() << " is missing: build the ohlcv-rag target";
+    OHLCV_REQUIRE_SHARED_DATA();
+    ASSERT_EQ(seed_rc_, 0) << "ingest of the older revision failed; see " << seed_log_;
   }
-  std::string csv_dir;
-  std::vector<std::string> tickers;
+
+  // A copy of the seeded data directory.
+  static std::string SeededDataDir(const std::string& prefix) {
+    const std::string dir = testing::MakeTempDir(prefix);
+    fs::copy(seed_dir_, dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    return dir;
+  }
+
+  static std::string TickerList() {
+    std::string out;
+    for (const auto& t : tickers_) out += (out.empty() ? "" : ",") + t;
+    return out;
+  }
+
+  static inline std::string csv_dir_, seed_dir_, seed_log_;
+  static inline std::vector<std::string> tickers_;
+  static inline int seed_rc_ = -1;
 };
 
 struct ServeProcess {
@@ -80,13 +145,14 @@ struct ServeProcess {
       setenv("OHLCV_EMBEDDER", "hashing", 1);
       setenv("OHLCV_HTTP_PORT", std::to_string(port).c_str(), 1);
       setenv("OHLCV_METRICS_PORT", "-1", 1);
-      setenv("OHLCV_DRAIN_SECONDS", "1", 1);
+      setenv("OHLCV_DRAIN_SECONDS", "5", 1);
       setenv("OHLCV_SHUTDOWN_TIMEOUT_SECONDS", "10", 1);
       setenv("OHLCV_INGEST_ROOTS", roots.c_str(), 1);
       setenv("LOG_LEVEL", "warn", 1);
       unsetenv("API_KEY");
       unsetenv("LLM_PROVIDER");
       unsetenv("VECTOR_STORE_TYPE");
+      unsetenv("OHLCV_DATABASE_URL");
       execl(Binary().c_str(), "ohlcv-rag", "serve", static_cast<char*>(nullptr));
       _exit(127);
     }
@@ -134,16 +200,15 @@ struct ServeProcess {
   bool exited = false;
 };
 
-TEST(ShutdownTest, ServeExitsWithinTheBudgetRightAfterAnIngest) {
-  ASSERT_TRUE(fs::exists(Binary())) << Binary() << " is missing: build the ohlcv-rag target";
-  Workload w;
-  std::string data_dir = testing::MakeTempDir("shutdown-serve");
+TEST_F(ShutdownTest, ServeExitsWithinTheBudgetRightAfterAReingest) {
+  const std::string data_dir = SeededDataDir("shutdown-serve");
   json job;
   {
-    ServeProcess serve(data_dir, w.csv_dir);
+    ServeProcess serve(data_dir, csv_dir_);
     ASSERT_TRUE(serve.WaitStarted(60s));
     auto c = serve.Client();
-    auto r = c.Post("/api/v1/ingest", w.Body().dump(), "application/json");
+    const json body = {{"source", "csv"}, {"path", csv_dir_}, {"tickers", tickers_}};
+    auto r = c.Post("/api/v1/ingest", body.dump(), "application/json");
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 202) << r->body;
     std::string id = json::parse(r->body)["job_id"];
@@ -151,15 +216,18 @@ TEST(ShutdownTest, ServeExitsWithinTheBudgetRightAfterAnIngest) {
       auto j = c.Get("/api/v1/jobs/" + id);
       if (j && j->status == 200) job = json::parse(j->body);
       if (job.is_object() && job["state"] != "queued" && job["state"] != "running") break;
-      std::this_thread::sleep_for(100ms);
+      std::this_thread::sleep_for(50ms);
     }
     ASSERT_EQ(job["state"], "succeeded") << job.dump();
+    // The workload: every window of every ticker was rewritten (~240 each).
+    ASSERT_GE(job["progress"]["windows"].get<uint64_t>(), 200 * tickers_.size()) << job.dump();
     int code = -1;
-    // Budget: drain 1 s + shutdown 10 s, plus a little for the process to go.
-    auto took = serve.Terminate(60s, &code);
+    // Budget: drain 5 s + shutdown 10 s (the defaults).
+    auto took = serve.Terminate(120s, &code);
+    std::fprintf(stderr, "[ shutdown ] SIGTERM to exit: %lld ms\n", static_cast<long long>(took.count()));
     EXPECT_EQ(code, 0);
-    EXPECT_LT(took, 13s) << "SIGTERM after an ingest of " << w.tickers.size() << " tickers took " << took.count()
-                         << " ms (budget: drain 1 s + shutdown 10 s)";
+    EXPECT_LT(took, 15s) << "SIGTERM after a re-ingest of " << tickers_.size() << " tickers took " << took.count()
+                         << " ms (budget: drain 5 s + shutdown 10 s)";
   }
   // Nothing lost: every window the job indexed is there and searchable.
   KbOptions o;
@@ -169,34 +237,26 @@ TEST(ShutdownTest, ServeExitsWithinTheBudgetRightAfterAnIngest) {
   ASSERT_TRUE(kb.ok()) << kb.status().ToString();
   auto status = (*kb)->GetStatus();
   ASSERT_TRUE(status.ok());
-  EXPECT_EQ(status->tickers.size(), w.tickers.size());
+  EXPECT_EQ(status->tickers.size(), tickers_.size());
   EXPECT_EQ(status->windows, job["progress"]["windows"].get<uint64_t>());
   SimilarRequest sr;
-  sr.ticker = w.tickers[7];
+  sr.ticker = tickers_[7];
   sr.k = 5;
   auto similar = (*kb)->Similar(sr);
   ASSERT_TRUE(similar.ok()) << similar.status().ToString();
   EXPECT_EQ(similar->hits.size(), 5u);
 }
 
-TEST(ShutdownTest, CliExitsPromptlyAfterItsIngestSummary) {
-  ASSERT_TRUE(fs::exists(Binary())) << Binary() << " is missing: build the ohlcv-rag target";
-  Workload w;
-  std::string data_dir = testing::MakeTempDir("shutdown-cli");
-  std::string tickers;
-  for (const auto& t : w.tickers) tickers += (tickers.empty() ? "" : ",") + t;
+TEST_F(ShutdownTest, CliExitsPromptlyAfterItsReingestSummary) {
+  const std::string data_dir = SeededDataDir("shutdown-cli");
   // stdbuf preloads a library; an ASan build must be told that is fine.
   std::string asan;
   if (const char* sanitized = std::getenv("OHLCV_SANITIZED"); sanitized && *sanitized) {
     const char* opts = std::getenv("ASAN_OPTIONS");
     asan = "ASAN_OPTIONS='" + std::string(opts ? opts : "") + ":verify_asan_link_order=0' ";
   }
-  std::string cmd = "env -u DATA_SOURCE -u LLM_PROVIDER -u API_KEY -u VECTOR_STORE_TYPE OHLCV_EMBEDDER=hashing " +
-                    asan + "OHLCV_DATA_DIR='" + data_dir + "' timeout 600 stdbuf -oL '" + Binary() +
-                    "' ingest --tickers " + tickers +
-                    (w.csv_dir.empty() ? std::string(" --source synthetic")
-                                       : " --source csv --path '" + w.csv_dir + "'") +
-                    " 2>&1";
+  const std::string cmd = Env(data_dir) + asan + "timeout 600 stdbuf -oL '" + Binary() + "' ingest --tickers " +
+                          TickerList() + " --source csv --path '" + csv_dir_ + "' 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);
   // Line-buffered (stdbuf): the summary's "windows:" line arrives when it is
@@ -215,6 +275,8 @@ TEST(ShutdownTest, CliExitsPromptlyAfterItsIngestSummary) {
   EXPECT_TRUE(seen) << out;
   int status = pclose(p);
   auto exit_after = Clock::now() - summary_at;
+  std::fprintf(stderr, "[ shutdown ] CLI summary to exit: %lld ms\n",
+               static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(exit_after).count()));
   EXPECT_EQ(WEXITSTATUS(status), 0) << out;
   EXPECT_LT(exit_after, 5s) << "the CLI took "
                             << std::chrono::duration_cast<std::chrono::milliseconds>(exit_after).count()

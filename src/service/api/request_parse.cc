@@ -76,7 +76,7 @@ Result<std::optional<int64_t>> OptDate(const json& o, const char* name, bool end
   OHLCV_ASSIGN_OR_RETURN(auto text, OptString(o, name, 64));
   if (!text) return std::optional<int64_t>();
   auto ts = end ? ParseEndTimestamp(*text) : ParseTimestamp(*text);
-  if (!ts) return Field(name, fmt::format("'{}' is not a date (YYYY-MM-DD)", *text));
+  if (!ts) return Field(name, NotADate(*text));
   return std::optional<int64_t>(*ts);
 }
 
@@ -295,12 +295,12 @@ Result<BarsQuery> ParseBarsQuery(std::string_view ticker, const ServerRequest& r
   OHLCV_ASSIGN_OR_RETURN(auto s, request.QueryValue("start"));
   if (s && !s->empty()) {
     q.start = ParseTimestamp(*s);
-    if (!q.start) return Status::InvalidArgument("query parameter 'start': '" + s->substr(0, 64) + "' is not a date");
+    if (!q.start) return Status::InvalidArgument("query parameter 'start': " + NotADate(*s));
   }
   OHLCV_ASSIGN_OR_RETURN(auto e, request.QueryValue("end"));
   if (e && !e->empty()) {
     q.end = ParseEndTimestamp(*e);
-    if (!q.end) return Status::InvalidArgument("query parameter 'end': '" + e->substr(0, 64) + "' is not a date");
+    if (!q.end) return Status::InvalidArgument("query parameter 'end': " + NotADate(*e));
   }
   OHLCV_RETURN_IF_ERROR(CheckDateRange(q.start, q.end));
   if (auto iv = request.QueryParam("interval"); iv && !iv->empty()) {
