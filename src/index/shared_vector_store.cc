@@ -611,7 +611,10 @@ Result<std::vector<SearchHit>> SharedVectorStore::Search(VectorSpace space, std:
     if (static_cast<size_t>(probe->Int(0, 0)) <= index_internal::kExactScanMaxRows) return exact();
   }
   // HNSW in ChromaDB, over-fetched for a filter; candidates checked here.
-  size_t fetch = filtered ? std::max<size_t>(4 * k, 64) : k;
+  // Each round is two round trips (ChromaDB, PostgreSQL), so the first one
+  // fetches 4x more than the local store's (a filter that matched more than
+  // kExactScanMaxRows passes ~1 candidate in 10 or better in practice).
+  size_t fetch = filtered ? std::max<size_t>(16 * k, 256) : k;
   const std::string check_sql =
       fmt::format("SELECT w.id FROM windows w WHERE w.id = ANY(${}::text[]) AND {}", f->params.size() + 1, f->where);
   std::unordered_map<std::string, bool> passes;
