@@ -20,6 +20,11 @@
 // scripts/chroma-setup.sh installs, a free loopback port, a temporary data
 // directory) and stops it at the end.
 //
+// 3. the shared store (index/shared_vector_store.cc: PostgreSQL + ChromaDB
+//    holding id + embedding only) in the same run, same figures; PostgreSQL
+//    from OHLCV_DATABASE_URL, else a test server of our own (pg_server.h).
+//    OHLCV_BENCH_SKIP_CHROMA=1 leaves out the slow metadata-carrying store.
+//
 // Usage: index_chroma_bench [--n N] [--upsert-n U] [--queries Q] [--reps R]
 #include <unistd.h>
 
@@ -39,6 +44,7 @@
 #include "bench_util.h"
 #include "index/vector_store.h"
 #include "testutil/chroma_server.h"
+#include "testutil/pg_server.h"
 
 namespace {
 
@@ -187,6 +193,33 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The shared store: PostgreSQL (OHLCV_DATABASE_URL when set, else a test
+  // server of our own, one fresh database per open) + the same ChromaDB.
+  testing::PgServer own_pg;
+  std::string pg_url;
+  if (const char* u = std::getenv("OHLCV_DATABASE_URL"); u && *u) {
+    pg_url = u;
+  } else if (testing::PgServer::Installed()) {
+    if (std::string error = own_pg.Start(); !error.empty()) {
+      std::fprintf(stderr, "postgres: %s\n", error.c_str());
+      return 1;
+    }
+  }
+  std::function<Result<std::unique_ptr<VectorStore>>(const std::string&)> open_shared =
+      [&](const std::string& tag) -> Result<std::unique_ptr<VectorStore>> {
+        SharedVectorStoreOptions o;
+        std::string error;
+        o.database_url = pg_url.empty() ? own_pg.NewDatabase(&error) : pg_url;
+        if (o.database_url.empty()) return Status::Unavailable(error);
+        o.chroma.host = chroma_host;
+        o.chroma.port = chroma_port;
+        o.chroma.collection_prefix =
+            "bench_" + std::to_string(::getpid()) + "_" + tag + "_" + std::to_string(opened++);
+        o.chroma.embedder = embedder;
+        o.chroma.timeout_ms = 120000;
+        return OpenSharedVectorStore(o);
+      };
+
   auto load = [&](VectorStore& store, size_t count) -> double {
     auto t0 = Clock::now();
     for (size_t b = 0; b < count; b += kBatch) {
@@ -277,10 +310,19 @@ int main(int argc, char** argv) {
       "chroma=%s:%d\n",
       n, upsert_n, kDim, kShapeDim, queries, reps, chroma_host.c_str(), chroma_port);
   Report local = run("local", open_local);
-  Report chroma = run("chroma", open_chroma);
-  std::printf("chroma/local: upsert %.3fx, text query p50 %.1fx slower\n",
-              chroma.upsert_wps / local.upsert_wps,
-              chroma.p50_p99[0].first / local.p50_p99[0].first);
+  const bool only_shared = std::getenv("OHLCV_BENCH_SKIP_CHROMA") != nullptr;
+  if (!only_shared) {
+    Report chroma = run("chroma", open_chroma);
+    std::printf("chroma/local: upsert %.3fx, text query p50 %.1fx slower\n",
+                chroma.upsert_wps / local.upsert_wps,
+                chroma.p50_p99[0].first / local.p50_p99[0].first);
+  }
+  if (!pg_url.empty() || own_pg.running()) {
+    Report shared = run("shared", open_shared);
+    std::printf("shared/local: upsert %.3fx, full load %.3fx, text query p50 %.1fx slower\n",
+                shared.upsert_wps / local.upsert_wps, shared.load_wps / local.load_wps,
+                shared.p50_p99[0].first / local.p50_p99[0].first);
+  }
   own_server.Stop();
   std::error_code ec;
   fs::remove_all(tmp, ec);

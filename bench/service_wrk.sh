@@ -14,6 +14,8 @@
 #        /api/v1/query, cached: 8 questions   (service_query.lua; all cache hits after the first round)
 #        /api/v1/query, uncached: ~41k distinct questions at random (service_query_mix.lua)
 #   4. A STABILITY_S (default 60) s uncached run; RSS before/after from /metrics.
+#   Shared store: run with OHLCV_DATABASE_URL, VECTOR_STORE_TYPE=chromadb,
+#        CHROMADB_HOST/CHROMADB_PORT set (and a BENCH_DATA of its own).
 #   Env: OHLCV_CACHE_DIR (word vectors; default <repo>/.cache), PORT (default 18000),
 #        METRICS_PORT (default 19090), WORKERS (handler threads, default 2),
 #        IO_THREADS (default 1).
@@ -34,9 +36,15 @@ METRICS=http://127.0.0.1:$METRICS_PORT/metrics
 SHARED=${SHARED_DATA:-$ROOT/../shared/data/sp500_2015_2020}
 [ -d "$SHARED" ] || SHARED=/work/shared/data/sp500_2015_2020
 
-if [ ! -f "$DATA/bars.db" ]; then
+# With OHLCV_DATABASE_URL (+ VECTOR_STORE_TYPE=chromadb, CHROMADB_HOST/PORT)
+# in the environment, the ingest and the server use the shared store; a
+# marker file in $DATA says it was filled.
+MARK=$DATA/bars.db
+[ -n "${OHLCV_DATABASE_URL:-}" ] && MARK=$DATA/.shared-ingested
+if [ ! -f "$MARK" ]; then
   echo "==> ingesting the whole shared dataset into $DATA (once)"
   "$BIN" --data-dir "$DATA" ingest --source csv --path "$SHARED" --threads 2 | tail -n 4
+  [ -n "${OHLCV_DATABASE_URL:-}" ] && touch "$MARK"
 fi
 "$BIN" --data-dir "$DATA" status
 

@@ -6,6 +6,7 @@
 //
 //   BM_InMemoryCopy        baseline: copy the same series into an in-memory map
 //   BM_UpsertFresh/S       every bar inserted into an empty store (first ingest; PG: binary COPY)
+//   BM_UpsertFreshParallel/1/T  the same on PostgreSQL from T threads (parallel COPY, one connection each)
 //   BM_UpsertUnchanged/S   the same data again (idempotent re-ingest; PG: COPY to temp + ON CONFLICT)
 //   BM_LoadAll/S           read every ticker back
 //   BM_DataVersion/S       one DataVersion() call (PG: the LISTEN-fed cached value)
@@ -15,7 +16,9 @@
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <map>
 #include <random>
 #include <string>
@@ -132,6 +135,50 @@ void BM_UpsertFresh(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * TotalBars());
 }
 BENCHMARK(BM_UpsertFresh)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+// As BM_UpsertFresh on PostgreSQL, with the tickers split over range(1)
+// threads sharing one store (its pool: one connection per thread, each
+// ticker's COPY under its own advisory lock), as parallel ingest would.
+void BM_UpsertFreshParallel(benchmark::State& state) {
+  SkipUnlessBackend(state);
+  const auto& data = Dataset();
+  const int threads = static_cast<int>(state.range(1));
+  std::string dir = TempDir();
+  int n = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto store = OpenStore(dir + "/bars" + std::to_string(n++) + ".db", static_cast<int>(state.range(0)));
+    if (!store) {
+      state.SkipWithError("open failed");
+      break;
+    }
+    state.ResumeTiming();
+    std::atomic<size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&] {
+        for (size_t i = next++; i < data.size(); i = next++) {
+          if (!store->Upsert(data[i]).ok()) failed = true;
+        }
+      });
+    }
+    for (auto& t : pool) t.join();
+    if (failed) state.SkipWithError("upsert failed");
+    state.PauseTiming();
+    store.reset();
+    state.ResumeTiming();
+  }
+  std::filesystem::remove_all(dir);
+  state.SetItemsProcessed(state.iterations() * TotalBars());
+}
+BENCHMARK(BM_UpsertFreshParallel)
+    ->Args({1, 1})
+    ->Args({1, 2})
+    ->Args({1, 4})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
 
 // One filled store per backend, kept for the whole run.
 class FilledStore : public benchmark::Fixture {

@@ -15,7 +15,6 @@
 
 #include "config/config_loader.h"
 #include "kb/kb_config.h"
-#include "store/pg_bar_store.h"
 
 namespace ohlcv::cli {
 
@@ -47,20 +46,10 @@ std::string BarStorePath(const GlobalOptions& global) { return global.data_dir +
 
 Result<std::unique_ptr<BarStore>> OpenBarStore(const GlobalOptions& global, bool read_only) {
   OHLCV_ASSIGN_OR_RETURN(AppConfig config, LoadCliConfig(global));
-  if (!config.database_url.empty()) {  // the shared store (OHLCV_DATABASE_URL)
-    PgBarStoreOptions po;
-    po.db.url = config.database_url;
-    po.db.password = config.database_password;
-    po.read_only = read_only;
-    po.listen = false;
-    OHLCV_ASSIGN_OR_RETURN(auto store, PgBarStore::Open(po));
-    return std::unique_ptr<BarStore>(std::move(store));
-  }
-  if (read_only) OHLCV_RETURN_IF_ERROR(RequireDataDir(global));
-  BarStoreOptions options;
-  options.path = BarStorePath(global);
-  options.read_only = read_only;
-  auto store = BarStore::Open(options);
+  KbOptions kb = KbOptionsFromConfig(config);
+  kb.data_dir = global.data_dir;
+  if (read_only && kb.database_url.empty()) OHLCV_RETURN_IF_ERROR(RequireDataDir(global));
+  auto store = OpenBarStoreFor(kb, {.read_only = read_only, .listen = false});
   if (!store.ok() && read_only && store.status().code() == StatusCode::kNotFound) {
     return Status::NotFound("no data in " + global.data_dir +
                             " yet; load some first, e.g. `" + CliPrefix(global) + " setup` (synthetic demo data) or `" +

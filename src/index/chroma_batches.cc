@@ -32,8 +32,12 @@ Result<std::vector<std::string>> ChromaUpsertBodies(std::span<const ChromaRecord
       docs += sep + r.doc;
       metas += sep + r.meta;
     }
-    bodies.push_back(fmt::format(R"({{"ids":{}],"embeddings":{}],"documents":{}],"metadatas":{}]}})",
-                                 ids, embs, docs, metas));
+    // Records without document and metadata (the shared store's id +
+    // embedding) leave both keys out.
+    const bool slim = records[i - n].doc.empty() && records[i - n].meta.empty();
+    bodies.push_back(slim ? fmt::format(R"({{"ids":{}],"embeddings":{}]}})", ids, embs)
+                          : fmt::format(R"({{"ids":{}],"embeddings":{}],"documents":{}],"metadatas":{}]}})",
+                                        ids, embs, docs, metas));
   }
   return bodies;
 }

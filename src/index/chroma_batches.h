@@ -15,7 +15,9 @@
 
 namespace ohlcv::index_internal {
 
-// One record, each field a complete JSON value.
+// One record, each field a complete JSON value; meta and doc both empty
+// for an id + embedding record (the body then has no documents/metadatas).
+// REQUIRES: the records of one call are all slim or all full.
 struct ChromaRecordJson {
   std::string id;    // JSON string
   std::string meta;  // JSON object

@@ -67,6 +67,13 @@ Result<nlohmann::json> ChromaClient::CallRaw(const std::string& method, const st
   return std::move(r.body);
 }
 
+Result<nlohmann::json> ChromaClient::CallOnce(const std::string& method, const std::string& path,
+                                              std::string body, std::chrono::milliseconds timeout) {
+  OHLCV_ASSIGN_OR_RETURN(ChromaReply r, SendText(method, path, std::move(body), timeout, false));
+  if (r.http_status < 200 || r.http_status >= 300) return ErrorFor(method, path, r);
+  return std::move(r.body);
+}
+
 Result<nlohmann::json> ChromaClient::Call(const std::string& method, const std::string& path,
                                           const nlohmann::json& body) {
   return CallRaw(method, path, body.is_null() ? std::string() : body.dump());
@@ -115,6 +122,81 @@ Status ChromaClient::ErrorFor(const std::string& method, const std::string& path
     default:
       return Status::Unavailable(std::move(msg));
   }
+}
+
+namespace {
+
+// Collection metadata keys holding the embedder identity.
+constexpr const char* kMetaEmbedder = "ohlcv_embedder";
+constexpr const char* kMetaDimension = "ohlcv_dimension";
+constexpr const char* kMetaShapeDimension = "ohlcv_shape_dimension";
+
+Status EnsureExists(ChromaClient& client, const std::string& get_path, const std::string& create_path,
+                    const std::string& name) {
+  OHLCV_ASSIGN_OR_RETURN(ChromaReply r, client.Send("GET", get_path));
+  if (r.http_status == 200) return Status::Ok();
+  if (r.http_status != 404) return ChromaClient::ErrorFor("GET", get_path, r);
+  OHLCV_ASSIGN_OR_RETURN(ChromaReply c, client.Send("POST", create_path, nlohmann::json{{"name", name}}));
+  // 409: another replica created it in between.
+  if (c.http_status == 200 || c.http_status == 201 || c.http_status == 409) return Status::Ok();
+  return ChromaClient::ErrorFor("POST", create_path, c);
+}
+
+}  // namespace
+
+Result<std::string> OpenChromaDatabase(ChromaClient& client, const std::string& tenant_name,
+                                       const std::string& database) {
+  const std::string tenants = "/api/v2/tenants";
+  const std::string tenant = tenants + "/" + UrlEncode(tenant_name);
+  OHLCV_RETURN_IF_ERROR(EnsureExists(client, tenant, tenants, tenant_name));
+  const std::string dbs = tenant + "/databases";
+  const std::string db = dbs + "/" + UrlEncode(database);
+  OHLCV_RETURN_IF_ERROR(EnsureExists(client, db, dbs, database));
+  return db + "/collections/";
+}
+
+Result<std::string> OpenChromaCollection(ChromaClient& client, const std::string& collections_path,
+                                         const std::string& name, const EmbedderIdentity& e,
+                                         VectorSpace space, const nlohmann::json& hnsw) {
+  using nlohmann::json;
+  json meta = {{kMetaEmbedder, e.name},
+               {kMetaDimension, static_cast<int64_t>(e.dimension)},
+               {kMetaShapeDimension, static_cast<int64_t>(e.shape_dimension)},
+               {"ohlcv_space", space == VectorSpace::kText ? "text" : "shape"}};
+  json hnsw_config = hnsw.is_object() ? hnsw : json::object();
+  hnsw_config["space"] = "cosine";
+  json body = {{"name", name},
+               {"get_or_create", true},
+               {"metadata", meta},
+               {"configuration", {{"hnsw", hnsw_config}}}};
+  std::string path = collections_path;
+  path.pop_back();  // no trailing slash for the collection list itself
+  OHLCV_ASSIGN_OR_RETURN(json c, client.Call("POST", path, body));
+  if (!c.is_object() || !c.contains("id") || !c["id"].is_string()) {
+    return Status::Corruption("chroma: collection '" + name + "' reply has no id");
+  }
+  // get_or_create returns an existing collection's metadata unchanged, which
+  // is how a store built with another embedder is recognised.
+  const json have = c.value("metadata", json::object());
+  auto str = [&](const char* k) {
+    return have.is_object() && have.contains(k)
+               ? (have[k].is_string() ? have[k].get<std::string>() : have[k].dump())
+               : std::string("?");
+  };
+  if (str(kMetaEmbedder) != e.name || str(kMetaDimension) != std::to_string(e.dimension) ||
+      str(kMetaShapeDimension) != std::to_string(e.shape_dimension)) {
+    return Status::InvalidArgument(fmt::format(
+        "chroma collection {} was built with embedder '{}' (dimension {}, shape {}) but opened "
+        "with '{}' (dimension {}, shape {}); use the same embedder, or delete the collection and ingest again",
+        name, str(kMetaEmbedder), str(kMetaDimension), str(kMetaShapeDimension), e.name,
+        e.dimension, e.shape_dimension));
+  }
+  const json cfg = c.value("configuration_json", json::object());
+  if (cfg.is_object() && cfg.contains("hnsw") && cfg["hnsw"].is_object() &&
+      cfg["hnsw"].value("space", "cosine") != "cosine") {
+    return Status::InvalidArgument("chroma collection " + name + " does not use the cosine space");
+  }
+  return c["id"].get<std::string>();
 }
 
 }  // namespace ohlcv::index_internal

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "index/vector_store.h"
 #include "net/http_client.h"
 
 namespace ohlcv::index_internal {
@@ -50,6 +51,10 @@ class ChromaClient {
   // assembled as text, not as a json tree).
   Result<nlohmann::json> CallRaw(const std::string& method, const std::string& path,
                                  std::string body);
+  // As CallRaw, with this attempt timeout and without the client's own
+  // retries (callers that size timeouts and backoff to a batch retry themselves).
+  Result<nlohmann::json> CallOnce(const std::string& method, const std::string& path, std::string body,
+                                  std::chrono::milliseconds timeout);
   // As Call, but returns any HTTP status (for get-or-create flows where 404 or
   // 409 are expected answers). Only transport failures are errors.
   Result<ChromaReply> Send(const std::string& method, const std::string& path,
@@ -69,5 +74,20 @@ class ChromaClient {
   ChromaClientOptions options_;
   HttpClient http_;
 };
+
+// Creates the tenant and database when missing (another replica creating
+// them in between is fine); returns the collections path
+// "/api/v2/tenants/T/databases/D/collections/".
+Result<std::string> OpenChromaDatabase(ChromaClient& client, const std::string& tenant,
+                                       const std::string& database);
+
+// Gets or creates collection `name` in the cosine space with the embedder
+// identity as metadata, and returns its UUID. InvalidArgument when it exists
+// with another embedder or another space. `hnsw` adds HNSW settings to the
+// creation ({"ef_search": 128, ...}; ignored for an existing collection).
+Result<std::string> OpenChromaCollection(ChromaClient& client, const std::string& collections_path,
+                                         const std::string& name, const EmbedderIdentity& embedder,
+                                         VectorSpace space,
+                                         const nlohmann::json& hnsw = nlohmann::json::object());
 
 }  // namespace ohlcv::index_internal

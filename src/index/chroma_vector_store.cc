@@ -69,14 +69,8 @@ constexpr size_t kPageSize = 1000;
 // Health probes wait at most this long, whatever timeout_ms says.
 constexpr std::chrono::milliseconds kHealthTimeout{2000};
 
-// Collection metadata keys holding the embedder identity.
-constexpr const char* kMetaEmbedder = "ohlcv_embedder";
-constexpr const char* kMetaDimension = "ohlcv_dimension";
-constexpr const char* kMetaShapeDimension = "ohlcv_shape_dimension";
 
 constexpr auto kReplace = json::error_handler_t::replace;
-
-std::string Enc(const std::string& s) { return UrlEncode(s); }
 
 bool AllFinite(std::span<const float> v) {
   return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
@@ -113,9 +107,6 @@ class ChromaVectorStore final : public VectorStore {
 
  private:
   static ChromaClientOptions ClientOptions(const ChromaVectorStoreOptions& o);
-  Status EnsureExists(const std::string& get_path, const std::string& create_path,
-                      const std::string& name);
-  Result<std::string> OpenCollection(const std::string& name, VectorSpace space);
   std::string CollectionPath(const std::string& id) const { return collections_path_ + id; }
   const std::string& CollectionId(VectorSpace s) const {
     return s == VectorSpace::kText ? text_id_ : shape_id_;
@@ -156,57 +147,6 @@ ChromaClientOptions ChromaVectorStore::ClientOptions(const ChromaVectorStoreOpti
   return c;
 }
 
-Status ChromaVectorStore::EnsureExists(const std::string& get_path, const std::string& create_path,
-                                       const std::string& name) {
-  OHLCV_ASSIGN_OR_RETURN(ChromaReply r, client_.Send("GET", get_path));
-  if (r.http_status == 200) return Status::Ok();
-  if (r.http_status != 404) return ChromaClient::ErrorFor("GET", get_path, r);
-  OHLCV_ASSIGN_OR_RETURN(ChromaReply c, client_.Send("POST", create_path, json{{"name", name}}));
-  // 409: another replica created it in between.
-  if (c.http_status == 200 || c.http_status == 201 || c.http_status == 409) return Status::Ok();
-  return ChromaClient::ErrorFor("POST", create_path, c);
-}
-
-Result<std::string> ChromaVectorStore::OpenCollection(const std::string& name, VectorSpace space) {
-  const EmbedderIdentity& e = options_.embedder;
-  json meta = {{kMetaEmbedder, e.name},
-               {kMetaDimension, static_cast<int64_t>(e.dimension)},
-               {kMetaShapeDimension, static_cast<int64_t>(e.shape_dimension)},
-               {"ohlcv_space", space == VectorSpace::kText ? "text" : "shape"}};
-  json body = {{"name", name},
-               {"get_or_create", true},
-               {"metadata", meta},
-               {"configuration", {{"hnsw", {{"space", "cosine"}}}}}};
-  std::string path = collections_path_;
-  path.pop_back();  // no trailing slash for the collection list itself
-  OHLCV_ASSIGN_OR_RETURN(json c, client_.Call("POST", path, body));
-  if (!c.is_object() || !c.contains("id") || !c["id"].is_string()) {
-    return Status::Corruption("chroma: collection '" + name + "' reply has no id");
-  }
-  // get_or_create returns an existing collection's metadata unchanged, which
-  // is how a store built with another embedder is recognised.
-  const json have = c.value("metadata", json::object());
-  auto str = [&](const char* k) {
-    return have.is_object() && have.contains(k)
-               ? (have[k].is_string() ? have[k].get<std::string>() : have[k].dump())
-               : std::string("?");
-  };
-  if (str(kMetaEmbedder) != e.name || str(kMetaDimension) != std::to_string(e.dimension) ||
-      str(kMetaShapeDimension) != std::to_string(e.shape_dimension)) {
-    return Status::InvalidArgument(fmt::format(
-        "chroma collection {} was built with embedder '{}' (dimension {}, shape {}) but opened "
-        "with '{}' (dimension {}, shape {}); use the same embedder, or delete the collection and ingest again",
-        name, str(kMetaEmbedder), str(kMetaDimension), str(kMetaShapeDimension), e.name,
-        e.dimension, e.shape_dimension));
-  }
-  const json cfg = c.value("configuration_json", json::object());
-  if (cfg.is_object() && cfg.contains("hnsw") && cfg["hnsw"].is_object() &&
-      cfg["hnsw"].value("space", "cosine") != "cosine") {
-    return Status::InvalidArgument("chroma collection " + name + " does not use the cosine space");
-  }
-  return c["id"].get<std::string>();
-}
-
 Status ChromaVectorStore::Open() {
   if (options_.embedder.dimension == 0) {
     return Status::InvalidArgument("chroma store: embedder dimension must be > 0");
@@ -224,18 +164,15 @@ Status ChromaVectorStore::Open() {
       pre["max_batch_size"].is_number_unsigned()) {
     max_batch_ = std::max<size_t>(1, pre["max_batch_size"].get<size_t>());
   }
-  const std::string tenants = "/api/v2/tenants";
-  const std::string tenant = tenants + "/" + Enc(options_.tenant);
-  OHLCV_RETURN_IF_ERROR(EnsureExists(tenant, tenants, options_.tenant));
-  const std::string dbs = tenant + "/databases";
-  const std::string db = dbs + "/" + Enc(options_.database);
-  OHLCV_RETURN_IF_ERROR(EnsureExists(db, dbs, options_.database));
-  collections_path_ = db + "/collections/";
-  OHLCV_ASSIGN_OR_RETURN(text_id_,
-                         OpenCollection(options_.collection_prefix + "_text", VectorSpace::kText));
+  OHLCV_ASSIGN_OR_RETURN(collections_path_,
+                         index_internal::OpenChromaDatabase(client_, options_.tenant, options_.database));
+  OHLCV_ASSIGN_OR_RETURN(text_id_, index_internal::OpenChromaCollection(
+                                       client_, collections_path_, options_.collection_prefix + "_text",
+                                       options_.embedder, VectorSpace::kText));
   if (options_.embedder.shape_dimension > 0) {
-    OHLCV_ASSIGN_OR_RETURN(
-        shape_id_, OpenCollection(options_.collection_prefix + "_shape", VectorSpace::kShape));
+    OHLCV_ASSIGN_OR_RETURN(shape_id_, index_internal::OpenChromaCollection(
+                                          client_, collections_path_, options_.collection_prefix + "_shape",
+                                          options_.embedder, VectorSpace::kShape));
   }
   return Status::Ok();
 }

@@ -1,9 +1,11 @@
 // VectorStore: where windows, their summaries and their vectors are indexed.
-// Two implementations, selected by VECTOR_STORE_TYPE:
+// Three implementations, selected by VECTOR_STORE_TYPE (and OHLCV_DATABASE_URL):
 //   local    - embedded: one data directory, SQLite (WAL) as the source of
 //              truth plus derived HNSW index files (index/local_vector_store.cc)
 //   chromadb - a ChromaDB server over its v2 HTTP API, for replicas that share
-//              one store (index/chroma_vector_store.cc)
+//              one store (index/chroma_vector_store.cc); with a database URL
+//              the shared store: PostgreSQL for windows and filters, ChromaDB
+//              for id + embedding only (index/shared_vector_store.cc)
 // Both pass the same conformance tests (tests/index/vector_store_conformance*).
 //
 // Each window is indexed in two vector spaces: kText (the embedding of its
@@ -202,7 +204,26 @@ struct ChromaVectorStoreOptions {
   int max_retries = 3;
 };
 
+// The shared store (VECTOR_STORE_TYPE=chromadb with OHLCV_DATABASE_URL set):
+// windows, metadata, summaries, the lexical index and the source copy of the
+// vectors in PostgreSQL; ChromaDB holds only id + embedding per space, for
+// approximate nearest-neighbour search (index/shared_vector_store.cc).
+struct SharedVectorStoreOptions {
+  std::string database_url;       // OHLCV_DATABASE_URL (libpq URI)
+  std::string database_password;  // OHLCV_DATABASE_PASSWORD / db_password secret
+  // host, port, tenant, database, token, embedder, timeout_ms, max_retries.
+  // Collections "<collection_prefix>_vtext" and "<collection_prefix>_vshape".
+  ChromaVectorStoreOptions chroma;
+  std::string windowing;          // as LocalVectorStoreOptions::windowing
+  bool read_only = false;
+  // Windows per ChromaDB upsert request (at most the server's max_batch_size)
+  // and requests in flight at once.
+  size_t chroma_batch = 2000;
+  int chroma_parallel = 2;
+};
+
 Result<std::unique_ptr<VectorStore>> OpenLocalVectorStore(const LocalVectorStoreOptions& options);
 Result<std::unique_ptr<VectorStore>> OpenChromaVectorStore(const ChromaVectorStoreOptions& options);
+Result<std::unique_ptr<VectorStore>> OpenSharedVectorStore(const SharedVectorStoreOptions& options);
 
 }  // namespace ohlcv

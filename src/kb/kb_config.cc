@@ -3,6 +3,8 @@
 #include <chrono>
 
 #include "config/word_vectors.h"
+#include "kb/shared_companies.h"
+#include "store/pg_bar_store.h"
 
 namespace ohlcv {
 
@@ -33,6 +35,25 @@ KbOptions KbOptionsFromConfig(const AppConfig& c) {
     o.answers.planner = llm;  // the model also reads questions into plans (answer/llm_planner.h)
   }
   return o;
+}
+
+Result<std::unique_ptr<BarStore>> OpenBarStoreFor(const KbOptions& o, const BarStoreOpen& how) {
+  if (!o.database_url.empty()) {
+    PgBarStoreOptions po;
+    po.db.url = o.database_url;
+    po.db.password = o.database_password;
+    po.read_only = how.read_only;
+    po.listen = how.listen;
+    OHLCV_ASSIGN_OR_RETURN(auto store, PgBarStore::Open(po));
+    if (how.sectors && how.names) {
+      OHLCV_RETURN_IF_ERROR(SyncSharedCompanies(store->pool(), how.read_only, how.sectors, how.names));
+    }
+    return std::unique_ptr<BarStore>(std::move(store));
+  }
+  BarStoreOptions bo;
+  bo.path = o.data_dir + "/bars.db";
+  bo.read_only = how.read_only;
+  return BarStore::Open(bo);
 }
 
 SourceConfig SourceConfigFromConfig(const AppConfig& c) {

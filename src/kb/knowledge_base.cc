@@ -14,12 +14,12 @@
 
 #include "config/word_vectors.h"
 #include "kb/backup.h"
+#include "kb/kb_config.h"
 #include "kb/llm_probe.h"
 #include "kb/question_scope.h"
 #include "plan/industries.h"
 #include "plan/plan_parser.h"
-#include "kb/shared_companies.h"
-#include "store/pg_bar_store.h"
+#include "store/pg_conn.h"
 #include "windows/shape_vector.h"
 
 namespace ohlcv {
@@ -76,29 +76,19 @@ Result<std::unique_ptr<VectorStore>> OpenVectorStore(const KbOptions& o, const E
   if (o.vector_store_type == "chromadb" || o.vector_store_type == "chroma") {
     ChromaVectorStoreOptions co = o.chroma;
     co.embedder = id;
-    return OpenChromaVectorStore(co);
+    if (o.database_url.empty()) return OpenChromaVectorStore(co);
+    // With a shared database: windows and filters in PostgreSQL, ChromaDB
+    // for id + embedding only (index/shared_vector_store.cc).
+    SharedVectorStoreOptions so;
+    so.database_url = o.database_url;
+    so.database_password = o.database_password;
+    so.chroma = co;
+    so.read_only = o.read_only;
+    so.windowing = fmt::format("{} bars, stride {}", o.analysis.windows.length, o.analysis.windows.stride);
+    return OpenSharedVectorStore(so);
   }
   return Status::InvalidArgument("unknown VECTOR_STORE_TYPE '" + o.vector_store_type +
                                  "' (expected local or chromadb)");
-}
-
-// The embedded SQLite bars.db, or the shared PostgreSQL store when a
-// database URL is set (then sectors and company names are shared through it).
-Result<std::unique_ptr<BarStore>> OpenBarStoreFor(const KbOptions& o, SectorMap* sectors,
-                                                  CompanyNames* names) {
-  if (!o.database_url.empty()) {
-    PgBarStoreOptions po;
-    po.db.url = o.database_url;
-    po.db.password = o.database_password;
-    po.read_only = o.read_only;
-    OHLCV_ASSIGN_OR_RETURN(auto store, PgBarStore::Open(po));
-    OHLCV_RETURN_IF_ERROR(SyncSharedCompanies(store->pool(), o.read_only, sectors, names));
-    return std::unique_ptr<BarStore>(std::move(store));
-  }
-  BarStoreOptions bo;
-  bo.path = o.data_dir + "/bars.db";
-  bo.read_only = o.read_only;
-  return BarStore::Open(bo);
 }
 
 // Writes the sector map as ticker,sector CSV.
@@ -189,7 +179,10 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::OpenAs(const KbOptions& op
     e->llm_probe_ = std::make_unique<LlmProbe>(po);
   }
 
-  OHLCV_ASSIGN_OR_RETURN(e->bar_store_, OpenBarStoreFor(options, &e->sectors_, &e->companies_));
+  OHLCV_ASSIGN_OR_RETURN(e->bar_store_,
+                         OpenBarStoreFor(options, {.read_only = options.read_only,
+                                                   .sectors = &e->sectors_,
+                                                   .names = &e->companies_}));
   // The light mode: bars and status only, no word vectors, no index files.
   // A writable one still takes the local index's single-writer lock now, so
   // a second writer is refused before it writes a bar.

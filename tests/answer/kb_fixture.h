@@ -23,6 +23,7 @@
 #include "retrieval/retriever.h"
 #include "retrieval/window_indexer.h"
 #include "store/bar_store.h"
+#include "testutil/shared_store.h"
 #include "testutil/test_paths.h"
 #include "util/sector_map.h"
 #include "util/time.h"
@@ -104,7 +105,8 @@ class TestKb {
     if (an.windows.empty()) return;
     if (!vectors_) {
       vo_.embedder.shape_dimension = an.windows.front().shape.size();
-      auto vs = OpenLocalVectorStore(vo_);
+      // OHLCV_EVAL_STORE=shared: PostgreSQL + ChromaDB (testutil/shared_store.h).
+      auto vs = SharedEvalStore() ? OpenSharedTestStore(vo_.embedder, "answer") : OpenLocalVectorStore(vo_);
       ASSERT_TRUE(vs.ok()) << vs.status().ToString();
       vectors_ = std::move(vs).value();
       indexer_ = std::make_unique<WindowIndexer>(*vectors_, *embedder_);

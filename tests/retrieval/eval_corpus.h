@@ -6,10 +6,14 @@
 // events, the slicing rule).
 //
 // Built once per test binary (EvalCorpus::Get()); about 130k windows.
+// OHLCV_EVAL_STORE=shared indexes them into PostgreSQL + ChromaDB instead
+// (testutil/shared_store.h), so the same evaluations score that store.
 // Header-only because tests/CMakeLists.txt compiles only *_test.cc files.
 #pragma once
 
+#include <cstdlib>
 #include <memory>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -26,6 +30,7 @@
 #include "retrieval/window_indexer.h"
 #include "sources/csv_source.h"
 #include "store/bar_store.h"
+#include "testutil/shared_store.h"
 #include "testutil/test_paths.h"
 #include "util/sector_map.h"
 #include "util/time.h"
@@ -55,6 +60,7 @@ struct EvalCorpus {
   AnalysisOptions analysis;
   std::unique_ptr<Embedder> embedder;
   std::string embedder_note;  // which embedder, and why
+  std::string store_note;     // which vector store (OHLCV_EVAL_STORE)
   std::unique_ptr<VectorStore> store;
   QuestionContext context;
   size_t bars = 0, windows = 0;
@@ -184,10 +190,18 @@ inline std::unique_ptr<EvalCorpus> Build() {
     c->embedder_note = fmt::format("NOTE: hashing embedder (no semantics): {}", real.status().ToString());
   }
 
-  LocalVectorStoreOptions so;
-  so.dir = dir + "/vectors";
-  so.embedder = {std::string(c->embedder->name()), c->embedder->dimension(), kShapeDims};
-  auto store = OpenLocalVectorStore(so);
+  const EmbedderIdentity identity{std::string(c->embedder->name()), c->embedder->dimension(), kShapeDims};
+  Result<std::unique_ptr<VectorStore>> store = Status::Internal("no store");
+  if (SharedEvalStore()) {
+    store = OpenSharedTestStore(identity, "eval");
+    c->store_note = "store: shared (PostgreSQL + ChromaDB)";
+  } else {
+    LocalVectorStoreOptions so;
+    so.dir = dir + "/vectors";
+    so.embedder = identity;
+    store = OpenLocalVectorStore(so);
+    c->store_note = "store: local (embedded)";
+  }
   if (!store.ok()) {
     c->error = store.status().ToString();
     return c;

@@ -168,9 +168,9 @@ TEST(RetrievalEvalTest, PrecisionAndRecallPerQuestionKind) {
   ASSERT_NE(c, nullptr);
   ASSERT_TRUE(c->error.empty()) << c->error;
   std::printf("corpus: %zu tickers, %zu bars, %zu windows; load %.1fs, analyse %.1fs, index %.1fs "
-              "(embed %.1fs, upsert %.1fs)\n%s\n",
+              "(embed %.1fs, upsert %.1fs)\n%s; %s\n",
               c->tickers.size(), c->bars, c->windows, c->load_s, c->analyse_s, c->index_s, c->embed_s,
-              c->upsert_s, c->embedder_note.c_str());
+              c->upsert_s, c->embedder_note.c_str(), c->store_note.c_str());
   ASSERT_GT(c->windows, 100000u);
 
   const auto questions = BuildQuestions(*c);
