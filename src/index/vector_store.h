@@ -152,6 +152,9 @@ class VectorStore {
   virtual Result<std::vector<Window>> Get(std::span<const std::string> ids) = 0;
 
   virtual Result<uint64_t> DeleteTicker(const std::string& ticker) = 0;
+  // Deletes windows by id (ids not stored are ignored); returns how many
+  // were deleted. Atomic per call for readers (local store).
+  virtual Result<uint64_t> Delete(std::span<const std::string> ids) = 0;
   virtual Result<uint64_t> Count() = 0;
 
   // OK when the store can answer (Chroma: heartbeat); Unavailable otherwise.
