@@ -8,7 +8,7 @@
 #   2. status / bars / indicators / patterns / windows / query from a cold
 #      process (a new process each run; the OS page cache is warm) with
 #      hyperfine when installed, else a loop of RUNS runs (median).
-# Usage: bench/cli_bench.sh [build/ohlcv-rag]   env: ROUNDS (1), DAYS (3), NONE (3), RUNS (10),
+# Usage: bench/cli_bench.sh [build/ohlcv-rag]   env: ROUNDS (1), DAYS (3), NONE (3), RUNS (10), KEEP_DIR,
 # OHLCV_SHARED_DIR (default ../shared), OHLCV_CACHE_DIR (word vectors).
 set -euo pipefail
 BIN=$(realpath "${1:-build/ohlcv-rag}")
@@ -33,20 +33,20 @@ first_query() { /usr/bin/time -o "$TMP/time" -f "%U %S" "$BIN" --data-dir "$TMP/
 # ticker); then NONE re-runs with nothing new.
 DAYS=${DAYS:-3}
 NONE=${NONE:-3}
-cut() { mkdir -p "$TMP/csv"; for f in "$DATA"/*.csv; do head -n "-$1" "$f" >"$TMP/csv/$(basename "$f")"; done; }
+cut_rows() { mkdir -p "$TMP/csv"; for f in "$DATA"/*.csv; do head -n "-$1" "$f" >"$TMP/csv/$(basename "$f")"; done; }
 full=() daily=() none=() firstq=() daily_cpu=() none_cpu=()
 for r in $(seq "$ROUNDS"); do
   rm -rf "$TMP/d" "$TMP/csv"
-  cut "$DAYS"
+  cut_rows "$DAYS"
   t0=$(now); ingest; t1=$(now); full+=("$(echo "$t1 - $t0" | bc)")
-  echo "round $r: full ingest ${full[-1]} s (CPU $(cpu) s)  load $(cut -d' ' -f1 /proc/loadavg)"
+  echo "round $r: full ingest ${full[-1]} s (CPU $(cpu) s)  load $(awk '{print $1}' /proc/loadavg)"
   # The first question after the ingest (catches up what the ingest left staged).
   t0=$(now); first_query; t1=$(now); firstq+=("$(echo "$t1 - $t0" | bc)")
   echo "  first query after the full ingest: ${firstq[-1]} s (CPU $(cpu) s)"
   for k in $(seq $((DAYS - 1)) -1 0); do
-    cut "$k"
+    cut_rows "$k"
     t0=$(now); ingest; t1=$(now); daily+=("$(echo "$t1 - $t0" | bc)"); daily_cpu+=("$(cpu)")
-    echo "  daily update (minus $k rows): ${daily[-1]} s (CPU $(cpu) s)  load $(cut -d' ' -f1 /proc/loadavg)  $(grep -E 'bars:' "$TMP/out" | xargs)  $(grep -oE 'windows \(new or changed\): [0-9]+' "$TMP/out")"
+    echo "  daily update (minus $k rows): ${daily[-1]} s (CPU $(cpu) s)  load $(awk '{print $1}' /proc/loadavg)  $(grep -E 'bars:' "$TMP/out" | xargs)  $(grep -oE 'windows \(new or changed\): [0-9]+' "$TMP/out")"
   done
   for i in $(seq "$NONE"); do
     t0=$(now); ingest; t1=$(now); none+=("$(echo "$t1 - $t0" | bc)"); none_cpu+=("$(cpu)")
@@ -58,6 +58,9 @@ echo "MEDIAN first query after it:   $(printf '%s\n' "${firstq[@]}" | median) s 
 echo "MEDIAN daily update:           $(printf '%s\n' "${daily[@]}" | median) s  CPU $(printf '%s\n' "${daily_cpu[@]}" | median) s  (${#daily[@]} runs)"
 echo "MEDIAN nothing new:            $(printf '%s\n' "${none[@]}" | median) s  CPU $(printf '%s\n' "${none_cpu[@]}" | median) s  (${#none[@]} runs)"
 echo "windows stored: $(sqlite3 "$TMP/d/index/windows.db" 'SELECT COUNT(*) FROM windows' 2>/dev/null || echo '?')"
+
+# KEEP_DIR: keep a copy of the data directory (e.g. to time another binary on it).
+if [ -n "${KEEP_DIR:-}" ]; then rm -rf "$KEEP_DIR"; cp -a "$TMP/d" "$KEEP_DIR"; fi
 
 cmds=(
   "status"

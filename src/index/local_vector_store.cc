@@ -321,7 +321,18 @@ LocalVectorStore::~LocalVectorStore() {
   }
   {
     std::lock_guard lock(write_mu_);
-    if (writer_ && !index_broken_ && unsaved_rows_ * kCloseSaveDivisor >= static_cast<size_t>(std::max<int64_t>(rows_, 1))) {
+    const bool save = writer_ && !index_broken_ &&
+                      unsaved_rows_ * kCloseSaveDivisor >= static_cast<size_t>(std::max<int64_t>(rows_, 1));
+    if (save && options_.drain_on_close) {
+      // A CLI writer finishes the graphs, so the next open reads them whole
+      // instead of re-staging (and re-inserting) what this one left staged.
+      auto lock = WriteIndex();
+      for (const Space& space : kSpaces) {
+        auto& index = IndexFor(space.space);
+        if (index && !index->Drain(index->staged(), kBuildThreads).ok()) index_broken_ = true;
+      }
+    }
+    if (save && !index_broken_) {
       // Persist what the graphs hold; rows still staged are not drained here
       // (after a large ingest that took a minute and outlived every shutdown
       // budget): they are in windows.db, the saved files say which seq they

@@ -176,6 +176,12 @@ struct LocalVectorStoreOptions {
   // creation (and on the first writable open of an older store); "" = not checked.
   std::string windowing;
   bool read_only = false;
+  // A writer that closes with enough unsaved rows to save the graphs (see
+  // local_vector_store_impl.h) first drains every staged row into them, so
+  // the next open needs no catch-up: for a CLI ingest, whose indexing
+  // should be finished when it exits. Off for a server, whose shutdown must
+  // not wait for a large drain. Default false.
+  bool drain_on_close = false;
   size_t hnsw_m = 16;            // graph degree (memory ~ m * 8 bytes per window per space)
   // Candidate list while building the graph. 64 builds ~1.5x faster than 100
   // with the same recall@10 (0.9995 at 30k clustered vectors, M=16); 40 is

@@ -65,6 +65,7 @@ Result<std::unique_ptr<VectorStore>> OpenVectorStore(const KbOptions& o, const E
     lo.dir = o.data_dir + "/index";
     lo.embedder = id;
     lo.read_only = o.read_only;
+    lo.drain_on_close = o.finish_indexing;
     lo.windowing = fmt::format("{} bars, stride {}", o.analysis.windows.length, o.analysis.windows.stride);
     return OpenLocalVectorStore(lo);
   }
