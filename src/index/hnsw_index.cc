@@ -24,52 +24,73 @@ namespace ohlcv::index_internal {
 namespace {
 
 constexpr char kMetaMagic[] = "ohlcv-hnsw";
-constexpr int kMetaVersion = 1;  // persisted in the sidecar; bump on format change
+// Persisted in the sidecar; bump on format change. 2: StreamHash version 2.
+// Load still reads version 1 sidecars (the graph file format is hnswlib's).
+constexpr int kMetaVersion = 2;
 
-// Word-at-a-time 64-bit hash of a byte stream: detects torn or swapped
-// files, not adversaries. Fed in pieces of any size, it equals the hash of
-// their concatenation (whole 8-byte words, then the tail bytes one by one),
-// so Load can hash the pieces it reads in place.
+// 64-bit hash of a byte stream: detects torn or swapped files, not
+// adversaries. Fed in pieces of any size, it equals the hash of their
+// concatenation. Version 1 (sidecars written before issue 16) is one
+// multiply chain over 8-byte words, then the tail bytes one by one; version 2
+// runs four independent chains over 32-byte blocks (about 3x faster: the
+// multiply latency no longer serialises the loop), then folds them.
 class StreamHash {
  public:
+  explicit StreamHash(int version) : block_(version >= 2 ? 32 : 8) {
+    for (int l = 0; l < 4; ++l) h_[l] = 0x243F6A8885A308D3ull + static_cast<uint64_t>(l) * 0x9E3779B97F4A7C15ull;
+  }
   void Update(const char* p, size_t n) {
     bytes_ += n;
-    while (carry_n_ > 0 && carry_n_ < 8 && n > 0) {
+    while (carry_n_ > 0 && carry_n_ < block_ && n > 0) {
       carry_[carry_n_++] = *p++;
       --n;
     }
-    if (carry_n_ == 8) {
-      Word(carry_);
+    if (carry_n_ == block_) {
+      Block(carry_);
       carry_n_ = 0;
     }
-    for (; n >= 8; p += 8, n -= 8) Word(p);
+    for (; n >= block_; p += block_, n -= block_) Block(p);
     for (; n > 0; --n) carry_[carry_n_++] = *p++;
   }
   uint64_t digest() const {
-    uint64_t h = h_;
-    for (size_t i = 0; i < carry_n_; ++i) h = (h ^ static_cast<unsigned char>(carry_[i])) * 0x100000001B3ull;
-    return h;
+    uint64_t h[4] = {h_[0], h_[1], h_[2], h_[3]};
+    size_t i = 0;
+    for (int lane = 0; i + 8 <= carry_n_ && block_ > 8; i += 8, ++lane) Word(h[lane], carry_ + i);
+    for (; i < carry_n_; ++i) h[0] = (h[0] ^ static_cast<unsigned char>(carry_[i])) * 0x100000001B3ull;
+    if (block_ == 8) return h[0];
+    uint64_t out = h[0];
+    for (int l = 1; l < 4; ++l) Word(out, reinterpret_cast<const char*>(&h[l]));
+    return out;
   }
   uint64_t bytes() const { return bytes_; }
 
  private:
-  void Word(const char* p) {
+  static void Word(uint64_t& h, const char* p) {
     uint64_t w;
     std::memcpy(&w, p, 8);
-    h_ = (h_ ^ w) * 0x9E3779B97F4A7C15ull;
-    h_ ^= h_ >> 29;
+    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
   }
-  uint64_t h_ = 0x243F6A8885A308D3ull, bytes_ = 0;
-  char carry_[8] = {};
+  void Block(const char* p) {
+    if (block_ == 8) {
+      Word(h_[0], p);
+      return;
+    }
+    Word(h_[0], p), Word(h_[1], p + 8), Word(h_[2], p + 16), Word(h_[3], p + 24);
+  }
+  const size_t block_;
+  uint64_t h_[4];
+  uint64_t bytes_ = 0;
+  char carry_[32] = {};
   size_t carry_n_ = 0;
 };
 
 // Hash and size of a whole file (Save reads the just-written file back from
 // the page cache).
-Result<std::pair<uint64_t, uint64_t>> HashFile(const std::string& path) {
+Result<std::pair<uint64_t, uint64_t>> HashFile(const std::string& path, int version) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("cannot read " + path);
-  StreamHash hash;
+  StreamHash hash(version);
   std::vector<char> buf(1 << 20);
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
@@ -116,7 +137,7 @@ struct LoadedGraph {
 // Everything is checked (hash, sizes, geometry, link-list sizes) before the
 // hnswlib object is filled, so a bad file never leaves a half-built object.
 Result<LoadedGraph> ReadGraph(const std::string& path, const HnswParams& params, uint64_t bytes,
-                              uint64_t expected_hash) {
+                              uint64_t expected_hash, int hash_version) {
   using hnswlib::labeltype;
   using hnswlib::linklistsizeint;
   using hnswlib::tableint;
@@ -165,7 +186,7 @@ Result<LoadedGraph> ReadGraph(const std::string& path, const HnswParams& params,
       h.count * h.size_data > bytes - kHeaderBytes) {
     return corrupt("bad header");
   }
-  StreamHash hasher;
+  StreamHash hasher(hash_version);
   hasher.Update(header, kHeaderBytes);
   const size_t level0_bytes = h.count * h.size_data;
   std::unique_ptr<char, void (*)(void*)> level0(
@@ -352,7 +373,7 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::string& path,
   uint64_t seq = 0, bytes = 0, hash = 0;
   std::string k1, k2, k3, k4;
   meta_in >> magic >> version >> k1 >> dim >> k2 >> seq >> k3 >> bytes >> k4 >> hash;
-  if (!meta_in || magic != kMetaMagic || version != kMetaVersion || k1 != "dim" || k2 != "seq" ||
+  if (!meta_in || magic != kMetaMagic || version < 1 || version > kMetaVersion || k1 != "dim" || k2 != "seq" ||
       k3 != "bytes" || k4 != "hash") {
     return Status::Corruption("unreadable sidecar " + path + ".meta");
   }
@@ -360,7 +381,7 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::string& path,
     return Status::Corruption("index " + path + " has dimension " + std::to_string(dim) +
                               ", expected " + std::to_string(params.dim));
   }
-  OHLCV_ASSIGN_OR_RETURN(auto index, ReadGraph(path, params, bytes, hash));
+  OHLCV_ASSIGN_OR_RETURN(auto index, ReadGraph(path, params, bytes, hash, version));
   auto out = std::make_unique<HnswIndex>(params);
   out->impl_->space = std::move(index.space);
   out->impl_->index = std::move(index.index);
@@ -379,7 +400,7 @@ Status HnswIndex::Save(const std::string& path, uint64_t covered_seq) const {
     return Status::IOError("hnsw save " + tmp + ": " + e.what());
   }
   OHLCV_RETURN_IF_ERROR(FsyncPath(tmp, false));
-  OHLCV_ASSIGN_OR_RETURN(auto hashed, HashFile(tmp));
+  OHLCV_ASSIGN_OR_RETURN(auto hashed, HashFile(tmp, kMetaVersion));
   {
     std::ofstream meta(meta_tmp, std::ios::trunc);
     meta << kMetaMagic << ' ' << kMetaVersion << "\ndim " << params_.dim << "\nseq " << covered_seq
