@@ -342,6 +342,14 @@ Result<IngestStats> KnowledgeBase::Ingest(Source& source, const FetchRequest& re
                                                 return IndexTarget{*vector_store_, *embedder_};
                                               }),
                                               options, progress);
+  // A CLI ingest (lazy index, finish_indexing) closes the index now: its
+  // destructor finishes and saves the graphs (drain_on_close) before the
+  // command prints its summary, not in a silent pause after it. Nothing else
+  // holds the store in this mode (no retriever); EnsureIndex would reopen it.
+  if (options_.finish_indexing && !options_.open_index) {
+    std::lock_guard index_lock(index_open_mu_);
+    vector_store_.reset();
+  }
   // Even a failed run may have committed some tickers: keep the context true.
   // The windows were counted mid-ingest under the last bar version: recount.
   {
