@@ -71,7 +71,7 @@ void PrintReport(const AnalysisReport& r) {
 int RunAnalyze(const AnalyzeArgs& args, const GlobalOptions& global) {
   auto req = BuildRequest(args);
   if (!req.ok()) return ReportError(req.status());
-  auto engine = OpenKbToRead(global);
+  auto engine = OpenKbToAsk(global);
   if (!engine.ok()) return ReportError(engine.status());
   auto report = (*engine)->Analyze(*req);
   if (!report.ok()) return ReportError(report.status());

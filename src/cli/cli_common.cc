@@ -82,6 +82,7 @@ Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const
                                               bool lazy_index) {
   OHLCV_ASSIGN_OR_RETURN(KbOptions options, EngineOptionsFor(global));
   options.open_index = !lazy_index;
+  options.finish_indexing = true;  // the next command finds the graphs complete
   if (!sectors_file.empty()) options.sectors_file = sectors_file;
   return KnowledgeBase::Open(options);
 }
@@ -94,6 +95,22 @@ Result<std::unique_ptr<KnowledgeBase>> OpenKbToRead(const GlobalOptions& global)
   if (engine.ok() || engine.status().code() != StatusCode::kUnavailable) return engine;
   options.read_only = true;
   return KnowledgeBase::Open(options);
+}
+
+Result<std::unique_ptr<KnowledgeBase>> OpenKbToAsk(const GlobalOptions& global) {
+  OHLCV_RETURN_IF_ERROR(RequireDataDir(global));
+  OHLCV_ASSIGN_OR_RETURN(KbOptions options, EngineOptionsFor(global));
+  // Read-only first: no writer lock, schema transaction, indexer thread or
+  // index save at exit; the rows a writer left unsaved in the graph files
+  // (e.g. a daily update's ~1,000) are caught up in memory. A store that
+  // cannot be opened so (no index yet, an older schema) is opened as before.
+  KbOptions ro = options;
+  ro.read_only = true;
+  auto engine = KnowledgeBase::Open(ro);
+  if (engine.ok()) return engine;
+  engine = KnowledgeBase::Open(options);
+  if (engine.ok() || engine.status().code() != StatusCode::kUnavailable) return engine;
+  return KnowledgeBase::Open(ro);
 }
 
 Result<std::unique_ptr<KnowledgeBase>> OpenKbLight(const GlobalOptions& global) {

@@ -65,6 +65,9 @@ Result<std::unique_ptr<KnowledgeBase>> OpenKb(const GlobalOptions& global, const
 // interactive): the engine opened for writing when it can be, read-only when
 // another process (a running `serve`) holds the data directory.
 Result<std::unique_ptr<KnowledgeBase>> OpenKbToRead(const GlobalOptions& global);
+// For one question or analysis (query, similar, analyze): read-only first,
+// then as OpenKbToRead.
+Result<std::unique_ptr<KnowledgeBase>> OpenKbToAsk(const GlobalOptions& global);
 
 // Tickers follow core/ticker.h (ParseTicker, ParseTickerList): one rule for
 // the CLI, the API and the sources.

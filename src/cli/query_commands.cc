@@ -44,7 +44,7 @@ int RunQuery(const QueryArgs& args, const GlobalOptions& global) {
   } else if (ask.question.find_first_not_of(" \t") == std::string::npos) {
     return ReportError(Status::InvalidArgument("give a question, or a plan with --plan FILE"));
   }
-  auto engine = OpenKbToRead(global);
+  auto engine = OpenKbToAsk(global);
   if (!engine.ok()) return ReportError(engine.status());
   auto answer = (*engine)->Ask(ask);
   if (!answer.ok()) return ReportError(answer.status());
@@ -84,7 +84,7 @@ int RunSimilar(const SimilarArgs& args, const GlobalOptions& global) {
   if (!args.end.empty() && !(req.end_ts = ParseEndTimestamp(args.end))) {
     return ReportError(Status::InvalidArgument("bad --end '" + args.end + "' (use YYYY-MM-DD)"));
   }
-  auto engine = OpenKbToRead(global);
+  auto engine = OpenKbToAsk(global);
   if (!engine.ok()) return ReportError(engine.status());
   auto result = (*engine)->Similar(req);
   if (!result.ok()) {

@@ -101,6 +101,7 @@ class ChromaVectorStore final : public VectorStore {
   Result<std::vector<SearchHit>> Find(const WindowFilter& filter, size_t limit) override;
   Result<std::vector<Window>> Get(std::span<const std::string> ids) override;
   Result<uint64_t> DeleteTicker(const std::string& ticker) override;
+  Result<uint64_t> Delete(std::span<const std::string> ids) override;
   Result<uint64_t> Count() override;
   Status Health() override;
   VectorStoreStats stats() const override;
@@ -399,6 +400,27 @@ Result<uint64_t> ChromaVectorStore::DeleteTicker(const std::string& ticker) {
     if (!r.ok()) return Fail(r.status());
   }
   return static_cast<uint64_t>(ids.size());
+}
+
+// Both collections by id; the count is of the ids the text collection held
+// (a get first: Chroma's delete does not say what it removed).
+Result<uint64_t> ChromaVectorStore::Delete(std::span<const std::string> ids) {
+  uint64_t found = 0;
+  const size_t batch = std::max<size_t>(1, max_batch_);
+  for (size_t i = 0; i < ids.size(); i += batch) {
+    json part = std::vector<std::string>(ids.begin() + static_cast<ptrdiff_t>(i),
+                                         ids.begin() + static_cast<ptrdiff_t>(std::min(ids.size(), i + batch)));
+    auto got = client_.Call("POST", CollectionPath(text_id_) + "/get",
+                            json{{"ids", part}, {"include", json::array()}});
+    if (!got.ok()) return Fail(got.status());
+    if (got->contains("ids")) found += (*got)["ids"].size();
+    for (const std::string* id : {&text_id_, &shape_id_}) {
+      if (id->empty()) continue;
+      auto r = client_.Call("POST", CollectionPath(*id) + "/delete", json{{"ids", part}});
+      if (!r.ok()) return Fail(r.status());
+    }
+  }
+  return found;
 }
 
 Result<uint64_t> ChromaVectorStore::Count() {

@@ -100,6 +100,9 @@ class HnswIndex {
 
   // True when `label` is present and not deleted.
   bool Contains(uint64_t label) const;
+  // True when `label` is live and holds exactly `normalised` (dim floats,
+  // already L2-normalised, as Add stores them).
+  bool HoldsUnchanged(uint64_t label, std::span<const float> normalised) const;
   size_t dim() const { return params_.dim; }
   size_t size() const;          // elements ever added, including deleted
   size_t deleted_count() const;

@@ -61,16 +61,17 @@ Status LocalVectorStore::Open() {
   if (text_index_) rows_ = static_cast<int64_t>(text_index_->live_count());
   if (!options_.read_only) {
     OHLCV_ASSIGN_OR_RETURN(checkpointer_, OpenConnection(/*read_only=*/false));
-    if (caught_up_rows_ > 0) {
+    if (caught_up_rows_ + caught_up_other_ > 0) {
       std::lock_guard lock(write_mu_);
       index_dirty_ = true;
-      unsaved_rows_ += caught_up_rows_;
-      indexer_work_ = true;  // drain the caught-up rows in the background
+      unsaved_rows_ += caught_up_rows_ + caught_up_other_;
+      indexer_work_ = caught_up_rows_ > 0;  // drain the caught-up rows in the background
     }
     indexer_ = std::thread([this] { IndexerLoop(); });
-  } else if (caught_up_rows_ > 0) {
-    // No indexer on a read-only store: drain here (searches would otherwise
-    // scan the whole delta exactly on every query).
+  } else if (caught_up_rows_ > kReadOnlyDrainRows) {
+    // No indexer on a read-only store: drain a large delta here (searches
+    // would otherwise scan it exactly on every query); a small one (a daily
+    // update) costs each search less than draining it costs this open.
     auto lock = WriteIndex();
     for (const Space& space : kSpaces) {
       if (auto& index = IndexFor(space.space)) OHLCV_RETURN_IF_ERROR(index->Drain(index->staged(), kBuildThreads));
@@ -203,9 +204,14 @@ Status LocalVectorStore::LoadIndex(const Space& space, Conn& db, bool* changed) 
   // ingest (a close does not drain) is quick.
   Staged rows;
   OHLCV_RETURN_IF_ERROR(ReadVectors(db, space, static_cast<int64_t>(covered), &rows));
-  index->Stage(rows.vectors, rows.labels, rows.seqs);
-  caught_up_rows_ += rows.labels.size();
-  if (n_dels) *changed = true;
+  const size_t staged = index->StageMissing(rows.vectors, rows.labels, rows.seqs);
+  caught_up_rows_ += staged;
+  // Replayed deletions, and rows the graph already held although the file's
+  // seq did not cover them (it was saved mid-drain), count as unsaved: once
+  // there are enough of them a save records a seq that covers them, so later
+  // opens stop reading them again. Not a save now: a daily update's ~1,000
+  // rows are cheaper to read back than ~100 MB of graph files to rewrite.
+  caught_up_other_ += n_dels + (rows.labels.size() - staged);
   // Safety net: the index must hold exactly the rows SQLite holds.
   OHLCV_ASSIGN_OR_RETURN(Stmt count, db.Prepare("SELECT COUNT(*) FROM windows"));
   OHLCV_ASSIGN_OR_RETURN(bool has, count.Step());
@@ -339,11 +345,26 @@ LocalVectorStore::~LocalVectorStore() {
   }
   {
     std::lock_guard lock(write_mu_);
-    if (writer_ && !index_broken_) {
+    const bool save = writer_ && !index_broken_ &&
+                      unsaved_rows_ * kCloseSaveDivisor >= static_cast<size_t>(std::max<int64_t>(rows_, 1));
+    if (save && options_.drain_on_close) {
+      // A CLI writer finishes the graphs, so the next open reads them whole
+      // instead of re-staging (and re-inserting) what this one left staged.
+      auto lock = WriteIndex();
+      for (const Space& space : kSpaces) {
+        auto& index = IndexFor(space.space);
+        if (index && !index->Drain(index->staged(), kBuildThreads).ok()) index_broken_ = true;
+      }
+    }
+    if (save && !index_broken_) {
       // Persist what the graphs hold; rows still staged are not drained here
       // (after a large ingest that took a minute and outlived every shutdown
       // budget): they are in windows.db, the saved files say which seq they
       // cover, and the next open stages the rest again (LoadIndex).
+      // A small change (a daily update: ~1,000 rows written or deleted out of
+      // 130k) is not worth rewriting both graph files (~100 MB, the larger
+      // part of that update's time): the next open reads those rows back
+      // from windows.db instead, which costs milliseconds.
       (void)SaveIndexes();  // best effort: the next open catches up anyway
     }
   }

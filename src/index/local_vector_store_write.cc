@@ -164,6 +164,20 @@ Status LocalVectorStore::Upsert(std::span<const Window> windows, std::span<const
 }
 
 Result<uint64_t> LocalVectorStore::DeleteTicker(const std::string& ticker) {
+  const std::string one[] = {ticker};
+  return DeleteWhere("ticker", one);
+}
+
+Result<uint64_t> LocalVectorStore::Delete(std::span<const std::string> ids) {
+  if (ids.empty()) return uint64_t{0};
+  return DeleteWhere("id", ids);
+}
+
+// Deletes the windows whose `column` ("ticker" or "id", both indexed) equals
+// one of `values`, in one transaction that logs each label's deletion (so an
+// index file saved earlier is caught up at the next open), then removes them
+// from both graphs.
+Result<uint64_t> LocalVectorStore::DeleteWhere(const char* column, std::span<const std::string> values) {
   if (options_.read_only) return Fail(Status::InvalidArgument("vector store opened read-only"));
   std::lock_guard write_lock(write_mu_);
   Conn& db = *writer_;
@@ -176,40 +190,46 @@ Result<uint64_t> LocalVectorStore::DeleteTicker(const std::string& ticker) {
   OHLCV_RETURN_IF_ERROR(Fail(db.Exec("BEGIN IMMEDIATE")));
   std::vector<uint64_t> labels;
   {
-    auto sel = db.PrepareCached("SELECT label FROM windows WHERE ticker = ?");
+    const std::string col(column);
+    auto sel = db.PrepareCached("SELECT label FROM windows WHERE " + col + " = ?");
     auto log = db.PrepareCached("INSERT INTO deletions(seq, label) VALUES(?, ?)");
-    auto docs = db.PrepareCached("DELETE FROM window_docs WHERE label IN (SELECT label FROM windows WHERE ticker = ?)");
-    auto vecs = db.PrepareCached("DELETE FROM window_vectors WHERE label IN (SELECT label FROM windows WHERE ticker = ?)");
-    auto rows = db.PrepareCached("DELETE FROM windows WHERE ticker = ?");
+    auto docs = db.PrepareCached("DELETE FROM window_docs WHERE label IN (SELECT label FROM windows WHERE " + col + " = ?)");
+    auto vecs = db.PrepareCached("DELETE FROM window_vectors WHERE label IN (SELECT label FROM windows WHERE " + col + " = ?)");
+    auto rows = db.PrepareCached("DELETE FROM windows WHERE " + col + " = ?");
     auto meta = db.PrepareCached("UPDATE meta SET value = ? WHERE key = 'last_seq'");
     for (auto* r : {&sel, &log, &docs, &vecs, &rows, &meta}) {
       if (!r->ok()) return rollback(r->status());
     }
-    sel->BindText(1, ticker);
-    while (true) {
-      auto row = sel->Step();
-      if (!row.ok()) {
-        sel->Reset();
-        return rollback(row.status());
+    const std::string fts_where = "w." + col + " = ?";
+    for (const std::string& value : values) {
+      const size_t before = labels.size();
+      sel->BindText(1, value);
+      while (true) {
+        auto row = sel->Step();
+        if (!row.ok()) {
+          sel->Reset();
+          return rollback(row.status());
+        }
+        if (!*row) break;
+        labels.push_back(static_cast<uint64_t>(sel->Int(0)));
       }
-      if (!*row) break;
-      labels.push_back(static_cast<uint64_t>(sel->Int(0)));
-    }
-    sel->Reset();
-    for (uint64_t label : labels) {
-      log->BindInt(1, ++last_seq_);
-      log->BindInt(2, static_cast<int64_t>(label));
-      Status st = log->Run();
-      log->Reset();
-      if (!st.ok()) return rollback(st);
-    }
-    // FTS first: it reads the summaries the next statements delete.
-    if (Status st = index_internal::ForgetFtsRows(db, "w.ticker = ?", ticker); !st.ok()) return rollback(st);
-    for (Stmt* s : {&*docs, &*vecs, &*rows}) {
-      s->BindText(1, ticker);
-      Status st = s->Run();
-      s->Reset();
-      if (!st.ok()) return rollback(st);
+      sel->Reset();
+      if (labels.size() == before) continue;  // nothing stored under this value
+      for (size_t i = before; i < labels.size(); ++i) {
+        log->BindInt(1, ++last_seq_);
+        log->BindInt(2, static_cast<int64_t>(labels[i]));
+        Status st = log->Run();
+        log->Reset();
+        if (!st.ok()) return rollback(st);
+      }
+      // FTS first: it reads the summaries the next statements delete.
+      if (Status st = index_internal::ForgetFtsRows(db, fts_where, value); !st.ok()) return rollback(st);
+      for (Stmt* s : {&*docs, &*vecs, &*rows}) {
+        s->BindText(1, value);
+        Status st = s->Run();
+        s->Reset();
+        if (!st.ok()) return rollback(st);
+      }
     }
     meta->BindText(1, std::to_string(last_seq_));
     Status st = meta->Run();
@@ -220,6 +240,7 @@ Result<uint64_t> LocalVectorStore::DeleteTicker(const std::string& ticker) {
   Status committed = db.Exec("COMMIT");
   if (!committed.ok()) return rollback(committed);
   index_dirty_ = !labels.empty() || index_dirty_;
+  unsaved_rows_ += labels.size();
   for (uint64_t label : labels) {
     text_index_->Remove(label);
     if (shape_index_) shape_index_->Remove(label);

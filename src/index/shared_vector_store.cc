@@ -139,6 +139,7 @@ class SharedVectorStore final : public VectorStore {
   Result<std::vector<SearchHit>> Find(const WindowFilter& filter, size_t limit) override;
   Result<std::vector<Window>> Get(std::span<const std::string> ids) override;
   Result<uint64_t> DeleteTicker(const std::string& ticker) override;
+  Result<uint64_t> Delete(std::span<const std::string> ids) override;
   Result<uint64_t> Count() override;
   Status Health() override;
   VectorStoreStats stats() const override { return counters_.Snapshot(); }
@@ -492,13 +493,20 @@ Result<uint64_t> SharedVectorStore::DeleteTicker(const std::string& ticker) {
   if (!rows.ok()) return Fail(rows.status());
   std::vector<std::string> ids;
   for (int r = 0; r < rows->size(); ++r) ids.emplace_back(rows->Text(r, 0));
-  // ChromaDB first: a failure leaves the windows whole, and a retry finishes.
-  for (VectorSpace space : {VectorSpace::kText, VectorSpace::kShape}) {
-    if (space == VectorSpace::kShape && shape_id_.empty()) continue;
-    for (size_t i = 0; i < ids.size(); i += kIdChunk) {
-      json body = {{"ids", std::vector<std::string>(ids.begin() + static_cast<ptrdiff_t>(i),
-                                                    ids.begin() + static_cast<ptrdiff_t>(std::min(ids.size(), i + kIdChunk)))}};
-      auto r = client_.Call("POST", CollectionPath(space) + "/delete", body);
+  return Delete(ids);
+}
+
+// ChromaDB first: a failure leaves the windows whole in PostgreSQL, and a
+// retry finishes. Ids not stored are ignored; returns the rows removed.
+Result<uint64_t> SharedVectorStore::Delete(std::span<const std::string> ids) {
+  if (options_.read_only) return Fail(Status::PermissionDenied("the shared window store is open read-only"));
+  if (ids.empty()) return uint64_t{0};
+  for (size_t i = 0; i < ids.size(); i += kIdChunk) {
+    const std::vector<std::string> chunk(ids.begin() + static_cast<ptrdiff_t>(i),
+                                         ids.begin() + static_cast<ptrdiff_t>(std::min(ids.size(), i + kIdChunk)));
+    for (VectorSpace space : {VectorSpace::kText, VectorSpace::kShape}) {
+      if (space == VectorSpace::kShape && shape_id_.empty()) continue;
+      auto r = client_.Call("POST", CollectionPath(space) + "/delete", json{{"ids", chunk}});
       if (!r.ok()) return Fail(r.status());
     }
   }
@@ -506,9 +514,21 @@ Result<uint64_t> SharedVectorStore::DeleteTicker(const std::string& ticker) {
   Status st = pool_.Run([&](pg::Conn& c) -> Status {
     pg::Txn txn(c);
     OHLCV_RETURN_IF_ERROR(txn.Begin());
-    OHLCV_ASSIGN_OR_RETURN(pg::Rows n, Query(c, "WITH d AS (DELETE FROM windows WHERE ticker = $1 RETURNING 1) "
+    // One text[] parameter, written as an array literal (every element
+    // quoted, `"` and `\` escaped): one prepared statement for any count.
+    std::string array = "{";
+    for (const auto& id : ids) {
+      array += array.size() > 1 ? ",\"" : "\"";
+      for (char ch : id) {
+        if (ch == '"' || ch == '\\') array += '\\';
+        array += ch;
+      }
+      array += '"';
+    }
+    array += "}";
+    OHLCV_ASSIGN_OR_RETURN(pg::Rows n, Query(c, "WITH d AS (DELETE FROM windows WHERE id = ANY($1::text[]) RETURNING 1) "
                                                 "SELECT count(*) FROM d",
-                                             {ticker}));
+                                             {array}));
     deleted = static_cast<uint64_t>(n.Int(0, 0));
     OHLCV_RETURN_IF_ERROR(c.Query("SELECT nextval('window_seq')").status());  // invalidates cached frequencies
     return txn.Commit();

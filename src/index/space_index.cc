@@ -29,6 +29,20 @@ void SpaceIndex::Stage(std::span<const float> vectors, std::span<const uint64_t>
   }
 }
 
+size_t SpaceIndex::StageMissing(std::span<const float> vectors, std::span<const uint64_t> labels,
+                                std::span<const int64_t> seqs) {
+  std::vector<float> row(dim_);
+  size_t staged = 0;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    std::copy_n(vectors.data() + i * dim_, dim_, row.data());
+    NormalizeInPlace(row);
+    if (!pos_.count(labels[i]) && hnsw_->HoldsUnchanged(labels[i], row)) continue;
+    Stage(std::span(vectors.data() + i * dim_, dim_), labels.subspan(i, 1), seqs.subspan(i, 1));
+    ++staged;
+  }
+  return staged;
+}
+
 void SpaceIndex::Erase(size_t pos) {
   const size_t last = labels_.size() - 1;
   pos_.erase(labels_[pos]);
@@ -50,25 +64,32 @@ void SpaceIndex::Remove(uint64_t label) {
 }
 
 Status SpaceIndex::Drain(size_t max_rows, int threads) {
-  const size_t n = std::min(max_rows, labels_.size());
+  const size_t n = std::min(max_rows, staged());
   if (n == 0) return Status::Ok();
-  const size_t first = labels_.size() - n;  // drain from the back: no moves
-  OHLCV_RETURN_IF_ERROR(hnsw_->Add(std::span(vectors_).subspan(first * dim_, n * dim_),
-                                   std::span(labels_).subspan(first, n), threads));
-  for (size_t i = first; i < labels_.size(); ++i) pos_.erase(labels_[i]);
-  labels_.resize(first);
-  seqs_.resize(first);
-  vectors_.resize(first * dim_);
+  OHLCV_RETURN_IF_ERROR(hnsw_->Add(std::span(vectors_).subspan(head_ * dim_, n * dim_),
+                                   std::span(labels_).subspan(head_, n), threads));
+  for (size_t i = head_; i < head_ + n; ++i) pos_.erase(labels_[i]);
+  head_ += n;
+  if (head_ == labels_.size() || head_ > labels_.size() / 2) Compact();
   return Status::Ok();
+}
+
+// Drops the drained rows before head_ (amortised: at most once per doubling).
+void SpaceIndex::Compact() {
+  labels_.erase(labels_.begin(), labels_.begin() + static_cast<ptrdiff_t>(head_));
+  seqs_.erase(seqs_.begin(), seqs_.begin() + static_cast<ptrdiff_t>(head_));
+  vectors_.erase(vectors_.begin(), vectors_.begin() + static_cast<ptrdiff_t>(head_ * dim_));
+  head_ = 0;
+  for (size_t i = 0; i < labels_.size(); ++i) pos_[labels_[i]] = i;
 }
 
 std::vector<HnswNeighbor> SpaceIndex::Search(std::span<const float> query, size_t k) const {
   std::vector<HnswNeighbor> out = hnsw_->Search(query, k);
-  if (labels_.empty() || k == 0) return out;
+  if (staged() == 0 || k == 0) return out;
   std::vector<float> q(query.begin(), query.end());
   NormalizeInPlace(q);
-  out.reserve(out.size() + labels_.size());
-  for (size_t i = 0; i < labels_.size(); ++i) {
+  out.reserve(out.size() + staged());
+  for (size_t i = head_; i < labels_.size(); ++i) {
     out.push_back({labels_[i], Dot(q.data(), vectors_.data() + i * dim_, dim_)});
   }
   auto better = [](const HnswNeighbor& a, const HnswNeighbor& b) {
@@ -81,8 +102,8 @@ std::vector<HnswNeighbor> SpaceIndex::Search(std::span<const float> query, size_
 }
 
 int64_t SpaceIndex::CoveredSeq(int64_t last_seq) const {
-  if (seqs_.empty()) return last_seq;
-  return *std::min_element(seqs_.begin(), seqs_.end()) - 1;
+  if (staged() == 0) return last_seq;
+  return *std::min_element(seqs_.begin() + static_cast<ptrdiff_t>(head_), seqs_.end()) - 1;
 }
 
 size_t SpaceIndex::MemoryBytes() const {

@@ -36,16 +36,24 @@ class SpaceIndex {
   // writes. REQUIRES: exclusive; labels distinct.
   void Stage(std::span<const float> vectors, std::span<const uint64_t> labels,
              std::span<const int64_t> seqs);
+  // Catch-up at open: stages only the rows the graph does not already hold
+  // live with exactly this vector (a file saved while rows were still staged
+  // records an older seq than what its graph holds). Returns how many were
+  // staged. REQUIRES: exclusive; labels distinct.
+  size_t StageMissing(std::span<const float> vectors, std::span<const uint64_t> labels,
+                      std::span<const int64_t> seqs);
   // Removes a label from the graph (marked deleted) and the delta. REQUIRES: exclusive.
   void Remove(uint64_t label);
-  // Inserts up to max_rows staged rows into the graph. REQUIRES: exclusive.
+  // Inserts up to max_rows staged rows into the graph, oldest staged first,
+  // so a graph saved mid-drain covers a growing prefix of the writes
+  // (CoveredSeq). REQUIRES: exclusive.
   Status Drain(size_t max_rows, int threads);
 
   // Up to k best labels over graph and delta, best first.
   std::vector<HnswNeighbor> Search(std::span<const float> query, size_t k) const;
 
-  size_t staged() const { return labels_.size(); }
-  size_t live_count() const { return hnsw_->live_count() + labels_.size(); }
+  size_t staged() const { return labels_.size() - head_; }
+  size_t live_count() const { return hnsw_->live_count() + staged(); }
   // The SQLite seq a save of the graph covers: everything up to the oldest
   // staged write (exclusive), or last_seq when nothing is staged.
   int64_t CoveredSeq(int64_t last_seq) const;
@@ -54,12 +62,17 @@ class SpaceIndex {
 
  private:
   void Erase(size_t pos);
+  void Compact();
 
   std::unique_ptr<HnswIndex> hnsw_;
   const size_t dim_;
+  // Staged rows are [head_, labels_.size()) of these arrays, in staging
+  // order; rows before head_ were drained and are dropped by Compact once
+  // they are the larger part.
   std::vector<uint64_t> labels_;  // staged rows: label, seq, normalised vector
   std::vector<int64_t> seqs_;
   std::vector<float> vectors_;
+  size_t head_ = 0;
   std::unordered_map<uint64_t, size_t> pos_;  // label -> row in the staged arrays
 };
 

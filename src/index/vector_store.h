@@ -154,6 +154,9 @@ class VectorStore {
   virtual Result<std::vector<Window>> Get(std::span<const std::string> ids) = 0;
 
   virtual Result<uint64_t> DeleteTicker(const std::string& ticker) = 0;
+  // Deletes windows by id (ids not stored are ignored); returns how many
+  // were deleted. Atomic per call for readers (local store).
+  virtual Result<uint64_t> Delete(std::span<const std::string> ids) = 0;
   virtual Result<uint64_t> Count() = 0;
 
   // OK when the store can answer (Chroma: heartbeat); Unavailable otherwise.
@@ -175,6 +178,12 @@ struct LocalVectorStoreOptions {
   // creation (and on the first writable open of an older store); "" = not checked.
   std::string windowing;
   bool read_only = false;
+  // A writer that closes with enough unsaved rows to save the graphs (see
+  // local_vector_store_impl.h) first drains every staged row into them, so
+  // the next open needs no catch-up: for a CLI ingest, whose indexing
+  // should be finished when it exits. Off for a server, whose shutdown must
+  // not wait for a large drain. Default false.
+  bool drain_on_close = false;
   size_t hnsw_m = 16;            // graph degree (memory ~ m * 8 bytes per window per space)
   // Candidate list while building the graph. 64 builds ~1.5x faster than 100
   // with the same recall@10 (0.9995 at 30k clustered vectors, M=16); 40 is

@@ -65,6 +65,7 @@ Result<std::unique_ptr<VectorStore>> OpenVectorStore(const KbOptions& o, const E
     lo.dir = o.data_dir + "/index";
     lo.embedder = id;
     lo.read_only = o.read_only;
+    lo.drain_on_close = o.finish_indexing;
     lo.windowing = fmt::format("{} bars, stride {}", o.analysis.windows.length, o.analysis.windows.stride);
     // Only a non-default intraday rule is recorded, so stores written before
     // the rule existed keep opening.
@@ -339,6 +340,14 @@ Result<IngestStats> KnowledgeBase::Ingest(Source& source, const FetchRequest& re
                                                 return IndexTarget{*vector_store_, *embedder_};
                                               }),
                                               options, progress);
+  // A CLI ingest (lazy index, finish_indexing) closes the index now: its
+  // destructor finishes and saves the graphs (drain_on_close) before the
+  // command prints its summary, not in a silent pause after it. Nothing else
+  // holds the store in this mode (no retriever); EnsureIndex would reopen it.
+  if (options_.finish_indexing && !options_.open_index) {
+    std::lock_guard index_lock(index_open_mu_);
+    vector_store_.reset();
+  }
   // Even a failed run may have committed some tickers: keep the context true.
   // The windows were counted mid-ingest under the last bar version: recount.
   {

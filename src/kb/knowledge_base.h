@@ -67,6 +67,10 @@ struct KbOptions {
   // Not for a server: the lazy open is not synchronized with readers.
   // Default true.
   bool open_index = true;
+  // The local index finishes building its graphs before a closing save
+  // (LocalVectorStoreOptions::drain_on_close): for CLI commands that write,
+  // not for a server. Default false.
+  bool finish_indexing = false;
 };
 
 // Health of one dependency, for /health. The LLM is checked through

@@ -2,6 +2,7 @@
 
 #include "retrieval/window_indexer.h"
 #include "sources/bar_check.h"
+#include "windows/window_builder.h"
 
 #include <algorithm>
 #include <bit>
@@ -143,9 +144,11 @@ Result<FetchRequest> UnitRequest(Run& run, const std::string& unit) {
 // is set when a pending mark exists for the series (to erase once its
 // windows are durable). Any error is the store's and stops the run.
 Status StoreAndAnalyze(Run& run, const BarSeries& fetched, SeriesAnalysis& analysis,
-                       BarSeries& merged, UpsertStats* upsert, std::string* pending_key) {
+                       BarSeries& merged, UpsertStats* upsert, std::string* pending_key,
+                       size_t* first_bar_out) {
   analysis.windows.clear();
   pending_key->clear();
+  *first_bar_out = 0;
   BarSeries stored;
   auto loaded = run.store.Load(fetched.ticker, fetched.interval);
   if (loaded.ok()) {
@@ -187,7 +190,26 @@ Status StoreAndAnalyze(Run& run, const BarSeries& fetched, SeriesAnalysis& analy
   const size_t first_bar = static_cast<size_t>(
       std::lower_bound(merged.ts.begin(), merged.ts.end(), *from) - merged.ts.begin());
   analysis.Analyze(merged, sector, run.options.analysis, first_bar);
+  *first_bar_out = first_bar;
   return Status::Ok();
+}
+
+// Tells the sink which stored windows of `bars` survive a rebuild from
+// `first_bar`: those a full build gives that end at or after bar
+// first_bar - 1 (the rebuilt ones, plus an unchanged aligned window ending
+// just before them). Any other stored window from there on was superseded.
+Status SupersedeOld(Run& run, const BarSeries& bars, size_t first_bar) {
+  const WindowOptions& opt = run.options.analysis.windows;
+  const size_t from = first_bar == 0 ? 0 : first_bar - 1;
+  const size_t span = std::min(opt.length, bars.size());
+  std::vector<std::string> keep;
+  for (size_t s : WindowStarts(bars.size(), opt)) {
+    if (s + span - 1 >= from) {
+      keep.push_back(WindowId(bars.ticker, bars.interval, bars.ts[s], bars.ts[s + span - 1]));
+    }
+  }
+  const int64_t from_ts = first_bar == 0 ? INT64_MIN : bars.ts[from];
+  return run.sink->Supersede(bars.ticker, bars.interval, from_ts, std::move(keep));
 }
 
 // Records the deferred state once the sink holds nothing undurable.
@@ -246,7 +268,8 @@ void Worker(Run& run) {
       for (const BarSeries& series : fetched->series) {
         UpsertStats up;
         std::string pending_key;
-        Status st = StoreAndAnalyze(run, series, analysis, merged, &up, &pending_key);
+        size_t first_bar = 0;
+        Status st = StoreAndAnalyze(run, series, analysis, merged, &up, &pending_key, &first_bar);
         if (!st.ok()) {
           Fail(run, st.WithContext(unit));
           return;
@@ -263,7 +286,10 @@ void Worker(Run& run) {
         // An index failure fails the unit; the bars are stored either way
         // and their pending mark stays for the next run.
         std::lock_guard sink_lock(run.sink_mu);
-        if (!analysis.windows.empty()) unit_status = run.sink->Add(merged, analysis.windows);
+        if (!analysis.windows.empty()) {
+          unit_status = run.sink->Add(merged, analysis.windows);
+          if (unit_status.ok()) unit_status = SupersedeOld(run, merged, first_bar);
+        }
         if (!unit_status.ok()) {
           run.deferred.clear();  // what the sink lost must be redone next run
           unit_status = unit_status.WithContext("indexing " + series.ticker);
@@ -360,15 +386,36 @@ class BatchIndexSink final : public WindowSink {
   }
   Status Flush() override {
     Status st = indexer_.Index(pending_);
-    pending_.clear();  // on failure too: the pending marks make the next run redo them
+    if (st.ok() && !superseded_.empty()) st = target_.vectors.Delete(superseded_).status();
+    // On failure too: the pending marks make the next run redo them.
+    pending_.clear();
+    superseded_.clear();
     return st;
   }
-  size_t pending() const override { return pending_.size(); }
+  size_t pending() const override { return pending_.size() + superseded_.size(); }
+  // Lists the stored windows from from_end_ts on now (before this batch is
+  // written: the ids in `keep` are excluded anyway); deletes them at Flush,
+  // after the new windows are written.
+  Status Supersede(const std::string& ticker, Interval interval, int64_t from_end_ts,
+                   std::vector<std::string> keep) override {
+    WindowFilter filter;
+    filter.tickers = {ticker};
+    filter.interval = interval;
+    if (from_end_ts != INT64_MIN) filter.start_ts = from_end_ts;  // end_ts >= from_end_ts
+    filter.exclude_ids = std::move(keep);
+    OHLCV_ASSIGN_OR_RETURN(auto stale, target_.vectors.Find(filter, kMaxSuperseded));
+    for (auto& hit : stale) superseded_.push_back(std::move(hit.window.id));
+    return Status::Ok();
+  }
 
  private:
+  // More than a ticker's whole history of windows: Find's limit, not a bound
+  // that is ever reached.
+  static constexpr size_t kMaxSuperseded = size_t{1} << 24;
   const IndexTarget& target_;
   WindowIndexer indexer_;
   std::vector<Window> pending_;
+  std::vector<std::string> superseded_;
 };
 
 // Opens the index on the first window, then behaves as BatchIndexSink.
@@ -381,6 +428,11 @@ class LazyIndexSink final : public WindowSink {
   }
   Status Flush() override { return sink_ ? sink_->Flush() : Status::Ok(); }
   size_t pending() const override { return sink_ ? sink_->pending() : 0; }
+  Status Supersede(const std::string& ticker, Interval interval, int64_t from_end_ts,
+                   std::vector<std::string> keep) override {
+    OHLCV_RETURN_IF_ERROR(Open());
+    return sink_->Supersede(ticker, interval, from_end_ts, std::move(keep));
+  }
 
  private:
   Status Open() {

@@ -28,6 +28,12 @@
 //    the windows durable (WindowSink::pending() == 0 or Flush()). A run killed
 //    in between leaves the mark, and the next run rebuilds those windows even
 //    though the bars are already stored.
+//  - Superseded windows: the trailing window of a series (ending at its last
+//    bar) gets a new id when bars are appended; the old one is deleted from
+//    the index in the same durable step as the new windows are written
+//    (WindowSink::Supersede), so the stored windows after any number of
+//    updates are those of a fresh full ingest. A crash in between leaves the
+//    pending mark, and the rebuild finds and deletes them again.
 //
 // Thread-safety: RunIngest is reentrant; the callbacks are called from worker
 // threads, one call at a time (serialized by the pipeline).
@@ -107,6 +113,18 @@ class WindowSink {
   virtual Status Flush() = 0;
   // Windows added but not yet durable (0 right after a successful Flush).
   virtual size_t pending() const = 0;
+  // Called after Add for the same series: once what was added is durable, the
+  // series' stored windows that end at or after `from_end_ts` must be exactly
+  // `keep` (ids; the windows just added plus, at most, one unchanged aligned
+  // window ending at from_end_ts). Any other is superseded (an earlier
+  // trailing window, replaced by one ending at the new last bar) and is
+  // deleted no later than the next Flush. Default: a sink that stores no
+  // windows deletes nothing.
+  virtual Status Supersede(const std::string& ticker, Interval interval, int64_t from_end_ts,
+                           std::vector<std::string> keep) {
+    (void)ticker, (void)interval, (void)from_end_ts, (void)keep;
+    return Status::Ok();
+  }
 };
 
 // Runs an ingest. Returns the stats; a non-OK Result only when the run could

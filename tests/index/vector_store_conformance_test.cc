@@ -208,6 +208,33 @@ TEST_P(VectorStoreConformance, DeleteTicker) {
   for (const auto& h : *hits) EXPECT_NE(h.window.ticker, "XOM");
 }
 
+// Delete by id (what an incremental ingest does with a superseded trailing
+// window): only those windows go, from rows and from both searches; ids not
+// stored are ignored.
+TEST_P(VectorStoreConformance, DeleteByIds) {
+  PutStandardSet();
+  std::vector<std::string> gone = {data_[2].id, data_[41].id, "NOPE_1d_0_1"};
+  auto removed = store_->Delete(gone);
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(*removed, 2u);
+  EXPECT_EQ(*store_->Count(), 58u);
+  EXPECT_TRUE(store_->Get(gone)->empty());
+  std::vector<std::string> kept = {data_[3].id};
+  EXPECT_EQ(store_->Get(kept)->size(), 1u);
+  for (VectorSpace space : {VectorSpace::kText, VectorSpace::kShape}) {
+    const std::vector<float> q = space == VectorSpace::kText ? text_[2] : data_[2].shape;
+    auto hits = store_->Search(space, q, 60, {});
+    ASSERT_TRUE(hits.ok()) << hits.status().ToString();
+    for (const auto& h : *hits) {
+      EXPECT_NE(h.window.id, data_[2].id);
+      EXPECT_NE(h.window.id, data_[41].id);
+    }
+  }
+  auto none = store_->Delete(std::vector<std::string>{});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0u);
+}
+
 TEST_P(VectorStoreConformance, SearchReturnsExactNearestInOrder) {
   PutStandardSet();
   for (int probe : {0, 17, 42, 59}) {

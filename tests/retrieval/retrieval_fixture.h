@@ -99,6 +99,7 @@ class NoLexicalStore final : public VectorStore {
   Result<std::vector<SearchHit>> Find(const WindowFilter& f, size_t limit) override { return base_.Find(f, limit); }
   Result<std::vector<Window>> Get(std::span<const std::string> ids) override { return base_.Get(ids); }
   Result<uint64_t> DeleteTicker(const std::string& t) override { return base_.DeleteTicker(t); }
+  Result<uint64_t> Delete(std::span<const std::string> ids) override { return base_.Delete(ids); }
   Result<uint64_t> Count() override { return base_.Count(); }
   Status Health() override { return base_.Health(); }
   VectorStoreStats stats() const override { return base_.stats(); }
