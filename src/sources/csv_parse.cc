@@ -324,6 +324,21 @@ std::string TickerFromFileName(std::string_view path) {
   return ToUpper(base);
 }
 
+bool CsvHeaderNamesTickers(std::string_view head) {
+  CsvRecordReader reader(head);
+  while (reader.Next()) {
+    if (reader.blank()) continue;
+    for (const auto& field : reader.fields()) {
+      const std::string key = HeaderKey(field.text);
+      for (const Spelling& sp : kSpellings) {
+        if (sp.col == kName && key == sp.key) return true;
+      }
+    }
+    return false;
+  }
+  return false;
+}
+
 Result<FetchResult> ParseCsvBuffer(std::string_view data, const std::string& name,
                                    const FetchRequest& request, std::string_view ticker_override) {
   Parser parser(data, name, request, ticker_override);

@@ -3,15 +3,18 @@
 #include "sources/csv_source.h"
 
 #include <fcntl.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 #include "sources/csv_paths.h"
@@ -152,6 +155,17 @@ class CsvSource final : public Source {
     if (files.empty()) return Status::NotFound(options_.path + ": no *.csv or *.txt files");
     std::sort(files.begin(), files.end());
     files.erase(std::unique(files.begin(), files.end()), files.end());
+    if (!request.tickers.empty() && options_.ticker_override.empty()) {
+      // Only the files that can hold a wanted ticker are units, so the job's
+      // progress counts them: one named after a wanted ticker, or one with a
+      // ticker column (its rows may name any ticker).
+      std::erase_if(files, [&](const std::string& f) { return !MayHoldWanted(f, request.tickers); });
+      if (files.empty()) {
+        std::string names;
+        for (const auto& t : request.tickers) names += (names.empty() ? "" : ", ") + t;
+        return Status::NotFound(options_.path + ": no file named after " + names + " and none with a ticker column");
+      }
+    }
     return files;
   }
 
@@ -175,6 +189,40 @@ class CsvSource final : public Source {
 
  private:
   bool confined() const { return options_.confined; }
+
+  // A file named after a wanted ticker, or one with a ticker column in which
+  // some wanted ticker's name appears (case-insensitively) at all: a superset
+  // of the files whose rows Fetch keeps, found with one streaming read.
+  static bool MayHoldWanted(const std::string& file, const std::vector<std::string>& wanted) {
+    const std::string ticker = TickerFromFileName(file);
+    std::vector<std::string> upper;
+    size_t longest = 0;
+    for (const auto& w : wanted) {
+      if (strcasecmp(w.c_str(), ticker.c_str()) == 0) return true;
+      upper.push_back(w);
+      for (char& ch : upper.back()) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      longest = std::max(longest, w.size());
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in.is_open()) return true;  // kept, so that Fetch reports why
+    std::string buf(size_t{1} << 20, '\0');
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    size_t have = static_cast<size_t>(in.gcount());
+    if (!CsvHeaderNamesTickers(std::string_view(buf.data(), std::min<size_t>(have, 4096)))) return false;
+    size_t carry = 0;  // bytes kept from the previous chunk, so a name across the seam is seen
+    while (have > carry) {
+      for (size_t i = carry; i < have; ++i) buf[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(buf[i])));
+      const std::string_view text(buf.data(), have);
+      for (const auto& w : upper) {
+        if (text.find(w) != std::string_view::npos) return true;
+      }
+      carry = std::min(have, longest);
+      std::memmove(buf.data(), buf.data() + have - carry, carry);
+      in.read(buf.data() + carry, static_cast<std::streamsize>(buf.size() - carry));
+      have = carry + static_cast<size_t>(in.gcount());
+    }
+    return false;
+  }
 
   const CsvSourceOptions options_;
 };

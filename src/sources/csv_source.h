@@ -60,4 +60,8 @@ Result<std::string> CsvFileFingerprint(const std::string& path);
 // The ticker a file stands for: its stem, trimmed and upper-cased.
 std::string TickerFromFileName(std::string_view path);
 
+// True when the first record of `head` (the start of a CSV document) has a
+// ticker column (Name, Ticker or Symbol), so its rows may name any ticker.
+bool CsvHeaderNamesTickers(std::string_view head);
+
 }  // namespace ohlcv

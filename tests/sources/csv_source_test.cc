@@ -342,6 +342,40 @@ TEST(CsvSourceTest, PlanListsCsvFilesSortedAndFetchReadsThem) {
             StatusCode::kNotFound);
 }
 
+// With tickers asked for, a folder's units are only the files that can hold
+// them (the job's progress counts units): the file named after one, and any
+// file with a ticker column.
+TEST(CsvSourceTest, PlanWithTickersListsOnlyFilesThatCanHoldThem) {
+  std::string dir = testing::MakeTempDir("csv-source-filter");
+  WriteFile(dir + "/aapl.csv", "Date,Open,High,Low,Close,Volume\n2019-03-01,1,2,1,2,5\n");
+  WriteFile(dir + "/msft.csv", "Date,Open,High,Low,Close,Volume\n2019-03-01,1,2,1,2,5\n");
+  WriteFile(dir + "/mixed.csv", "\nDate,Open,High,Low,Close,Volume,Symbol\n2019-03-01,1,2,1,2,5,ibm\n"
+                                "2019-03-01,1,2,1,2,5,aapl\n");
+  // The layout of the shared dataset: a Name column naming the file's ticker.
+  WriteFile(dir + "/named.csv", "Date,Open,High,Low,Close,Volume,Name\n2019-03-01,1,2,1,2,5,MSFT\n");
+  auto src = NewCsvSource(CsvSourceOptions{dir, ""});
+  FetchRequest req;
+  req.tickers = {"aapl"};
+  auto plan = src->Plan(req);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(*plan, (std::vector<std::string>{dir + "/aapl.csv", dir + "/mixed.csv"}));
+  size_t aapl_series = 0;
+  for (const auto& unit : *plan) {
+    auto r = src->Fetch(unit, req);
+    ASSERT_TRUE(r.ok());
+    for (const auto& s : r->series) aapl_series += s.ticker == "AAPL";
+  }
+  EXPECT_EQ(aapl_series, 2u);
+
+  req.tickers = {"MSFT"};
+  EXPECT_EQ(*src->Plan(req), (std::vector<std::string>{dir + "/msft.csv", dir + "/named.csv"}));
+  req.tickers = {"XOM"};
+  auto none = src->Plan(req);
+  EXPECT_EQ(none.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(none.status().message().find("XOM"), std::string::npos) << none.status().ToString();
+  EXPECT_EQ(src->Plan({})->size(), 4u);
+}
+
 // The published dataset, read as is: 537 files, 657,924 rows. Three files end
 // with a repeated last date (CBS has an all-zero copy, STI and VIAB a revised
 // one); the first copy is kept, so 657,921 bars. Three bars have open/close
