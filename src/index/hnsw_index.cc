@@ -258,7 +258,10 @@ Result<LoadedGraph> ReadGraph(const std::string& path, const HnswParams& params,
     if (ix.linkLists_ == nullptr) return Status::Internal("hnsw load: out of memory");
     ix.data_level0_memory_ = level0.release();
     ix.label_lookup_.reserve(h.count);
-    out.padded.assign(h.max_elements, 1);
+    // Only the loaded elements have padded lists; slots past them are filled
+    // by later inserts, which PadUpperLinks must still pad.
+    out.padded.assign(h.max_elements, 0);
+    std::fill_n(out.padded.begin(), h.count, uint8_t{1});
     size_t at = 0;
     size_t deleted = 0;
     for (size_t i = 0; i < h.count; ++i) {
