@@ -14,7 +14,7 @@
 // Reports p50_ms / p99_ms / max_ms over every iteration; BM_LoadDay (Load of
 // one day's 390 bars, the store read each question needs at least) is the
 // same-run baseline.
-// Run: OHLCV_BENCH_DATA_DIR=/tmp/intraday-scale/intraday OHLCV_CACHE_DIR=... \
+// Run: OHLCV_BENCH_DATA_DIR=/tmp/intraday-scale/intraday OHLCV_CACHE_DIR=...
 //      build/bench/kb_intraday_bench --benchmark_repetitions=5
 #include <algorithm>
 #include <chrono>
@@ -27,6 +27,7 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include "bench_util.h"
 #include "kb/knowledge_base.h"
 #include "util/time.h"
 
@@ -153,19 +154,11 @@ World& GetWorld() {
   return *w;
 }
 
-double Ms(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
-void Report(benchmark::State& state, std::vector<double> ms) {
-  if (ms.empty()) return;
-  std::sort(ms.begin(), ms.end());
-  state.counters["p50_ms"] = ms[ms.size() / 2];
-  state.counters["p99_ms"] = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
-  state.counters["max_ms"] = ms.back();
-}
-
-void BM_IntradayAsk(benchmark::State& state) {
+// Runs `one(i)` once per iteration, timing each call, and reports its
+// p50/p99/max in ms (nearest rank, bench_util.h). `one` returns false after
+// calling SkipWithError.
+template <class One>
+void RunTimed(benchmark::State& state, One one) {
   World& w = GetWorld();
   if (!w.error.empty()) {
     state.SkipWithError(w.error.c_str());
@@ -174,38 +167,39 @@ void BM_IntradayAsk(benchmark::State& state) {
   std::vector<double> ms;
   size_t i = 0;
   for (auto _ : state) {
+    const auto t0 = bench::Clock::now();
+    if (!one(w, i++)) return;
+    ms.push_back(bench::Seconds(t0) * 1e3);
+  }
+  if (ms.empty()) return;
+  state.counters["p50_ms"] = bench::Percentile(ms, 0.50);
+  state.counters["p99_ms"] = bench::Percentile(ms, 0.99);
+  state.counters["max_ms"] = bench::Percentile(ms, 1.0);
+}
+
+void BM_IntradayAsk(benchmark::State& state) {
+  RunTimed(state, [&](World& w, size_t i) {
     AskRequest r;
-    r.question = w.questions[i++ % w.questions.size()].text;
-    const auto t0 = std::chrono::steady_clock::now();
+    r.question = w.questions[i % w.questions.size()].text;
     auto a = w.kb->Ask(r);
     if (!a.ok()) {
       state.SkipWithError(a.status().ToString().c_str());
-      return;
+      return false;
     }
     benchmark::DoNotOptimize(a->text);
-    ms.push_back(Ms(t0));
-  }
-  state.counters["questions"] = static_cast<double>(w.questions.size());
-  Report(state, std::move(ms));
+    return true;
+  });
+  state.counters["questions"] = static_cast<double>(GetWorld().questions.size());
 }
 BENCHMARK(BM_IntradayAsk)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
 void BM_LoadDay(benchmark::State& state) {
-  World& w = GetWorld();
-  if (!w.error.empty()) {
-    state.SkipWithError(w.error.c_str());
-    return;
-  }
-  std::vector<double> ms;
-  size_t i = 0;
-  for (auto _ : state) {
-    const auto& [ticker, day] = w.days[i++ % w.days.size()];
-    const auto t0 = std::chrono::steady_clock::now();
+  RunTimed(state, [&](World& w, size_t i) {
+    const auto& [ticker, day] = w.days[i % w.days.size()];
     auto b = w.store->Load(ticker, Interval::k1m, day, day + 86399);
     benchmark::DoNotOptimize(b);
-    ms.push_back(Ms(t0));
-  }
-  Report(state, std::move(ms));
+    return true;
+  });
 }
 BENCHMARK(BM_LoadDay)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
