@@ -8,16 +8,7 @@ namespace ohlcv {
 
 std::string DailyFromIntradayWindowId(std::string_view ticker, Interval source, int64_t start_ts,
                                       int64_t end_ts) {
-  std::string id;
-  id.reserve(ticker.size() + 40);
-  id += ticker;
-  id += "_1d-from-";
-  id += IntervalName(source);
-  id += '_';
-  id += FormatCompact(start_ts);
-  id += '_';
-  id += FormatCompact(end_ts);
-  return id;
+  return WindowId(ticker, "1d-from-" + std::string(IntervalName(source)), start_ts, end_ts);
 }
 
 void SeriesAnalysis::Analyze(const BarSeries& bars, std::string_view sector,

@@ -44,11 +44,15 @@ std::span<const PatternEvent> SortedByBar(std::span<const PatternEvent> events,
 }  // namespace
 
 std::string WindowId(std::string_view ticker, Interval interval, int64_t start_ts, int64_t end_ts) {
+  return WindowId(ticker, IntervalName(interval), start_ts, end_ts);
+}
+
+std::string WindowId(std::string_view ticker, std::string_view interval_part, int64_t start_ts, int64_t end_ts) {
   std::string id;
-  id.reserve(ticker.size() + 32);
+  id.reserve(ticker.size() + interval_part.size() + 32);
   id += ticker;
   id += '_';
-  id += IntervalName(interval);
+  id += interval_part;
   id += '_';
   id += FormatCompact(start_ts);
   id += '_';

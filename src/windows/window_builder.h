@@ -98,6 +98,8 @@ struct IndicatorColumns {
 // "AAPL_1d_20190301_20190412"; intraday bars give "..._20190301T1430_...".
 // Stable: depends only on its arguments.
 std::string WindowId(std::string_view ticker, Interval interval, int64_t start_ts, int64_t end_ts);
+// The same with the interval part given as text ("1d-from-1m").
+std::string WindowId(std::string_view ticker, std::string_view interval_part, int64_t start_ts, int64_t end_ts);
 
 // Start indices of the windows of a series of `n_bars` bars, in increasing
 // order, following the slicing rule above; each window covers
