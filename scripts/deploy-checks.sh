@@ -15,8 +15,9 @@
 # the consistency check of every file against the service's settings table,
 # probe routes and metric names; and tests/deploy/*_test.sh (a broken
 # manifest the validator must reject, drift the consistency check must catch,
-# the real binary started with the ConfigMap's environment, and the backup
-# CronJob's command run against the real binary plus the documented restore).
+# the real binary started with the ConfigMap's environment, the backup
+# CronJob's command run against the real binary plus the documented restore,
+# and the refresh CronJob's command against the real binary).
 #
 # Tools: node/npm, yamllint and promtool (Debian yamllint, prometheus) and
 # kubectl. Missing ones are installed from Debian when running as root:
@@ -189,6 +190,8 @@ step "test: binary with the ConfigMap env answers the probes" \
   bash "$ROOT/tests/deploy/probes_test.sh" "$OUT/production.yaml"
 step "test: backup CronJob pg_dump + documented restore (local PostgreSQL)" \
   bash "$ROOT/tests/deploy/backup_restore_test.sh" "$OUT/production.yaml"
+step "test: refresh CronJob command against the real binary (202, 409, 403)" \
+  bash "$ROOT/tests/deploy/refresh_cronjob_test.sh" "$OUT/production.yaml"
 step "test: new checks reject the seed's manifests" bash "$ROOT/tests/deploy/seed_rejected_test.sh"
 
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"

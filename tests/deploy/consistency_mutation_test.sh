@@ -88,4 +88,13 @@ run_case "ServiceMonitor without the route relabeling" "renames the clashing end
 
 make_copy; sed -i 's|persistentVolumeClaimName: data-chromadb-0|persistentVolumeClaimName: chromadb-data|' "$scratch/r/deploy/k8s/base/backup-cronjob.yaml"
 run_case "ChromaDB snapshot of a claim that does not exist" "backup snapshots ChromaDB's claim"
+
+make_copy; sed -i 's|  concurrencyPolicy: Forbid|  concurrencyPolicy: Allow|' "$scratch/r/deploy/k8s/base/refresh-cronjob.yaml"
+run_case "refresh CronJobs allowed to overlap" "refresh concurrencyPolicy"
+
+make_copy; sed -i 's|                      key: api-key|                      key: db-password|' "$scratch/r/deploy/k8s/base/refresh-cronjob.yaml"
+run_case "refresh with another Secret key than the app's API key" "refresh's API_KEY is the app's"
+
+make_copy; sed -i 's|409) echo|410) echo|' "$scratch/r/deploy/k8s/base/refresh-cronjob.yaml"
+run_case "refresh failing on 409 (another writer running)" "refresh treats 202 and 409 as success"
 t_done

@@ -429,6 +429,38 @@ function Main(): number {
     const chromaPvc = `${vct}-${sts?.metadata?.name}-0`;
     Check(`${label}: backup snapshots ChromaDB's claim ${chromaPvc}`,
       vct !== undefined && jobCtrs.some((x) => JSON.stringify(x.command ?? []).includes(`persistentVolumeClaimName: ${chromaPvc}`)));
+    // Refresh CronJob (issue 16): one at a time, POSTs {"refresh":true} to
+    // the app's ClusterIP Service on its API port with the app's API key from
+    // the Secret, 202 and 409 (another writer is running) count as success;
+    // and the in-process scheduler stays off (one or the other).
+    const refresh = find("CronJob", "ohlcv-rag-refresh")[0];
+    const rJob = refresh?.spec?.jobTemplate?.spec ?? {};
+    const rPod = rJob.template?.spec ?? {};
+    const rCtr: Obj = (rPod.containers ?? [])[0] ?? {};
+    const rScript = (rCtr.command ?? []).join(" ");
+    const rEnv = (name: string) => (rCtr.env ?? []).find((e: Obj) => e.name === name) ?? {};
+    Check(`${label}: refresh CronJob present`, refresh !== undefined);
+    ExpectEq(`${label}: refresh concurrencyPolicy`, refresh?.spec?.concurrencyPolicy, "Forbid");
+    Check(`${label}: refresh has startingDeadlineSeconds, backoffLimit, activeDeadlineSeconds`,
+      Number(refresh?.spec?.startingDeadlineSeconds) > 0 && Number.isInteger(rJob.backoffLimit) && Number(rJob.activeDeadlineSeconds) > 0);
+    const apiKeyRef = (ctr.env ?? []).find((e: Obj) => e.name === "API_KEY")?.valueFrom?.secretKeyRef;
+    Check(`${label}: refresh's API_KEY is the app's (same Secret key)`,
+      apiKeyRef !== undefined && JSON.stringify(rEnv("API_KEY").valueFrom?.secretKeyRef) === JSON.stringify(apiKeyRef),
+      JSON.stringify(rEnv("API_KEY")));
+    const rUrl = /^http:\/\/([^:/]+):(\d+)$/.exec(String(rEnv("OHLCV_URL").value ?? ""));
+    const rSvc = svcs.find((x) => x.metadata?.name === rUrl?.[1] && x.spec?.type === "ClusterIP");
+    Check(`${label}: refresh targets the app's ClusterIP Service on its API port`,
+      rSvc !== undefined && (rSvc.spec?.ports ?? []).some((p: Obj) => String(p.port) === rUrl?.[2] &&
+        (p.targetPort === "http" || String(p.targetPort) === httpPort)), String(rEnv("OHLCV_URL").value));
+    Check(`${label}: refresh POSTs {"refresh":true} to /api/v1/ingest with a Bearer key`,
+      rScript.includes(`'{"refresh":true}'`) && rScript.includes("/api/v1/ingest") && rScript.includes("Authorization: Bearer"));
+    Check(`${label}: refresh treats 202 and 409 as success, anything else as failure`,
+      /202\)[^;]*;;/.test(rScript) && /409\)[^;]*;;/.test(rScript) && /\*\)[^;]*; exit 1/.test(rScript));
+    Check(`${label}: refresh runs non-root with a restricted container`,
+      rPod.securityContext?.runAsNonRoot === true && rCtr.securityContext?.allowPrivilegeEscalation === false &&
+        rCtr.securityContext?.readOnlyRootFilesystem === true && rCtr.resources?.limits !== undefined);
+    Check(`${label}: in-process refresh scheduler off (the CronJob refreshes)`,
+      Number(env.get("OHLCV_REFRESH_INTERVAL_SECONDS") ?? "0") === 0, env.get("OHLCV_REFRESH_INTERVAL_SECONDS"));
     // Images: pinned (no latest), none from the retired bitnami/kubectl, and a
     // mutable tag (not a version, no digest) pulled Always.
     const allCtrs: Obj[] = docs.flatMap((d) => {

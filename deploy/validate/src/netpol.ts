@@ -5,7 +5,7 @@
 //   node out/js/netpol.js RENDERED.yaml...
 //
 // The world: the rendered workloads (Deployment, StatefulSets, the backup
-// CronJob's pod: their pod-template labels and container ports) in the
+// and refresh CronJobs' pods: their pod-template labels and container ports) in the
 // rendered namespace (its Namespace object's labels plus the automatic
 // kubernetes.io/metadata.name), and the peers a real cluster has: CoreDNS
 // (k8s-app: kube-dns in kube-system), the ingress controller (namespace
@@ -154,8 +154,9 @@ function CheckFile(file: string): void {
   const chroma = PodOf("chromadb", appNs, find("StatefulSet", "chromadb")?.spec?.template, "10.244.1.20");
   const pg = PodOf("postgres", appNs, find("StatefulSet", "postgres")?.spec?.template, "10.244.1.30");
   const backup = PodOf("backup-job", appNs, find("CronJob", "ohlcv-rag-backup")?.spec?.jobTemplate?.spec?.template, "10.244.1.40");
+  const refresh = PodOf("refresh-job", appNs, find("CronJob", "ohlcv-rag-refresh")?.spec?.jobTemplate?.spec?.template, "10.244.1.50");
   const pods: [string, Endpoint | undefined][] = [["app Deployment", app], ["chromadb StatefulSet", chroma],
-    ["postgres StatefulSet", pg], ["backup CronJob", backup]];
+    ["postgres StatefulSet", pg], ["backup CronJob", backup], ["refresh CronJob", refresh]];
   for (const [what, e] of pods) if (!e) missing(what);
   if (!app) return;
   // A missing workload fails above; the flows of the others are still judged.
@@ -176,6 +177,7 @@ function CheckFile(file: string): void {
   const chroma_ = chroma ?? none;
   const pg_ = pg ?? none;
   const backup_ = backup ?? none;
+  const refresh_ = refresh ?? none;
   const flows: [Endpoint, Endpoint, number, string, boolean][] = ([
     // Names resolve for every pod of the system.
     [app, dns, 53, "UDP", true], [app, dns, 53, "TCP", true], [chroma_, dns, 53, "UDP", true],
@@ -186,6 +188,10 @@ function CheckFile(file: string): void {
     [app, chroma_, 8000, "TCP", true], [app, pg_, 5432, "TCP", true],
     [backup_, pg_, 5432, "TCP", true], [backup_, apiServer, 443, "TCP", true],
     [app, web, 443, "TCP", true],
+    // The refresh job POSTs to the app's API port, and reaches nothing else.
+    [refresh_, dns, 53, "UDP", true], [refresh_, app, 8000, "TCP", true],
+    [refresh_, app, 9090, "TCP", false], [refresh_, pg_, 5432, "TCP", false], [refresh_, chroma_, 8000, "TCP", false],
+    [refresh_, web, 443, "TCP", false],
     // Refused.
     [intruder, app, 8000, "TCP", false], [intruder, chroma_, 8000, "TCP", false], [intruder, pg_, 5432, "TCP", false],
     [debug, pg_, 5432, "TCP", false], [debug, chroma_, 8000, "TCP", false], [debug, web, 443, "TCP", false],
