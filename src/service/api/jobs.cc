@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
@@ -14,6 +15,13 @@ double Now() {
 
 bool Finished(const JobSnapshot& j) {
   return j.state == "succeeded" || j.state == "failed" || j.state == "cancelled";
+}
+
+void SortNewestFirst(std::vector<JobSnapshot>* jobs, size_t limit) {
+  std::sort(jobs->begin(), jobs->end(), [](const JobSnapshot& a, const JobSnapshot& b) {
+    return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
+  });
+  if (jobs->size() > limit) jobs->resize(limit);
 }
 
 class MemoryJobStore final : public JobStore {
@@ -39,6 +47,14 @@ class MemoryJobStore final : public JobStore {
     auto it = jobs_.find(id);
     if (it == jobs_.end()) return std::optional<JobSnapshot>();
     return std::optional<JobSnapshot>(it->second);
+  }
+
+  Result<std::vector<JobSnapshot>> List(size_t limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<JobSnapshot> out;
+    for (const auto& [id, job] : jobs_) out.push_back(job);
+    SortNewestFirst(&out, limit);
+    return out;
   }
 
   Result<std::string> TryBeginExclusive(const std::string&) override { return std::string(); }
@@ -108,6 +124,36 @@ void JobRegistry::Persist(const std::string& id) {
 Result<std::string> JobRegistry::Submit(std::string kind, JobFn fn, bool exclusive,
                                         std::string* running_job_id) {
   std::lock_guard lock(mu_);
+  return SubmitLocked(std::move(kind), std::move(fn), exclusive, running_job_id);
+}
+
+Result<std::string> JobRegistry::SubmitIfIdle(std::string kind, JobFn fn, std::string* running_job_id) {
+  std::lock_guard lock(mu_);
+  std::string busy = running_exclusive_;
+  for (const auto& q : queue_) {
+    if (busy.empty() && q.exclusive) busy = q.id;
+  }
+  if (!busy.empty()) {
+    if (running_job_id) *running_job_id = busy;
+    return Status::Unavailable("another ingest is running: " + busy);
+  }
+  return SubmitLocked(std::move(kind), std::move(fn), /*exclusive=*/true, running_job_id);
+}
+
+Result<std::vector<JobSnapshot>> JobRegistry::List(size_t limit) const {
+  std::lock_guard lock(mu_);
+  OHLCV_ASSIGN_OR_RETURN(std::vector<JobSnapshot> stored, store_->List(limit));
+  std::map<std::string, JobSnapshot> merged;
+  for (auto& j : stored) merged[j.id] = std::move(j);
+  for (const auto& [id, j] : jobs_) merged[id] = j;  // ours and unfinished: the freshest copy
+  std::vector<JobSnapshot> out;
+  for (auto& [id, j] : merged) out.push_back(std::move(j));
+  SortNewestFirst(&out, limit);
+  return out;
+}
+
+Result<std::string> JobRegistry::SubmitLocked(std::string kind, JobFn fn, bool exclusive,
+                                              std::string* running_job_id) {
   if (stop_) return Status::Unavailable("the server is shutting down");
   if (queue_.size() >= max_queued_) {
     return Status::ResourceExhausted(fmt::format("{} jobs already queued; try again later", queue_.size()));
@@ -173,6 +219,7 @@ void JobRegistry::Run() {
       job = std::move(queue_.front());
       queue_.pop_front();
       running_job_ = true;
+      if (job.exclusive) running_exclusive_ = job.id;
       jobs_[job.id].state = "running";
       jobs_[job.id].started_at = Now();
       Persist(job.id);
@@ -193,6 +240,7 @@ void JobRegistry::Run() {
     if (job.exclusive) store_->EndExclusive(job.id);
     jobs_.erase(job.id);  // the store keeps it from now on
     running_job_ = false;
+    running_exclusive_.clear();
     cv_.notify_all();
   }
 }

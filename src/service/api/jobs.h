@@ -35,7 +35,7 @@ namespace ohlcv {
 
 struct JobSnapshot {
   std::string id;
-  std::string kind;                  // "ingest"
+  std::string kind;                  // "ingest" | "refresh"
   std::string state = "queued";      // queued | running | succeeded | failed | cancelled
   size_t tickers_done = 0, tickers_total = 0;
   uint64_t bars = 0, windows = 0;
@@ -63,6 +63,8 @@ class JobStore {
   virtual Status Put(const JobSnapshot& job) = 0;
   // nullopt when the store does not know the id.
   virtual Result<std::optional<JobSnapshot>> Get(const std::string& id) = 0;
+  // The newest `limit` jobs (by created_at), newest first.
+  virtual Result<std::vector<JobSnapshot>> List(size_t limit) = 0;
   // Takes the exclusive slot for `job_id`: "" when taken, else the id of the
   // job holding it (in memory: always "", the registry's queue serializes).
   virtual Result<std::string> TryBeginExclusive(const std::string& job_id) = 0;
@@ -85,7 +87,15 @@ class JobRegistry {
   // another job holds it, fails with Unavailable and sets *running_job_id.
   Result<std::string> Submit(std::string kind, JobFn fn, bool exclusive = false,
                              std::string* running_job_id = nullptr);
+  // An exclusive job that is never queued behind another writer: fails with
+  // Unavailable and sets *running_job_id when an exclusive job of this
+  // registry is queued or running, or the store's slot is taken (another
+  // replica). What a scheduled refresh uses to skip its turn.
+  Result<std::string> SubmitIfIdle(std::string kind, JobFn fn, std::string* running_job_id);
   std::optional<JobSnapshot> Get(const std::string& id) const;
+  // The newest `limit` jobs, newest first: this registry's unfinished ones
+  // (freshest progress) merged with the store's (every replica's, when shared).
+  Result<std::vector<JobSnapshot>> List(size_t limit) const;
   // Replaces the memory store (call before submitting jobs).
   void SetStore(std::unique_ptr<JobStore> store);
   // Signals cancel and waits up to timeout for the running job to finish.
@@ -94,6 +104,7 @@ class JobRegistry {
  private:
   class Progress;
   void Run();
+  Result<std::string> SubmitLocked(std::string kind, JobFn fn, bool exclusive, std::string* running_job_id);
 
   struct Queued {
     std::string id;
@@ -110,6 +121,7 @@ class JobRegistry {
   std::map<std::string, JobSnapshot> jobs_;            // this registry's unfinished jobs; guarded by mu_
   std::deque<Queued> queue_;                           // guarded by mu_
   bool running_job_ = false;                           // guarded by mu_
+  std::string running_exclusive_;                      // id of the running exclusive job; guarded by mu_
   bool stop_ = false;                                  // guarded by mu_
   uint64_t next_id_ = 1;                               // guarded by mu_
   std::atomic<bool> cancel_{false};

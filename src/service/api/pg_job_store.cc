@@ -20,6 +20,9 @@ constexpr const char* kUpsertSql =
 constexpr const char* kGetSql =
     "SELECT id, kind, state, tickers_done, tickers_total, bars, windows, errors, created_at, started_at, "
     "finished_at FROM ingest_jobs WHERE id=$1";
+constexpr const char* kListSql =
+    "SELECT id, kind, state, tickers_done, tickers_total, bars, windows, errors, created_at, started_at, "
+    "finished_at FROM ingest_jobs ORDER BY created_at DESC, id DESC LIMIT $1";
 constexpr const char* kRunningSql =
     "SELECT id FROM ingest_jobs WHERE state IN ('queued', 'running') ORDER BY created_at DESC LIMIT 1";
 constexpr const char* kFailOrphansSql =
@@ -31,6 +34,28 @@ std::string Num(double v) {
   char buf[64];
   snprintf(buf, sizeof buf, "%.6f", v);
   return buf;
+}
+
+// One row of kGetSql / kListSql.
+JobSnapshot FromRow(const Rows& r, int i) {
+  JobSnapshot j;
+  j.id = std::string(r.Text(i, 0));
+  j.kind = std::string(r.Text(i, 1));
+  j.state = std::string(r.Text(i, 2));
+  j.tickers_done = static_cast<size_t>(r.Int(i, 3));
+  j.tickers_total = static_cast<size_t>(r.Int(i, 4));
+  j.bars = static_cast<uint64_t>(r.Int(i, 5));
+  j.windows = static_cast<uint64_t>(r.Int(i, 6));
+  auto errors = nlohmann::json::parse(r.Text(i, 7), nullptr, /*allow_exceptions=*/false);
+  if (errors.is_array()) {
+    for (const auto& e : errors) {
+      if (e.is_string()) j.errors.push_back(e.get<std::string>());
+    }
+  }
+  j.created_at = r.Double(i, 8);
+  j.started_at = r.Double(i, 9);
+  j.finished_at = r.Double(i, 10);
+  return j;
 }
 
 class PgJobStore final : public JobStore {
@@ -59,25 +84,18 @@ class PgJobStore final : public JobStore {
     std::optional<JobSnapshot> out;
     OHLCV_RETURN_IF_ERROR(pool_.Run([&](Conn& c) -> Status {
       OHLCV_ASSIGN_OR_RETURN(Rows r, c.QueryPrepared("job_get", kGetSql, {id}));
-      if (r.size() == 0) return Status::Ok();
-      JobSnapshot j;
-      j.id = std::string(r.Text(0, 0));
-      j.kind = std::string(r.Text(0, 1));
-      j.state = std::string(r.Text(0, 2));
-      j.tickers_done = static_cast<size_t>(r.Int(0, 3));
-      j.tickers_total = static_cast<size_t>(r.Int(0, 4));
-      j.bars = static_cast<uint64_t>(r.Int(0, 5));
-      j.windows = static_cast<uint64_t>(r.Int(0, 6));
-      auto errors = nlohmann::json::parse(r.Text(0, 7), nullptr, /*allow_exceptions=*/false);
-      if (errors.is_array()) {
-        for (const auto& e : errors) {
-          if (e.is_string()) j.errors.push_back(e.get<std::string>());
-        }
-      }
-      j.created_at = r.Double(0, 8);
-      j.started_at = r.Double(0, 9);
-      j.finished_at = r.Double(0, 10);
-      out = std::move(j);
+      if (r.size() > 0) out = FromRow(r, 0);
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+  Result<std::vector<JobSnapshot>> List(size_t limit) override {
+    std::vector<JobSnapshot> out;
+    OHLCV_RETURN_IF_ERROR(pool_.Run([&](Conn& c) -> Status {
+      out.clear();
+      OHLCV_ASSIGN_OR_RETURN(Rows r, c.QueryPrepared("job_list", kListSql, {std::to_string(limit)}));
+      for (int i = 0; i < r.size(); ++i) out.push_back(FromRow(r, i));
       return Status::Ok();
     }));
     return out;
