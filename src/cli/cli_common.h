@@ -131,6 +131,8 @@ struct IngestArgs {
   size_t threads = 0;
   std::string base_url;
   uint64_t seed = 42;
+  bool refresh = false;       // --refresh: the stored tickers, incrementally (KnowledgeBase::Refresh)
+  bool source_given = false;  // --source was on the command line
 };
 
 // The source named by DATA_SOURCE, else "synthetic" (offline).

@@ -93,6 +93,12 @@ void PrintSummary(const IngestStats& s, std::string_view source, const std::stri
 }  // namespace
 
 int RunIngest(const IngestArgs& args, const GlobalOptions& global) {
+  if (args.refresh && (!args.tickers.empty() || !args.period.empty() || !args.start.empty() ||
+                       !args.end.empty())) {
+    return ReportError(Status::InvalidArgument(
+        "--refresh fetches the stored tickers after their newest bar: do not combine it with --tickers, "
+        "--period, --start or --end"));
+  }
   auto request = BuildRequest(args);
   if (!request.ok()) return ReportError(request.status());
 
@@ -100,9 +106,14 @@ int RunIngest(const IngestArgs& args, const GlobalOptions& global) {
   if (!settings.ok()) return ReportError(settings.status());
   SourceConfig config = SourceConfigFromConfig(*settings);  // provider keys, OHLCV_CSV_PATH
   if (!args.path.empty()) config.csv.path = args.path;
-  config.remote.base_url = args.base_url;
+  if (!args.base_url.empty()) config.remote.base_url = args.base_url;  // else OHLCV_SOURCE_BASE_URL
   config.synthetic.seed = args.seed;
-  auto source = NewSourceByName(args.source, config);
+  // A refresh reads OHLCV_REFRESH_SOURCE unless --source says otherwise.
+  std::string source_name = args.source;
+  if (args.refresh && !args.source_given && !settings->refresh_source.empty()) {
+    source_name = settings->refresh_source;
+  }
+  auto source = NewSourceByName(source_name, config);
   if (!source.ok()) return ReportError(source.status());
 
   auto engine = OpenKb(global, FindSectorsFile(args), /*lazy_index=*/true);
@@ -113,12 +124,12 @@ int RunIngest(const IngestArgs& args, const GlobalOptions& global) {
   IngestOptions options;
   options.threads = args.threads;
 
-  ProgressBar bar("ingest");
-  auto stats = (*engine)->Ingest(**source, *request, options,
-                                 [&bar](const IngestStats& s, const std::string& unit) {
-                                   bar.Update(s.units_done, s.units_total,
-                                              fmt::format("{}  {} bars", unit, s.rows_read));
-                                 });
+  ProgressBar bar(args.refresh ? "refresh" : "ingest");
+  IngestProgressFn on_progress = [&bar](const IngestStats& s, const std::string& unit) {
+    bar.Update(s.units_done, s.units_total, fmt::format("{}  {} bars", unit, s.rows_read));
+  };
+  auto stats = args.refresh ? (*engine)->Refresh(**source, options, on_progress)
+                            : (*engine)->Ingest(**source, *request, options, on_progress);
   bar.Finish();
   if (!stats.ok()) return ReportError(stats.status());
   if (global.json) {
@@ -150,8 +161,14 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int& exit_code)
   cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores)")->capture_default_str();
   cmd->add_option("--base-url", args->base_url, "Override the remote API's base URL");
   cmd->add_option("--seed", args->seed, "Seed of the synthetic source")->capture_default_str();
+  cmd->add_flag("--refresh", args->refresh,
+                "Refresh the stored tickers (not synthetic ones) from --source (default OHLCV_REFRESH_SOURCE, "
+                "else DATA_SOURCE): only bars after the newest stored one; csv reads its path again");
   cmd->add_flag("--json", global.json, "Print the summary as JSON");
-  cmd->callback([args, &global, &exit_code] { exit_code = RunIngest(*args, global); });
+  cmd->callback([args, cmd, &global, &exit_code] {
+    args->source_given = cmd->count("--source") > 0;
+    exit_code = RunIngest(*args, global);
+  });
 }
 
 }  // namespace ohlcv::cli

@@ -45,6 +45,9 @@ struct AppConfig {
   int64_t intraday_window_hours = 0;       // intraday windows: 0 = one per session (UTC day), N = per N hours
   std::string alpha_vantage_api_key;       // secret; data provider key
   std::string polygon_api_key;             // secret; data provider key
+  std::string source_base_url;             // remote provider base URL; "" = the provider's public URL
+  int64_t refresh_interval_seconds = 0;    // serve: refresh the stored tickers every N s; 0 = off
+  std::string refresh_source;              // source of the scheduled refresh; "" = data_source
 
   // LLM (optional phrasing of grounded answers).
   std::string llm_provider = "none";       // none | openai

@@ -64,6 +64,20 @@ const std::vector<SettingSpec>& Table() {
        "alpha_vantage_api_key"},
       {"polygon_api_key", "polygon_api_key", "POLYGON_API_KEY", "--polygon-api-key", T::kString,
        &A::polygon_api_key, "Polygon.io API key for the polygon source (secret)", true, "polygon_api_key"},
+      {"source_base_url", "source_base_url", "OHLCV_SOURCE_BASE_URL", "--source-base-url", T::kString,
+       &A::source_base_url,
+       "Base URL of the remote provider (yahoo, alphavantage, polygon) for serve and ingest; empty = the "
+       "provider's public URL (a proxy or a test server otherwise)"},
+      {"refresh_interval_seconds", "refresh_interval_seconds", "OHLCV_REFRESH_INTERVAL_SECONDS",
+       "--refresh-interval", T::kInt, &A::refresh_interval_seconds,
+       "serve: refresh the stored (non-synthetic) tickers from refresh_source every N seconds, e.g. 3600 or "
+       "86400; the first run is one interval after startup; 0 = off. In Kubernetes use the refresh CronJob "
+       "instead",
+       false, "", {}, 0, 31536000},
+      {"refresh_source", "refresh_source", "OHLCV_REFRESH_SOURCE", "--refresh-source", T::kString,
+       &A::refresh_source,
+       "Source of the scheduled refresh: csv, yahoo, alphavantage or polygon; empty = data_source (synthetic "
+       "is refused)"},
       {"llm_provider", "llm_provider", "LLM_PROVIDER", "--llm-provider", T::kString, &A::llm_provider,
        "LLM that phrases grounded answers: none or openai (any OpenAI-compatible server)", false, "",
        {"none", "openai"}},

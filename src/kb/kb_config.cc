@@ -61,6 +61,7 @@ SourceConfig SourceConfigFromConfig(const AppConfig& c) {
   s.csv.path = c.csv_path;
   s.alpha_vantage_api_key = c.alpha_vantage_api_key;
   s.polygon_api_key = c.polygon_api_key;
+  s.remote.base_url = c.source_base_url;
   return s;
 }
 

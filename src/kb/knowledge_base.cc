@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <chrono>
 #include <utility>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -27,6 +29,27 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kDeletingPrefix = "deleting/";
+constexpr const char* kLastRefreshKey = "refresh/last_started";  // unix seconds, "%.3f"
+
+// Adds the counters of one ingest run to `total` (the refresh of several intervals).
+void AddStats(const IngestStats& run, IngestStats* total) {
+  total->units_total += run.units_total;
+  total->units_done += run.units_done;
+  total->units_skipped += run.units_skipped;
+  total->tickers_unchanged += run.tickers_unchanged;
+  total->tickers += run.tickers;
+  total->rows_read += run.rows_read;
+  total->bars_inserted += run.bars_inserted;
+  total->bars_updated += run.bars_updated;
+  total->bars_unchanged += run.bars_unchanged;
+  total->rows_skipped += run.rows_skipped;
+  total->rows_noted += run.rows_noted;
+  total->windows += run.windows;
+  total->issues.insert(total->issues.end(), run.issues.begin(), run.issues.end());
+  total->errors.insert(total->errors.end(), run.errors.begin(), run.errors.end());
+  total->seconds += run.seconds;
+  total->cancelled = total->cancelled || run.cancelled;
+}
 
 std::string SectorsPath(const KbOptions& o) { return o.data_dir + "/sectors.csv"; }
 std::string CompaniesPath(const KbOptions& o) { return o.data_dir + "/companies.csv"; }
@@ -358,6 +381,66 @@ Result<IngestStats> KnowledgeBase::Ingest(Source& source, const FetchRequest& re
   if (!stats.ok()) return stats;
   OHLCV_RETURN_IF_ERROR(refreshed);
   return stats;
+}
+
+Result<IngestStats> KnowledgeBase::Refresh(Source& source, IngestOptions options,
+                                           const IngestProgressFn& progress) {
+  if (source.synthetic()) {
+    return Status::InvalidArgument("a refresh needs market data: the synthetic source is never refreshed");
+  }
+  if (options_.read_only) return ReadOnlyStatus();
+  const double started =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  // What to ask for: CSV reads its path again (all files; unchanged ones are
+  // skipped by fingerprint); a remote source the stored market tickers, per interval.
+  std::vector<FetchRequest> requests;
+  if (!source.incremental()) {
+    requests.emplace_back();
+  } else {
+    OHLCV_ASSIGN_OR_RETURN(auto stored, bar_store_->ListTickers());
+    std::map<Interval, std::vector<std::string>> by_interval;
+    for (const auto& t : stored) {
+      if (!t.synthetic) by_interval[t.interval].push_back(t.ticker);
+    }
+    for (auto& [interval, tickers] : by_interval) {
+      FetchRequest r;
+      r.interval = interval;
+      r.tickers = std::move(tickers);
+      requests.push_back(std::move(r));
+    }
+  }
+  IngestStats total;
+  for (const auto& request : requests) {
+    if (options.cancel && options.cancel->load()) {
+      total.cancelled = true;
+      break;
+    }
+    const IngestStats before = total;
+    auto run = Ingest(source, request, options, [&](const IngestStats& so_far, const std::string& unit) {
+      if (!progress) return;
+      IngestStats sum = before;
+      AddStats(so_far, &sum);
+      progress(sum, unit);
+    });
+    if (!run.ok()) return run.status();
+    AddStats(*run, &total);
+  }
+  const bool all_failed = total.units_total > 0 && total.errors.size() >= total.units_total;
+  if (!all_failed && !total.cancelled) {
+    OHLCV_RETURN_IF_ERROR(bar_store_->PutState({{kLastRefreshKey, fmt::format("{:.3f}", started)}}));
+  }
+  return total;
+}
+
+Result<std::optional<double>> KnowledgeBase::LastRefresh() const {
+  OHLCV_ASSIGN_OR_RETURN(auto value, bar_store_->GetState(kLastRefreshKey));
+  if (!value) return std::optional<double>();
+  char* end = nullptr;
+  double v = std::strtod(value->c_str(), &end);
+  if (value->empty() || *end != '\0') {
+    return Status::Corruption(fmt::format("state {}: '{}' is not a time", kLastRefreshKey, *value));
+  }
+  return std::optional<double>(v);
 }
 
 Result<Answer> KnowledgeBase::Ask(const AskRequest& request) const {

@@ -102,6 +102,19 @@ class KnowledgeBase {
   Result<IngestStats> Ingest(Source& source, const FetchRequest& request, IngestOptions options,
                              const IngestProgressFn& progress = {});
 
+  // Refresh (issue 16): the incremental ingest of what the store already
+  // holds, from `source`. Remote sources: the stored market-data tickers
+  // (synthetic ones are never refreshed), one Ingest per stored interval, each
+  // ticker asked only for the bars after its newest stored one. CSV: the
+  // source's whole path again (files unchanged since their last ingest are
+  // skipped by fingerprint). Nothing stored: an empty run. InvalidArgument for
+  // a synthetic source. Unless every unit failed (or the run did), the
+  // refresh's start time is recorded in the bar store's state (LastRefresh),
+  // so replicas sharing a database see it.
+  Result<IngestStats> Refresh(Source& source, IngestOptions options, const IngestProgressFn& progress = {});
+  // Start (unix seconds) of the last refresh that did not fail; nullopt when none.
+  Result<std::optional<double>> LastRefresh() const;
+
   // Grounded answer to a question (answer/): retrieval + exact figures.
   Result<Answer> Ask(const AskRequest& request) const;
   Result<AnalysisReport> Analyze(const AnalyzeRequest& request) const;
