@@ -12,6 +12,7 @@
 #include "service/http/api_error.h"
 #include "kb/knowledge_base.h"
 #include "service/api/mcp_route.h"
+#include "service/api/refresh.h"
 #include "service/api/request_parse.h"
 #include "service/api/service.h"
 #include "service/ui/ui_routes.h"  // web UI routes (issue 7), registered below
@@ -161,6 +162,8 @@ ServerResponse Bars(Service& s, const ServerRequest& req, const RouteParams& p) 
                     {"bars", rows}});
 }
 
+json RefreshJson(Service& s);
+
 ServerResponse GetStatus(Service& s) {
   auto st = s.kb()->GetStatus();
   if (!st.ok()) return StatusResponse(st.status());
@@ -172,8 +175,11 @@ ServerResponse GetStatus(Service& s) {
                     {"embedder", st->embedder},
                     {"version", BuildVersion()},
                     {"commit", BuildCommit()},
-                    {"draining", s.draining()}});
+                    {"draining", s.draining()},
+                    {"refresh", RefreshJson(s)}});
 }
+
+ServerResponse JobAccepted(const Result<std::string>& job, const std::string& running_job);
 
 ServerResponse SubmitIngest(Service& s, const ServerRequest& req) {
   if (s.kb()->read_only()) {
@@ -183,6 +189,14 @@ ServerResponse SubmitIngest(Service& s, const ServerRequest& req) {
   auto parsed = ParseIngestBody(req.body);
   if (!parsed.ok()) return StatusResponse(parsed.status());
   IngestBody body = std::move(*parsed);
+  std::string running_job;
+  if (body.refresh) {
+    // The stored tickers, incrementally, never queued behind another writer (refresh.h).
+    const std::string& source = !body.source.empty()                  ? body.source
+                                : !s.options().refresh_source.empty() ? s.options().refresh_source
+                                                                      : s.options().default_source;
+    return JobAccepted(SubmitRefreshJob(s, source, &running_job), running_job);
+  }
   if (body.source.empty()) body.source = s.options().default_source;
   SourceConfig config = s.options().sources;
   if (!body.path.empty()) config.csv.path = body.path;
@@ -211,28 +225,20 @@ ServerResponse SubmitIngest(Service& s, const ServerRequest& req) {
   if (!source.ok()) return StatusResponse(source.status());
   std::shared_ptr<Source> shared_source = std::move(*source);
   Service* service = &s;
-  std::string running_job;
   auto job = s.jobs().Submit("ingest", [service, shared_source, fetch = body.fetch](JobProgress& progress) {
     IngestOptions options;
     options.threads = 2;
     options.cancel = &progress.cancel();
-    auto stats = service->kb()->Ingest(
-        *shared_source, fetch, options, [&progress](const IngestStats& so_far, const std::string&) {
-          progress.Update(so_far.units_done, so_far.units_total, so_far.bars_inserted + so_far.bars_updated,
-                          so_far.windows);
-        });
+    auto stats = service->kb()->Ingest(*shared_source, fetch, options, IngestJobProgress(progress));
     if (!stats.ok()) return stats.status();
-    progress.Update(stats->units_done, stats->units_total, stats->bars_inserted + stats->bars_updated,
-                    stats->windows);
-    for (const auto& e : stats->errors) progress.AddError(e.unit + ": " + e.status.ToString());
-    service->metrics().ingest_bars.Get().Inc(static_cast<double>(stats->bars_inserted + stats->bars_updated));
-    // Every unit failed: nothing was ingested, and the job says so.
-    if (stats->units_total > 0 && stats->errors.size() >= stats->units_total) {
-      return Status::InvalidArgument("nothing was ingested: all " + std::to_string(stats->units_total) +
-                                     " unit(s) failed");
-    }
-    return Status::Ok();
+    return FinishIngestJob(*service, progress, *stats);
   }, /*exclusive=*/true, &running_job);
+  return JobAccepted(job, running_job);
+}
+
+// The reply to a submitted ingest or refresh: 202 with the job's URL, 409
+// naming the running job, or the submit's error.
+ServerResponse JobAccepted(const Result<std::string>& job, const std::string& running_job) {
   if (!job.ok() && !running_job.empty()) {
     // One ingest at a time across replicas (the shared job store's lock).
     ServerResponse r = Json(409, {{"error", job.status().message()},
@@ -251,21 +257,57 @@ ServerResponse SubmitIngest(Service& s, const ServerRequest& req) {
   return r;
 }
 
+json JobJson(const JobSnapshot& job) {
+  return {{"job_id", job.id},
+          {"kind", job.kind},
+          {"state", job.state},
+          {"progress",
+           {{"tickers_done", job.tickers_done},
+            {"tickers_total", job.tickers_total},
+            {"bars", job.bars},
+            {"windows", job.windows}}},
+          {"errors", job.errors},
+          {"created_at", job.created_at},
+          {"started_at", job.started_at},
+          {"finished_at", job.finished_at}};
+}
+
 ServerResponse GetJob(Service& s, const RouteParams& p) {
   auto job = s.jobs().Get(std::string(p.Get("id")));
   if (!job) return ErrorResponse(404, "no job " + std::string(p.Get("id")));
-  return Json(200, {{"job_id", job->id},
-                    {"kind", job->kind},
-                    {"state", job->state},
-                    {"progress",
-                     {{"tickers_done", job->tickers_done},
-                      {"tickers_total", job->tickers_total},
-                      {"bars", job->bars},
-                      {"windows", job->windows}}},
-                    {"errors", job->errors},
-                    {"created_at", job->created_at},
-                    {"started_at", job->started_at},
-                    {"finished_at", job->finished_at}});
+  return Json(200, JobJson(*job));
+}
+
+// GET /api/v1/jobs?limit=N (1..100, default 20): the newest jobs first, on
+// every replica sharing the job store.
+ServerResponse ListJobs(Service& s, const ServerRequest& req) {
+  auto limit = ParseJobsLimit(req);
+  if (!limit.ok()) return StatusResponse(limit.status());
+  auto jobs = s.jobs().List(*limit);
+  if (!jobs.ok()) return StatusResponse(jobs.status());
+  json list = json::array();
+  for (const auto& j : *jobs) list.push_back(JobJson(j));
+  return Json(200, {{"jobs", list}, {"count", list.size()}});
+}
+
+// The schedule of the refresh (refresh.h), for /api/v1/status.
+json RefreshJson(Service& s) {
+  RefreshScheduleState r = s.refresh_schedule();
+  json out = {{"enabled", r.enabled}, {"interval_seconds", r.interval_seconds}};
+  if (r.enabled) {
+    out["source"] = r.source;
+    out["next_run_at"] = r.next_run_at;
+    out["consecutive_failures"] = r.consecutive_failures;
+    out["last_outcome"] = r.last_outcome;
+    out["last_job_id"] = r.last_job_id;
+    if (!r.last_job_id.empty()) {
+      auto job = s.jobs().Get(r.last_job_id);
+      out["last_job_state"] = job ? job->state : "unknown";
+    }
+  }
+  auto last = s.kb()->LastRefresh();  // any replica's, any trigger's
+  out["last_refresh_at"] = last.ok() && *last ? json(**last) : json(nullptr);
+  return out;
 }
 
 }  // namespace
@@ -279,6 +321,7 @@ void RegisterApiRoutes(Router& router, Service& s) {
   // pool: questions and analyses filling the worker pool cannot starve them.
   RouteOptions light{.auth = true, .run_inline = false, .light = true};
   router.Add("POST", "/api/v1/ingest", [&s](R req, P) { return SubmitIngest(s, req); }, light);
+  router.Add("GET", "/api/v1/jobs", [&s](R req, P) { return ListJobs(s, req); }, light);
   router.Add("GET", "/api/v1/jobs/{id}", [&s](R, P p) { return GetJob(s, p); }, light);
   router.Add("POST", "/api/v1/analyze", [&s](R req, P) { return Analyze(s, req); });
   router.Add("POST", "/api/v1/similar", [&s](R req, P) { return Similar(s, req); });

@@ -248,6 +248,19 @@ Result<IngestBody> ParseIngestBody(std::string_view body) {
   if (path) b.path = *path;
   OHLCV_ASSIGN_OR_RETURN(auto seed, OptInt(doc, "seed", 0, INT64_MAX));
   if (seed) b.seed = static_cast<uint64_t>(*seed);
+  if (auto it = doc.find("refresh"); it != doc.end() && !it->is_null()) {
+    if (!it->is_boolean()) return Field("refresh", "expected true or false");
+    b.refresh = it->get<bool>();
+  }
+  if (b.refresh) {
+    // A refresh plans what is stored; a request naming what to fetch is another ingest.
+    for (const char* other : {"tickers", "start", "end", "period", "interval", "path", "seed"}) {
+      if (auto it = doc.find(other); it != doc.end() && !it->is_null()) {
+        return Field(other, "not allowed with \"refresh\": true (a refresh fetches the stored tickers after "
+                            "their newest bar; only \"source\" may be given)");
+      }
+    }
+  }
   return b;
 }
 
@@ -287,6 +300,22 @@ Status CheckDateRange(std::optional<int64_t> start, std::optional<int64_t> end, 
                                              FormatDate(*end)));
 }
 
+namespace {
+
+// The query parameter 'limit': 1..max, `fallback` when absent or empty.
+Result<size_t> LimitParam(const ServerRequest& request, size_t fallback, size_t max) {
+  auto l = request.QueryParam("limit");
+  if (!l || l->empty()) return fallback;
+  char* end = nullptr;
+  long long v = std::strtoll(l->c_str(), &end, 10);
+  if (*end != '\0' || v < 1 || static_cast<unsigned long long>(v) > max) {
+    return Status::InvalidArgument(fmt::format("query parameter 'limit': expected 1..{}", max));
+  }
+  return static_cast<size_t>(v);
+}
+
+}  // namespace
+
 Result<BarsQuery> ParseBarsQuery(std::string_view ticker, const ServerRequest& request) {
   BarsQuery q;
   auto t = ParseTicker(ticker);
@@ -308,15 +337,10 @@ Result<BarsQuery> ParseBarsQuery(std::string_view ticker, const ServerRequest& r
     if (!parsed.ok()) return Status::InvalidArgument("query parameter 'interval': " + parsed.status().message());
     q.interval = *parsed;
   }
-  if (auto l = request.QueryParam("limit"); l && !l->empty()) {
-    char* end = nullptr;
-    long long v = std::strtoll(l->c_str(), &end, 10);
-    if (*end != '\0' || v < 1 || v > 100000) {
-      return Status::InvalidArgument("query parameter 'limit': expected 1..100000");
-    }
-    q.limit = static_cast<size_t>(v);
-  }
+  OHLCV_ASSIGN_OR_RETURN(q.limit, LimitParam(request, q.limit, 100000));
   return q;
 }
+
+Result<size_t> ParseJobsLimit(const ServerRequest& request) { return LimitParam(request, 20, kMaxJobsListed); }
 
 }  // namespace ohlcv

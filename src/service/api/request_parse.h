@@ -13,6 +13,8 @@
 //   similar: {"ticker": str, "end"?: date, "k"?|"n_results"?: int 1..100, "interval"?: str}
 //   ingest:  {"source"?: str, "tickers"?: [str] | str, "start"?: date, "end"?: date,
 //             "period"?: str, "interval"?: str, "path"?: str, "seed"?: int}
+//            or {"refresh": true, "source"?: str}: refresh the stored tickers
+//            (no other field; "refresh": false is a plain ingest)
 //   analyze: {"type": "pattern"|"trend"|"comparison"|"indicator", "tickers": [str] | str,
 //             "pattern"?: str, "indicator"?: str, "condition"?: str, "start"?: date, "end"?: date}
 //
@@ -51,6 +53,7 @@ struct IngestBody {
   std::string period;       // "1y", "5y", "max"; "" = none
   std::string path;         // csv source only
   std::optional<uint64_t> seed;  // synthetic source only
+  bool refresh = false;          // refresh the stored tickers (then only `source` is set)
 };
 Result<IngestBody> ParseIngestBody(std::string_view body);
 
@@ -70,6 +73,11 @@ struct BarsQuery {
 };
 // From /api/v1/tickers/{T}/bars?start=&end=&interval=&limit=.
 Result<BarsQuery> ParseBarsQuery(std::string_view ticker, const ServerRequest& request);
+
+// Most jobs GET /api/v1/jobs lists.
+inline constexpr size_t kMaxJobsListed = 100;
+// ?limit= of /api/v1/jobs: 1..kMaxJobsListed, default 20.
+Result<size_t> ParseJobsLimit(const ServerRequest& request);
 
 // The one date-range rule of every route (bars, query filters, analyze,
 // ingest): InvalidArgument "'start' (YYYY-MM-DD) is after 'end' (YYYY-MM-DD)"

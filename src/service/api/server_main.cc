@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -92,7 +94,20 @@ Status RunServer(const AppConfig& config, const RunServerHooks& hooks) {
   so.log.level = config.log_level;
   so.log.json = config.log_format == "json";
   so.log.pod = config.pod_name;
+  so.refresh_source = config.refresh_source.empty() ? config.data_source : config.refresh_source;
+  if (config.refresh_interval_seconds > 0) {
+    // A schedule that could never succeed is a startup error, not a log line an hour later.
+    if (Status st = CheckRefreshSource(so.refresh_source, so.sources); !st.ok()) {
+      return Status::InvalidArgument(fmt::format("scheduled refresh (OHLCV_REFRESH_INTERVAL_SECONDS={}): {}",
+                                                 config.refresh_interval_seconds, st.message()));
+    }
+    so.refresh_interval = std::chrono::seconds(config.refresh_interval_seconds);
+  }
   Service service(so);
+  if (config.refresh_interval_seconds > 0) {
+    service.log().Log("info", "refresh scheduled",
+                      {{"interval_seconds", config.refresh_interval_seconds}, {"source", so.refresh_source}});
+  }
 
   auto api = StartHttpServer(
       ServerOptions(config, config.http_port),

@@ -70,6 +70,10 @@ ServiceMetrics::ServiceMetrics(MetricsRegistry& r)
       cache_hits(r.AddCounter("ohlcv_cache_hits_total", "Cache hits by cache type.", {"cache_type"})),
       cache_misses(r.AddCounter("ohlcv_cache_misses_total", "Cache misses by cache type.", {"cache_type"})),
       ingest_bars(r.AddCounter("ohlcv_ingest_bars_total", "Bars inserted or updated by ingests.")),
+      refresh_runs(r.AddCounter("ohlcv_refresh_runs_total",
+                                "Refreshes of the stored tickers by outcome: succeeded, partial, failed, "
+                                "cancelled, skipped (scheduled turns only).",
+                                {"outcome"})),
       refused(r.AddCounter("ohlcv_connections_refused_total",
                            "Connections closed at accept: max_connections or the per-address limit.",
                            {"reason"})) {}
@@ -116,6 +120,14 @@ Service::Service(const ServiceOptions& options)
   RegisterProbeRoutes(router_, *this);
   RegisterApiRoutes(router_, *this);
   prober_ = std::thread([this] { ProbeLoop(); });
+  if (options_.refresh_interval.count() > 0) {
+    refresh_ = std::make_unique<RefreshScheduler>(*this, options_.refresh_interval, options_.refresh_source);
+    refresh_->Start();
+  }
+}
+
+RefreshScheduleState Service::refresh_schedule() const {
+  return refresh_ ? refresh_->state() : RefreshScheduleState{};
 }
 
 ProbeSnapshot Service::probe_snapshot() const {
@@ -191,6 +203,7 @@ void Service::Shutdown(std::chrono::milliseconds timeout) {
   }
   probe_cv_.notify_all();
   if (prober_.joinable()) prober_.join();
+  if (refresh_) refresh_->Stop();  // no new turn; a running refresh is cancelled below
   jobs_.Shutdown(timeout);
   pool_->Stop();
   light_pool_->Stop();

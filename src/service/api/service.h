@@ -32,6 +32,7 @@
 #include "sources/source_factory.h"
 #include "service/http/http_server.h"
 #include "service/api/jobs.h"
+#include "service/api/refresh.h"
 #include "service/http/metrics.h"
 #include "service/http/request_log.h"
 #include "service/http/router.h"
@@ -60,6 +61,9 @@ struct ServiceOptions {
   std::vector<std::string> ingest_roots;
   uint64_t ingest_max_file_bytes = 256ull << 20;  // OHLCV_INGEST_MAX_FILE_BYTES; 0 = no limit
   std::string llm_provider = "none";          // LLM_PROVIDER, for the startup log (the KnowledgeBase probes it)
+  // OHLCV_REFRESH_INTERVAL_SECONDS: a refresh job every interval (refresh.h); 0 = off.
+  std::chrono::milliseconds refresh_interval{0};
+  std::string refresh_source;                 // resolved: OHLCV_REFRESH_SOURCE, else DATA_SOURCE
   RequestLogOptions log;
 };
 
@@ -72,6 +76,7 @@ struct ServiceMetrics {
   CounterFamily& cache_hits;         // ohlcv_cache_hits_total{cache_type}
   CounterFamily& cache_misses;       // ohlcv_cache_misses_total{cache_type}
   CounterFamily& ingest_bars;        // ohlcv_ingest_bars_total
+  CounterFamily& refresh_runs;       // ohlcv_refresh_runs_total{outcome}
   CounterFamily& refused;            // ohlcv_connections_refused_total{reason}
 };
 
@@ -131,6 +136,8 @@ class Service {
   MetricsRegistry& registry() { return registry_; }
   ServiceMetrics& metrics() { return metrics_; }
   JobRegistry& jobs() { return jobs_; }
+  // The scheduled refresh (refresh.h); enabled false when off.
+  RefreshScheduleState refresh_schedule() const;
   RequestLog& log() { return log_; }
   const Router& router() const { return router_; }
   // For adding routes before serving (tests add slow routes to fill the pool).
@@ -151,6 +158,8 @@ class Service {
   ApiKeyAuth auth_;
   RateLimiter limiter_;
   RateLimiter auth_failures_;  // per client address
+  // Before jobs_: a refresh job still running when jobs_ is destroyed reports to it.
+  std::unique_ptr<RefreshScheduler> refresh_;  // null when the refresh is off
   JobRegistry jobs_;
   std::unique_ptr<WorkerPool> pool_;        // expensive routes
   std::unique_ptr<WorkerPool> light_pool_;  // RouteOptions::light routes
