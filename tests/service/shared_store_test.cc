@@ -154,6 +154,75 @@ TEST(SharedStoreTest, ReplicasShareBarsJobsAndTheIngestSlot) {
   EXPECT_EQ(WaitForJob(a, second["job_id"])["state"], "succeeded");
 }
 
+// Issue 16: the scheduled refresh across replicas sharing one database. Both
+// refresh every 3 s from a CSV folder, B started 1.5 s after A. The last
+// refresh time is shared, so by 8 s after A's start they have run 2
+// refreshes between them (A at ~3 s and one of them at ~6 s), where on their
+// own they would have run 4 (A at 3 and 6 s, B at 4.5 and 7.5 s). Every
+// replica lists every replica's jobs, and a refresh asked of B while A holds
+// the ingest slot is 409 with A's job.
+TEST(SharedStoreTest, ReplicasRefreshOncePerIntervalBetweenThem) {
+  testing::PgServer* server = nullptr;
+  OHLCV_REQUIRE_PG(server);
+  std::string error;
+  const std::string url = server->NewDatabase(&error);
+  ASSERT_FALSE(url.empty()) << error;
+  const std::string csv = testing::MakeTempDir("shared-refresh-csv");
+  {
+    std::ofstream f(csv + "/ZZS.csv");
+    f << "Date,Open,High,Low,Close,Volume\n";
+    for (int d = 4; d <= 8; ++d) f << "2021-01-0" << d << ",10,11,9,10.5,1000\n";
+  }
+  AppConfig ca = ReplicaConfig(url), cb = ReplicaConfig(url);
+  for (AppConfig* c : {&ca, &cb}) {
+    c->data_source = "csv";
+    c->csv_path = csv;
+    c->refresh_interval_seconds = 3;
+  }
+  Replica a, b;
+  a.Start(ca);
+  const auto a_started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(a.WaitFor("/ready", 200, 60s));
+  std::this_thread::sleep_until(a_started + 1500ms);
+  b.Start(cb);
+  ASSERT_TRUE(b.WaitFor("/ready", 200, 60s));
+  std::this_thread::sleep_until(a_started + 8s);
+
+  json list_a, list_b;
+  ASSERT_EQ(a.Get("/api/v1/jobs?limit=100", &list_a), 200);
+  ASSERT_EQ(b.Get("/api/v1/jobs?limit=100", &list_b), 200);
+  int refreshes = 0;
+  for (const auto& j : list_b["jobs"]) {
+    if (j["kind"] != "refresh") continue;
+    ++refreshes;
+    EXPECT_NE(j["state"], "failed") << j.dump();
+  }
+  EXPECT_GE(refreshes, 1) << list_b.dump();
+  EXPECT_LE(refreshes, 2) << "the replicas refreshed on their own schedules: " << list_b.dump();
+  json status_a, status_b;
+  ASSERT_EQ(a.Get("/api/v1/status", &status_a), 200);
+  ASSERT_EQ(b.Get("/api/v1/status", &status_b), 200);
+  EXPECT_TRUE(status_a["refresh"]["last_refresh_at"].is_number()) << status_a.dump();
+  EXPECT_EQ(status_a["refresh"]["last_refresh_at"], status_b["refresh"]["last_refresh_at"]);
+  json bars;
+  EXPECT_EQ(b.Get("/api/v1/tickers/ZZS/bars", &bars), 200) << bars.dump();
+  EXPECT_EQ(bars["count"], 5) << bars.dump();
+
+  // A holds the slot with an ingest: B's refresh is refused with A's job,
+  // and B lists A's job.
+  json tickers = json::array();
+  for (int i = 0; i < 60; ++i) tickers.push_back("R" + std::to_string(i));
+  json accepted;
+  ASSERT_EQ(a.Post("/api/v1/ingest", {{"source", "synthetic"}, {"tickers", tickers}}, &accepted), 202)
+      << accepted.dump();
+  json conflict;
+  EXPECT_EQ(b.Post("/api/v1/ingest", {{"refresh", true}}, &conflict), 409) << conflict.dump();
+  EXPECT_EQ(conflict["job_id"], accepted["job_id"]) << conflict.dump();
+  ASSERT_EQ(b.Get("/api/v1/jobs?limit=5", &list_b), 200);
+  EXPECT_EQ(list_b["jobs"][0]["job_id"], accepted["job_id"]) << list_b.dump();
+  EXPECT_EQ(WaitForJob(b, accepted["job_id"])["state"], "succeeded");
+}
+
 TEST(SharedStoreTest, ReadyFollowsTheDatabaseAndRecovers) {
   if (!testing::PgServer::Installed()) GTEST_SKIP() << testing::PgServer::NotInstalledMessage();
   testing::PgServer server;  // its own: this test stops it
