@@ -460,5 +460,98 @@ TEST(RefreshServiceTest, ATurnWhileAnotherIngestHoldsTheSlotIsSkippedNotQueued) 
   EXPECT_NE(log.find(*holder), std::string::npos) << log;
 }
 
+
+// Refresh jobs of the fixture's registry, oldest first.
+std::vector<JobSnapshot> RefreshJobs(Fixture& f) {
+  std::vector<JobSnapshot> out;
+  for (const auto& j : f.Jobs()) {
+    if (j.kind == "refresh") out.insert(out.begin(), j);
+  }
+  return out;
+}
+
+TEST(RefreshServiceTest, AFailedRefreshIsRetriedAfterADoublingBackoff) {
+  const std::string csv_dir = testing::MakeTempDir("refresh-backoff");
+  std::ofstream(csv_dir + "/ZZB.csv") << "hello world\nnot a price file\n";
+  ServiceOptions o;
+  o.worker_threads = 2;
+  o.refresh_interval = 4s;  // backoff: 1 s (interval/32, at least 1 s), then 2 s, 4 s
+  o.refresh_source = "csv";
+  o.sources.csv.path = csv_dir;
+  Fixture f(o);
+  std::vector<JobSnapshot> jobs;
+  for (auto end = Clock::now() + 15s; Clock::now() < end; std::this_thread::sleep_for(50ms)) {
+    jobs = RefreshJobs(f);
+    if (jobs.size() >= 3 && jobs[2].state == "failed") break;
+  }
+  ASSERT_GE(jobs.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(jobs[i].state, "failed") << jobs[i].id;
+  EXPECT_FALSE(jobs[0].errors.empty());
+  // Retried after ~1 s, then ~2 s: not after the 4 s interval, and growing.
+  const double gap1 = jobs[1].created_at - jobs[0].finished_at;
+  const double gap2 = jobs[2].created_at - jobs[1].finished_at;
+  EXPECT_GT(gap1, 0.9);
+  EXPECT_LT(gap1, 2.0);
+  EXPECT_GT(gap2, 1.8);
+  EXPECT_LT(gap2, 3.0);
+  RefreshScheduleState st = f.service.refresh_schedule();
+  EXPECT_GE(st.consecutive_failures, 3);
+  EXPECT_EQ(st.last_outcome, "failed");
+  EXPECT_FALSE(f.kb->LastRefresh()->has_value()) << "a failed refresh was recorded as the last refresh";
+
+  // Fixed: the next attempt succeeds and the failures are forgotten.
+  std::ofstream(csv_dir + "/ZZB.csv", std::ios::trunc) << DailyCsv(10);
+  std::optional<JobSnapshot> ok;
+  for (auto end = Clock::now() + 10s; Clock::now() < end && !ok; std::this_thread::sleep_for(50ms)) {
+    for (const auto& j : RefreshJobs(f)) {
+      if (j.state == "succeeded") ok = j;
+    }
+  }
+  ASSERT_TRUE(ok) << "no refresh succeeded after the file was fixed";
+  EXPECT_EQ(ok->bars, 10u);
+  EXPECT_EQ(f.service.refresh_schedule().consecutive_failures, 0);
+  EXPECT_TRUE(f.kb->LastRefresh()->has_value());
+}
+
+TEST(RefreshServiceTest, ShutdownCancelsARunningRefreshAfterTheTickersInFlight) {
+  ReplayServer provider;
+  ASSERT_TRUE(provider.Start());
+  const std::vector<std::string> tickers = {"ZA", "ZB", "ZC", "ZD", "ZE", "ZF", "ZG", "ZH"};
+  for (const auto& t : tickers) {
+    provider.Set("GET", "/v8/finance/chart/" + t, CannedResponse(200, kFourDays).WithDelay(800ms));
+  }
+  // Market-data tickers in the store (from CSV files), to refresh from "Yahoo".
+  const std::string csv_dir = testing::MakeTempDir("refresh-cancel");
+  for (const auto& t : tickers) std::ofstream(csv_dir + "/" + t + ".csv") << DailyCsv(5);
+  ServiceOptions o;
+  o.worker_threads = 2;
+  o.sources.remote.base_url = provider.base_url();
+  Fixture f(o);
+  {
+    CsvSourceOptions co;
+    co.path = csv_dir;
+    auto csv = NewCsvSource(co);
+    auto seeded = f.kb->Ingest(*csv, FetchRequest{}, IngestOptions{});
+    ASSERT_TRUE(seeded.ok()) << seeded.status().ToString();
+    ASSERT_EQ(seeded->tickers, tickers.size());
+  }
+  auto r = f.Post(R"({"refresh": true, "source": "yahoo"})");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 202) << r->body;
+  const std::string id = json::parse(r->body)["job_id"];
+  for (auto end = Clock::now() + 5s; Clock::now() < end && provider.request_count() == 0;) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_GT(provider.request_count(), 0u);
+  auto t0 = Clock::now();
+  f.Stop();  // cancels: the tickers in flight finish, no other is fetched
+  EXPECT_LT(Clock::now() - t0, 3s);
+  EXPECT_LT(provider.request_count(), tickers.size());
+  auto job = f.service.jobs().Get(id);
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->state, "cancelled");
+  EXPECT_FALSE(f.kb->LastRefresh()->has_value()) << "a cancelled refresh was recorded as the last refresh";
+}
+
 }  // namespace
 }  // namespace ohlcv

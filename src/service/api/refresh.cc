@@ -30,6 +30,11 @@ Status FinishIngestJob(Service& service, JobProgress& progress, const IngestStat
   progress.Update(stats.units_done, stats.units_total, stats.bars_inserted + stats.bars_updated, stats.windows);
   for (const auto& e : stats.errors) progress.AddError(e.unit + ": " + e.status.ToString());
   service.metrics().ingest_bars.Get().Inc(static_cast<double>(stats.bars_inserted + stats.bars_updated));
+  // Stopped by shutdown after the units in flight: the job says "cancelled".
+  if (stats.cancelled) {
+    return Status::Unavailable(fmt::format("cancelled by shutdown after {} of {} unit(s)", stats.units_done,
+                                           stats.units_total));
+  }
   // Every unit failed: nothing was ingested, and the job says so.
   if (stats.units_total > 0 && stats.errors.size() >= stats.units_total) {
     return Status::InvalidArgument("nothing was ingested: all " + std::to_string(stats.units_total) +
@@ -81,8 +86,7 @@ Result<std::string> SubmitRefreshJob(Service& service, const std::string& source
         options.cancel = &progress.cancel();
         auto stats = s->kb()->Refresh(*shared, options, IngestJobProgress(progress));
         Status st = stats.ok() ? FinishIngestJob(*s, progress, *stats) : stats.status();
-        std::string outcome = !st.ok() ? (progress.cancel().load() ? "cancelled" : "failed")
-                              : stats->cancelled ? "cancelled"
+        std::string outcome = !st.ok()                ? (progress.cancel().load() ? "cancelled" : "failed")
                               : stats->errors.empty() ? "succeeded"
                                                       : "partial";
         s->metrics().refresh_runs.WithLabels({outcome}).Inc();

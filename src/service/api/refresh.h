@@ -53,6 +53,7 @@ using RefreshDoneFn = std::function<void(std::string_view outcome)>;
 
 // The progress callback and the end of every ingest job (ingest and
 // refresh): final progress, the units' errors, ohlcv_ingest_bars_total;
+// Unavailable when the run was cancelled (the job is then "cancelled"),
 // InvalidArgument when every unit failed.
 IngestProgressFn IngestJobProgress(JobProgress& progress);
 Status FinishIngestJob(Service& service, JobProgress& progress, const IngestStats& stats);
