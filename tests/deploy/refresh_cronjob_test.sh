@@ -17,8 +17,9 @@ scratch=$(mktemp -d)
 pid=""
 slow_pid=""
 cleanup() {
-  [[ -n "$pid" ]] && kill -9 "$pid" 2> /dev/null
-  [[ -n "$slow_pid" ]] && kill "$slow_pid" 2> /dev/null
+  # In braces: bash's "Killed" job report goes to /dev/null too.
+  [[ -n "$pid" ]] && { kill -9 "$pid" && wait "$pid"; } 2> /dev/null
+  [[ -n "$slow_pid" ]] && { kill "$slow_pid" && wait "$slow_pid"; } 2> /dev/null
   rm -rf "$scratch"
 }
 trap cleanup EXIT

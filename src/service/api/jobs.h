@@ -1,6 +1,7 @@
-// JobRegistry: background jobs (ingests) behind POST /api/v1/ingest and
-// GET /api/v1/jobs/{id}. One runner thread executes jobs in submission order,
-// so at most one writer runs at a time; queries keep answering meanwhile.
+// JobRegistry: background jobs (ingests and refreshes) behind POST
+// /api/v1/ingest, GET /api/v1/jobs and GET /api/v1/jobs/{id}. One runner
+// thread executes jobs in submission order, so at most one writer runs at a
+// time; queries keep answering meanwhile.
 // Finished jobs are kept (the newest max_kept) so clients can poll them.
 //
 // Where jobs are recorded is a JobStore: in memory for one process (the

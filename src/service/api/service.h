@@ -1,6 +1,8 @@
 // Service: everything between the HTTP transport and the KnowledgeBase — the route
 // table, API-key auth and per-key rate limits, the worker pool, the probe
-// state machine, request ids, metrics and request logs.
+// state machine, request ids, metrics, request logs, the background jobs and
+// the scheduled refresh (refresh.h; started with the Service when
+// ServiceOptions::refresh_interval > 0, stopped first by Shutdown).
 //
 // Request flow (Handle): request id (X-Request-ID echoed when sane, else
 // generated) → route match by template (404/405) → for /api/ routes: auth
