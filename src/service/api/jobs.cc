@@ -30,7 +30,7 @@ class MemoryJobStore final : public JobStore {
 
   Status Put(const JobSnapshot& job) override {
     std::lock_guard lock(mu_);
-    auto [it, inserted] = jobs_.insert_or_assign(job.id, job);
+    jobs_.insert_or_assign(job.id, job);
     if (Finished(job) && finished_.insert(job.id).second) {
       order_.push_back(job.id);
       while (order_.size() > max_kept_) {
