@@ -307,16 +307,15 @@ TEST(RefreshParseTest, RefreshTakesOnlyASource) {
   ASSERT_TRUE(off.ok()) << off.status().ToString();
   EXPECT_FALSE(off->refresh);
   EXPECT_EQ(off->fetch.tickers, std::vector<std::string>{"AAPL"});
-  for (const char* field : {"tickers", "start", "period", "path", "seed", "interval"}) {
-    json body = {{"refresh", true}};
-    body[field] = std::string(field) == "seed" ? json(7) : json(std::string(field) == "tickers" ? "AAPL" : "2020-01-01");
-    if (std::string(field) == "period") body[field] = "1y";
-    if (std::string(field) == "interval") body[field] = "1d";
+  const std::vector<std::pair<std::string, json>> others = {
+      {"tickers", "AAPL"}, {"start", "2020-01-01"}, {"end", "2020-12-31"}, {"period", "1y"},
+      {"interval", "1d"},  {"path", "/data/csv"},   {"seed", 7}};
+  for (const auto& [field, value] : others) {
+    json body = {{"refresh", true}, {field, value}};
     auto r = ParseIngestBody(body.dump());
     ASSERT_FALSE(r.ok()) << body.dump();
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-    EXPECT_NE(r.status().message().find(std::string("field '") + field + "'"), std::string::npos)
-        << r.status().message();
+    EXPECT_NE(r.status().message().find("field '" + field + "'"), std::string::npos) << r.status().message();
   }
   auto bad = ParseIngestBody(R"({"refresh": "yes"})");
   ASSERT_FALSE(bad.ok());
