@@ -97,4 +97,7 @@ run_case "refresh with another Secret key than the app's API key" "refresh's API
 
 make_copy; sed -i 's|409) echo|410) echo|' "$scratch/r/deploy/k8s/base/refresh-cronjob.yaml"
 run_case "refresh failing on 409 (another writer running)" "refresh treats 202 and 409 as success"
+
+make_copy; sed -i 's|  OHLCV_REFRESH_INTERVAL_SECONDS: "0"|  OHLCV_REFRESH_INTERVAL_SECONDS: "3600"|' "$scratch/r/deploy/k8s/base/configmap.yaml"
+run_case "in-process scheduler on beside the CronJob" "in-process refresh scheduler off"
 t_done
