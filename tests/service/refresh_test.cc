@@ -399,6 +399,25 @@ TEST(RefreshServiceTest, RefreshRequestsWithBadSourcesOrFieldsAre400) {
     EXPECT_NE(r->body.find(c.expect), std::string::npos) << c.body << ": " << r->body;
   }
   EXPECT_TRUE(f.Jobs().empty());
+  // The jobs list: bounded limit, newest first.
+  httplib::Client c("127.0.0.1", f.server->port());
+  for (const char* bad : {"0", "101", "ten", "-1"}) {
+    auto r = c.Get(std::string("/api/v1/jobs?limit=") + bad);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << bad << ": " << r->body;
+  }
+  for (const char* t : {"ZZ1", "ZZ2", "ZZ3"}) {
+    auto r = f.Post(json{{"source", "synthetic"}, {"tickers", {t}}}.dump());
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 202) << r->body;
+  }
+  auto r = c.Get("/api/v1/jobs?limit=2");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json list = json::parse(r->body);
+  ASSERT_EQ(list["count"], 2) << r->body;
+  EXPECT_GE(list["jobs"][0]["created_at"].get<double>(), list["jobs"][1]["created_at"].get<double>()) << r->body;
+  EXPECT_EQ(list["jobs"][0]["kind"], "ingest") << r->body;
 }
 
 TEST(RefreshServiceTest, ATurnWhileAnotherIngestHoldsTheSlotIsSkippedNotQueued) {
