@@ -67,10 +67,16 @@ Result<std::unique_ptr<VectorStore>> OpenVectorStore(const KbOptions& o, const E
     lo.read_only = o.read_only;
     lo.drain_on_close = o.finish_indexing;
     lo.windowing = fmt::format("{} bars, stride {}", o.analysis.windows.length, o.analysis.windows.stride);
-    // Only a non-default intraday rule is recorded, so stores written before
-    // the rule existed keep opening.
     if (o.analysis.windows.intraday_hours > 0) {
       lo.windowing += fmt::format(", intraday {} h", o.analysis.windows.intraday_hours);
+    }
+    // Before intraday sessions followed the exchange's clock (issue 16) they
+    // were UTC days and nothing more was recorded: such a store is accepted
+    // only when it holds no intraday windows (local_vector_store.cc).
+    lo.windowing_intraday_legacy = lo.windowing;
+    lo.windowing += ", sessions in exchange time";
+    if (o.analysis.windows.exchange != "auto" && !o.analysis.windows.exchange.empty()) {
+      lo.windowing += ", exchange " + o.analysis.windows.exchange;
     }
     return OpenLocalVectorStore(lo);
   }
