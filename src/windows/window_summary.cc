@@ -86,7 +86,7 @@ void AppendDateTime(Buffer* b, int64_t ts) {
   }
 }
 
-void AppendPatternClause(Buffer* b, PatternKind kind, const KindStats& s, double rsi_max,
+void AppendPatternClause(Buffer* b, PatternKind kind, Interval interval, const KindStats& s, double rsi_max,
                          double rsi_min) {
   const bool overbought = kind == PatternKind::kRsiOverbought;
   const bool oversold = kind == PatternKind::kRsiOversold;
@@ -95,13 +95,13 @@ void AppendPatternClause(Buffer* b, PatternKind kind, const KindStats& s, double
       fmt::format_to(fmt::appender(*b), "RSI {:.1f} {} on ", overbought ? s.max_value : s.min_value,
                      overbought ? "overbought" : "oversold");
     } else {
-      Append(b, PatternKindPhrase(kind));
+      Append(b, PatternKindPhrase(kind, interval));
       Append(b, " on ");
     }
     AppendDateTime(b, s.first_ts);
     return;
   }
-  Append(b, PatternKindPhrase(kind));
+  Append(b, PatternKindPhrase(kind, interval));
   fmt::format_to(fmt::appender(*b), " {} times, ", s.count);
   AppendDateTime(b, s.first_ts);
   Append(b, " to ");
@@ -170,7 +170,7 @@ std::string WindowSummary(const Window& w, const WindowOptions& opt) {
     const KindStats& s = stats[static_cast<size_t>(kind)];
     clause.clear();
     if (s.count > 0) {
-      AppendPatternClause(&clause, kind, s, w.last.rsi14_max, w.last.rsi14_min);
+      AppendPatternClause(&clause, kind, w.interval, s, w.last.rsi14_max, w.last.rsi14_min);
     } else if (kind == PatternKind::kRsiOverbought && w.last.rsi14_max > kRsiOverboughtLevel) {
       fmt::format_to(fmt::appender(clause), "RSI reached {:.1f} (overbought)", w.last.rsi14_max);
     } else if (kind == PatternKind::kRsiOversold && w.last.rsi14_min < kRsiOversoldLevel) {
