@@ -107,9 +107,10 @@ TEST(IntradayWindowsTest, OneWindowPerSessionWithExactFigures) {
     EXPECT_EQ(w.id, WindowId("SYN", Interval::k1m, s.ts[bars.front()], s.ts[bars.back()]));
     EXPECT_EQ(w.start_bar, bars.front());
     ExpectWindowMatchesBars(w, s, bars);
-    // The summary states the session's high with its minute.
+    // The summary states the session's high with its minute, in New York time.
     char high[64];
-    std::snprintf(high, sizeof high, "high %.2f on %s", w.high, FormatDateTime(w.high_ts).c_str());
+    LocalClock ny(*FindExchange("XNYS"));
+    std::snprintf(high, sizeof high, "high %.2f on %s", w.high, ny.Format(w.high_ts).c_str());
     EXPECT_NE(w.summary.find(high), std::string::npos) << w.summary;
   }
   EXPECT_EQ(windows[0].id, "SYN_1m_20190301T1430_20190301T2059");
