@@ -228,6 +228,7 @@ struct SharedVectorStoreOptions {
   // Collections "<collection_prefix>_vtext" and "<collection_prefix>_vshape".
   ChromaVectorStoreOptions chroma;
   std::string windowing;          // as LocalVectorStoreOptions::windowing
+  std::string windowing_intraday_legacy;  // as LocalVectorStoreOptions::windowing_intraday_legacy
   bool read_only = false;
   // Windows per ChromaDB upsert request (at most the server's max_batch_size)
   // and requests in flight at once.
