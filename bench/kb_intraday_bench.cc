@@ -7,7 +7,7 @@
 // The questions are built from the store: for tickers spread over the
 // stored ones and days spread over the stored year, "highest price of T on
 // DAY", "volume of T between 15:00 and 16:00 on DAY", "close of T at 15:30
-// on DAY", "lowest price of T on DAY". Each answer is checked once against
+// on DAY" (times in the exchange's zone, New York), "lowest price of T on DAY". Each answer is checked once against
 // the figure computed here from the day's bars (Load of that day), so the
 // benchmark fails rather than time wrong answers.
 //
@@ -28,6 +28,7 @@
 #include <fmt/format.h>
 
 #include "bench_util.h"
+#include "core/exchange.h"
 #include "kb/knowledge_base.h"
 #include "util/time.h"
 
@@ -106,14 +107,19 @@ World* Build() {
     const double low = *std::min_element(bars.low.begin(), bars.low.end());
     w->questions.push_back({fmt::format("What was the highest price of {} on {}?", t.ticker, date), high});
     w->questions.push_back({fmt::format("lowest price of {} on {}", t.ticker, date), low});
+    // Times in questions are the exchange's wall clock (New York for these
+    // tickers): 15:00 and 16:00 local, converted with the same date/tz clock.
+    LocalClock clock(ExchangeOfTicker(t.ticker));
+    const int64_t from = clock.ToUtc(day + 15 * 3600), to = clock.ToUtc(day + 16 * 3600);
+    const int64_t at = clock.ToUtc(day + 15 * 3600 + 30 * 60);
     double volume = 0;
     for (size_t i = 0; i < bars.size(); ++i) {
-      if (bars.ts[i] >= day + 15 * 3600 && bars.ts[i] < day + 16 * 3600) volume += bars.volume[i];
+      if (bars.ts[i] >= from && bars.ts[i] < to) volume += bars.volume[i];
     }
     w->questions.push_back(
         {fmt::format("What was the volume of {} between 15:00 and 16:00 on {}?", t.ticker, date), volume});
     for (size_t i = 0; i < bars.size(); ++i) {
-      if (bars.ts[i] == day + 15 * 3600 + 30 * 60) {
+      if (bars.ts[i] == at) {
         w->questions.push_back({fmt::format("What was the close of {} at 15:30 on {}?", t.ticker, date), bars.close[i]});
       }
     }

@@ -184,7 +184,7 @@ base_image() { import_rootfs "$BASE"; }
 # (dpkg-query) and skips apt-get. Same list as the Dockerfile's build stage.
 builder_image() {
   import_rootfs "$BUILDER" "cmake,ninja-build,g++,ccache,pkg-config,ca-certificates,libsqlite3-dev,\
-libcurl4-openssl-dev,nlohmann-json3-dev,libfmt-dev,libspdlog-dev,libcli11-dev,libboost-dev,libhnswlib-dev,libedit-dev,libpq-dev"
+libcurl4-openssl-dev,nlohmann-json3-dev,libfmt-dev,libspdlog-dev,libcli11-dev,libboost-dev,libhnswlib-dev,libedit-dev,libpq-dev,libhowardhinnant-date-dev,tzdata"
 }
 
 # `docker build` with BuildKit (the Dockerfile's ccache mount needs it):

@@ -12,6 +12,8 @@ PACKAGES=(
   # libraries
   libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
   libcli11-dev libboost-dev libhnswlib-dev libedit-dev
+  # exchange time zones (issue 16): date/tz and the tz database it reads
+  libhowardhinnant-date-dev tzdata
   # the shared store (issue 14): libpq to build, a PostgreSQL 15 server the tests start
   libpq-dev postgresql-15
   # tests, benchmarks, fuzzing

@@ -14,8 +14,8 @@ namespace {
 
 // "golden cross (SMA50 above SMA200)" -> "golden cross": the short name reads
 // better in counts; the computation keeps the kind's stable name.
-std::string ShortPhrase(PatternKind k) {
-  std::string s(PatternKindPhrase(k));
+std::string ShortPhrase(PatternKind k, Interval interval = Interval::k1d) {
+  std::string s(PatternKindPhrase(k, interval));
   const size_t paren = s.find(" (");
   return paren == std::string::npos ? s : s.substr(0, paren);
 }
@@ -42,7 +42,7 @@ std::vector<Occurrence> Occurrences(Ctx& c, const TickerData& data) {
     for (auto it = first; it != an.events.end() && it->bar <= r->last; ++it) {
       const PatternEvent& e = *it;
       if (std::find(c.q.patterns.begin(), c.q.patterns.end(), e.kind) == c.q.patterns.end()) continue;
-      out.push_back({ShortPhrase(e.kind), e.bar, e.ts, e.value});
+      out.push_back({ShortPhrase(e.kind, bars.interval), e.bar, e.ts, e.value});
     }
     return out;
   }
@@ -168,7 +168,7 @@ void ComposeFromHits(Ctx& c, DraftBuilder& b) {
       if (pats.size() >= 3) break;
       if (!c.q.patterns.empty() && std::find(c.q.patterns.begin(), c.q.patterns.end(), e.kind) == c.q.patterns.end())
         continue;
-      pats.push_back(fmt::format("{} on {}", ShortPhrase(e.kind), b.Date(k, p + " pattern", e.ts)));
+      pats.push_back(fmt::format("{} on {}", ShortPhrase(e.kind, w.interval), b.Date(k, p + " pattern", e.ts)));
     }
     if (!pats.empty()) s += "; " + JoinAnd(pats);
     b.Say(s + ".");

@@ -22,14 +22,14 @@ struct EventSet {
   std::vector<size_t> bars;
 };
 
-std::string KindPhrase(PatternKind k) {
+std::string KindPhrase(PatternKind k, Interval interval) {
   switch (k) {
     case PatternKind::kRsiOversold: return "RSI(14) fell below 30";
     case PatternKind::kRsiOverbought: return "RSI(14) rose above 70";
     case PatternKind::kRsiOversoldExit: return "RSI(14) rose back above 30";
     case PatternKind::kRsiOverboughtExit: return "RSI(14) fell back below 70";
     default: {
-      std::string s(PatternKindPhrase(k));
+      std::string s(PatternKindPhrase(k, interval));
       return "a " + s.substr(0, s.find(" ("));  // "a golden cross", without the definition
     }
   }
@@ -42,7 +42,7 @@ std::vector<EventSet> FindEvents(Ctx& c, const TickerData& data, BarRange r) {
   std::vector<EventSet> out;
   const SeriesAnalysis& an = data.analysis(c.cache.analysis_options());
   for (PatternKind kind : c.q.patterns) {
-    EventSet set{KindPhrase(kind), {}};
+    EventSet set{KindPhrase(kind, data.bars().interval), {}};
     for (const PatternEvent& e : an.events)
       if (e.kind == kind && e.bar >= r.first && e.bar <= r.last) set.bars.push_back(e.bar);
     out.push_back(std::move(set));

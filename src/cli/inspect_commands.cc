@@ -8,8 +8,10 @@
 #include <cmath>
 #include <iostream>
 #include <iterator>
+#include <optional>
 
 #include "cli/cli_common.h"
+#include "core/exchange.h"
 #include "core/ticker.h"
 #include "windows/series_analysis.h"
 #include "util/time.h"
@@ -38,23 +40,32 @@ std::pair<size_t, size_t> Range(const BarSeries& bars, std::optional<int64_t> st
   return {first, std::max(first, last)};
 }
 
+// Intraday bars: "date" is the exchange's wall clock with its zone
+// ("2024-03-11 10:30 EDT", core/exchange.h); JSON keeps the UTC "date" and
+// adds "local". Daily and longer bars: the date.
 int PrintBars(const BarSeries& bars, size_t first, size_t last, bool json) {
+  const bool intraday = IsIntraday(bars.interval);
+  LocalClock clock(ExchangeOfTicker(bars.ticker));
   if (json) {
     nlohmann::json rows = nlohmann::json::array();
     for (size_t i = first; i < last; ++i) {
       rows.push_back({{"date", FormatDateTime(bars.ts[i])}, {"ts", bars.ts[i]}, {"open", bars.open[i]},
                       {"high", bars.high[i]}, {"low", bars.low[i]}, {"close", bars.close[i]},
                       {"volume", bars.volume[i]}, {"adj_close", Number(bars.adj_close[i])}});
+      if (intraday) rows.back()["local"] = clock.Format(bars.ts[i]);
     }
-    PrintJson({{"ticker", bars.ticker}, {"interval", IntervalName(bars.interval)}, {"bars", rows}});
+    nlohmann::json out = {{"ticker", bars.ticker}, {"interval", IntervalName(bars.interval)}, {"bars", rows}};
+    if (intraday) out["exchange"] = std::string(clock.exchange().code);
+    PrintJson(out);
     return kExitOk;
   }
-  std::cout << fmt::format("{:<16} {:>12} {:>12} {:>12} {:>12} {:>14}\n", "date", "open", "high", "low",
+  const int width = intraday ? 22 : 16;
+  std::cout << fmt::format("{:<{}} {:>12} {:>12} {:>12} {:>12} {:>14}\n", "date", width, "open", "high", "low",
                            "close", "volume");
   for (size_t i = first; i < last; ++i) {
-    std::cout << fmt::format("{:<16} {:>12.4f} {:>12.4f} {:>12.4f} {:>12.4f} {:>14.0f}\n",
-                             FormatDateTime(bars.ts[i]), bars.open[i], bars.high[i], bars.low[i],
-                             bars.close[i], bars.volume[i]);
+    std::cout << fmt::format("{:<{}} {:>12.4f} {:>12.4f} {:>12.4f} {:>12.4f} {:>14.0f}\n",
+                             intraday ? clock.Format(bars.ts[i]) : FormatDateTime(bars.ts[i]), width, bars.open[i],
+                             bars.high[i], bars.low[i], bars.close[i], bars.volume[i]);
   }
   return kExitOk;
 }
@@ -163,13 +174,31 @@ int PrintWindows(const std::vector<Window>& windows, std::optional<int64_t> star
     shown.push_back(&w);
   }
   if (limit && shown.size() > limit) shown.erase(shown.begin(), shown.end() - limit);
+  // Intraday windows also give their session in exchange time: the local
+  // trading date and the first and last bar's wall clock.
+  std::optional<LocalClock> clock;
+  if (!shown.empty()) clock.emplace(ExchangeOfTicker(shown.front()->ticker));
+  auto session = [&](const Window& w) {
+    return fmt::format("{} to {} ({})", clock->Format(w.start_ts), clock->Format(w.end_ts).substr(11),
+                       clock->exchange().code);
+  };
   if (json) {
     nlohmann::json rows = nlohmann::json::array();
-    for (const auto* w : shown) rows.push_back(WindowToJson(*w));
+    for (const auto* w : shown) {
+      rows.push_back(WindowToJson(*w));
+      if (IsIntraday(w->interval)) {
+        rows.back()["session_date"] = FormatDate(clock->LocalDay(w->start_ts) * 86400);
+        rows.back()["local"] = session(*w);
+      }
+    }
     PrintJson(rows);
     return kExitOk;
   }
-  for (const auto* w : shown) std::cout << w->id << "\n  " << w->summary << "\n";
+  for (const auto* w : shown) {
+    std::cout << w->id << "\n";
+    if (IsIntraday(w->interval)) std::cout << "  session " << session(*w) << "\n";
+    std::cout << "  " << w->summary << "\n";
+  }
   return kExitOk;
 }
 

@@ -42,7 +42,8 @@ struct AppConfig {
   std::string embedder = "sif";            // sif | openai | hashing
   int64_t window_bars = 30;                // bars per indexed window (window ids depend on it)
   int64_t window_stride = 5;               // bars between window starts
-  int64_t intraday_window_hours = 0;       // intraday windows: 0 = one per session (UTC day), N = per N hours
+  int64_t intraday_window_hours = 0;       // intraday windows: 0 = one per session (exchange-local day), N = per N hours
+  std::string exchange = "auto";           // exchange clock for intraday bars: auto (ticker suffix) or a code (XNYS, XASX, ...)
   std::string alpha_vantage_api_key;       // secret; data provider key
   std::string polygon_api_key;             // secret; data provider key
   std::string source_base_url;             // remote provider base URL; "" = the provider's public URL

@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/exchange.h"
+
 namespace ohlcv {
 namespace {
 
@@ -203,7 +205,8 @@ Status SetSetting(AppConfig* c, const SettingSpec& spec, std::string_view text_i
 
 Status ValidateConfig(const AppConfig& config) {
   for (const auto& spec : SettingsTable()) OHLCV_RETURN_IF_ERROR(CheckValue(config, spec, spec.name));
-  return Status::Ok();
+  // An exchange code, and the tz database holding every exchange's zone.
+  return ValidateExchangeSetting(config.exchange);
 }
 
 Result<AppConfig> LoadConfig(const ConfigInputs& inputs) {

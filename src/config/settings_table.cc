@@ -55,10 +55,14 @@ const std::vector<SettingSpec>& Table() {
        10000},
       {"intraday_window_hours", "intraday_window_hours", "OHLCV_INTRADAY_WINDOW_HOURS", "--intraday-window-hours",
        T::kInt, &A::intraday_window_hours,
-       "Windows of intraday bars: 0 = one per session (UTC calendar day), N = one per N hours from 00:00 UTC; "
-       "daily windows are also built from the intraday bars (window_bars/window_stride). Recorded in the index "
-       "when not 0",
+       "Windows of intraday bars: 0 = one per session (the exchange-local trading date), N = one per N hours of "
+       "local time from the session open; daily windows are also built from the intraday bars by local date "
+       "(window_bars/window_stride). Recorded in the index",
        false, "", {}, 0, 24},
+      {"exchange", "exchange", "OHLCV_EXCHANGE", "--exchange", T::kString, &A::exchange,
+       "Exchange whose time zone and session hours apply to intraday bars: auto (by ticker suffix: none = US, "
+       ".L London, .DE Xetra, .PA Paris, .T Tokyo, .HK Hong Kong, .AX Sydney, .TO Toronto, .NS NSE, ...) or a "
+       "code (XNYS, XLON, XETR, XPAR, XTKS, XHKG, XASX, XTSE, XNSE, UTC, ...; docs/service.md)"},
       {"alpha_vantage_api_key", "alpha_vantage_api_key", "ALPHA_VANTAGE_API_KEY", "--alpha-vantage-api-key",
        T::kString, &A::alpha_vantage_api_key, "Alpha Vantage API key for the alphavantage source (secret)", true,
        "alpha_vantage_api_key"},

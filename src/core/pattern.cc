@@ -60,6 +60,26 @@ std::string_view PatternKindName(PatternKind kind) { return Info(kind).name; }
 std::string_view PatternKindPhrase(PatternKind kind) { return Info(kind).phrase; }
 int PatternDirection(PatternKind kind) { return Info(kind).direction; }
 
+std::string_view PatternKindPhrase(PatternKind kind, Interval interval) {
+  // Rows: the four lookback kinds; columns: intraday, weekly, monthly.
+  static constexpr std::string_view kByBars[4][3] = {
+      {"20-bar high breakout", "20-week high breakout", "20-month high breakout"},
+      {"20-bar low breakdown", "20-week low breakdown", "20-month low breakdown"},
+      {"252-bar high breakout", "252-week high breakout", "252-month high breakout"},
+      {"252-bar low breakdown", "252-week low breakdown", "252-month low breakdown"},
+  };
+  int row = -1;
+  switch (kind) {
+    case PatternKind::kBreakout20High: row = 0; break;
+    case PatternKind::kBreakdown20Low: row = 1; break;
+    case PatternKind::kBreakout52wHigh: row = 2; break;
+    case PatternKind::kBreakdown52wLow: row = 3; break;
+    default: break;
+  }
+  if (row < 0 || interval == Interval::k1d) return PatternKindPhrase(kind);
+  return kByBars[row][interval == Interval::k1wk ? 1 : interval == Interval::k1mo ? 2 : 0];
+}
+
 Result<PatternKind> ParsePatternKind(std::string_view name) {
   for (size_t i = 0; i < kInfo.size(); ++i) {
     if (kInfo[i].name == name) return static_cast<PatternKind>(i);

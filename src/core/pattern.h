@@ -10,6 +10,7 @@
 #include <span>
 #include <string_view>
 
+#include "core/interval.h"
 #include "core/status.h"
 
 namespace ohlcv {
@@ -56,8 +57,15 @@ enum class PatternKind : uint8_t {
 // Stable snake_case name used in metadata, JSON and questions
 // ("golden_cross", "rsi_overbought", "breakout_20_high", ...).
 std::string_view PatternKindName(PatternKind kind);
-// Human phrase for summaries ("golden cross", "RSI overbought", ...).
+// Human phrase for summaries ("golden cross", "RSI overbought", ...), as
+// for daily bars ("20-day high breakout", "52-week high breakout").
 std::string_view PatternKindPhrase(PatternKind kind);
+// The phrase for bars of `interval`: the lookback patterns are named by what
+// they span, since their windows are counted in bars (20 and 252): "20-bar
+// high breakout" / "252-bar high breakout" on intraday bars (a 252-minute
+// high is no 52-week high), "252-week high breakout" on weekly bars and
+// "252-month ..." on monthly bars. Daily bars: PatternKindPhrase(kind).
+std::string_view PatternKindPhrase(PatternKind kind, Interval interval);
 // Inverse of PatternKindName. NotFound for an unknown name.
 Result<PatternKind> ParsePatternKind(std::string_view name);
 // +1 bullish, -1 bearish, 0 neutral.

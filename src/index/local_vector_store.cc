@@ -135,8 +135,23 @@ Status LocalVectorStore::InitMeta(Conn& db) {
   }
   if (!options_.windowing.empty()) {
     auto it = meta.find("windowing");
-    if (it == meta.end() || it->second.empty()) {
-      if (!options_.read_only) {  // a store from before windowing was recorded
+    bool rewrite = it == meta.end() || it->second.empty();  // a store from before windowing was recorded
+    if (!rewrite && it->second != options_.windowing && !options_.windowing_intraday_legacy.empty() &&
+        it->second == options_.windowing_intraday_legacy) {
+      OHLCV_ASSIGN_OR_RETURN(Stmt count, db.Prepare("SELECT COUNT(*) FROM windows WHERE bar_interval < ?"));
+      count.BindInt(1, static_cast<int64_t>(Interval::k1d));
+      OHLCV_ASSIGN_OR_RETURN(bool row, count.Step());
+      if (row && count.Int(0) > 0) {
+        return Status::InvalidArgument(fmt::format(
+            "vector store {} holds {} intraday windows cut by the old session rule (UTC calendar days); "
+            "sessions now follow each exchange's time zone, so their window ids changed. Re-index: move {} "
+            "aside and run `ohlcv-rag ingest` again (the windows are rebuilt from the stored bars)",
+            options_.dir, count.Int(0), options_.dir));
+      }
+      rewrite = true;  // daily windows only: nothing was cut by the old rule
+    }
+    if (rewrite) {
+      if (!options_.read_only) {
         OHLCV_ASSIGN_OR_RETURN(Stmt put, db.Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('windowing', ?)"));
         put.BindText(1, options_.windowing);
         OHLCV_RETURN_IF_ERROR(put.Run());

@@ -241,6 +241,25 @@ Status SharedVectorStore::InitSchema(pg::Conn& c) {
           c.Query("INSERT INTO window_store_meta(key, value) VALUES($1, $2)", {key, value}).status());
       continue;
     }
+    if (key == "windowing" && have.Text(0, 0) != value && !value.empty() &&
+        !options_.windowing_intraday_legacy.empty() && have.Text(0, 0) == options_.windowing_intraday_legacy) {
+      // Recorded before intraday sessions followed the exchange's clock:
+      // fine without intraday windows, a re-index otherwise.
+      OHLCV_ASSIGN_OR_RETURN(pg::Rows n, c.Query("SELECT count(*) FROM windows WHERE bar_interval < $1",
+                                                 {std::to_string(static_cast<int>(Interval::k1d))}));
+      if (n.Text(0, 0) != "0") {
+        return Status::InvalidArgument(fmt::format(
+            "the shared window store holds {} intraday windows cut by the old session rule (UTC calendar days); "
+            "sessions now follow each exchange's time zone, so their window ids changed. Re-index: drop its "
+            "tables (windows, window_store_meta) and ingest again",
+            n.Text(0, 0)));
+      }
+      if (!options_.read_only) {
+        OHLCV_RETURN_IF_ERROR(
+            c.Query("UPDATE window_store_meta SET value = $2 WHERE key = $1", {key, value}).status());
+      }
+      continue;
+    }
     if (have.Text(0, 0) != value && !(key == "windowing" && value.empty())) {
       return Status::InvalidArgument(fmt::format(
           "the shared window store was built with {} '{}' but is opened with '{}'; use the same settings, "

@@ -177,6 +177,10 @@ struct LocalVectorStoreOptions {
   // so a store built one way is refused when opened another way. Recorded on
   // creation (and on the first writable open of an older store); "" = not checked.
   std::string windowing;
+  // The value an older store records instead of `windowing` when only the
+  // intraday rule changed since: accepted (and rewritten) when the store
+  // holds no intraday windows, refused with a re-index message otherwise.
+  std::string windowing_intraday_legacy;
   bool read_only = false;
   // A writer that closes with enough unsaved rows to save the graphs (see
   // local_vector_store_impl.h) first drains every staged row into them, so
@@ -224,6 +228,7 @@ struct SharedVectorStoreOptions {
   // Collections "<collection_prefix>_vtext" and "<collection_prefix>_vshape".
   ChromaVectorStoreOptions chroma;
   std::string windowing;          // as LocalVectorStoreOptions::windowing
+  std::string windowing_intraday_legacy;  // as LocalVectorStoreOptions::windowing_intraday_legacy
   bool read_only = false;
   // Windows per ChromaDB upsert request (at most the server's max_batch_size)
   // and requests in flight at once.

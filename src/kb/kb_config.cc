@@ -15,6 +15,7 @@ KbOptions KbOptionsFromConfig(const AppConfig& c) {
   o.analysis.windows.length = static_cast<size_t>(c.window_bars);
   o.analysis.windows.stride = static_cast<size_t>(c.window_stride);
   o.analysis.windows.intraday_hours = static_cast<size_t>(c.intraday_window_hours);
+  o.analysis.windows.exchange = c.exchange;
   o.vector_store_type = c.vector_store_type;
   o.chroma.host = c.chromadb_host;
   o.chroma.port = static_cast<int>(c.chromadb_port);

@@ -81,6 +81,16 @@ Result<std::unique_ptr<Embedder>> OpenEmbedder(const KbOptions& o) {
   return Status::InvalidArgument("unknown embedder '" + o.embedder + "' (expected sif, openai or hashing)");
 }
 
+// What the index records of the window rule (window ids depend on it):
+// "30 bars, stride 5[, intraday N h], sessions in exchange time[, exchange X]".
+std::string WindowingRecord(const WindowOptions& w) {
+  std::string s = fmt::format("{} bars, stride {}", w.length, w.stride);
+  if (w.intraday_hours > 0) s += fmt::format(", intraday {} h", w.intraday_hours);
+  s += ", sessions in exchange time";
+  if (w.exchange != "auto" && !w.exchange.empty()) s += ", exchange " + w.exchange;
+  return s;
+}
+
 Result<std::unique_ptr<VectorStore>> OpenVectorStore(const KbOptions& o, const Embedder& e) {
   EmbedderIdentity id{std::string(e.name()), e.dimension(), kShapeDims};
   if (o.vector_store_type == "local") {
@@ -90,11 +100,14 @@ Result<std::unique_ptr<VectorStore>> OpenVectorStore(const KbOptions& o, const E
     lo.read_only = o.read_only;
     lo.drain_on_close = o.finish_indexing;
     lo.windowing = fmt::format("{} bars, stride {}", o.analysis.windows.length, o.analysis.windows.stride);
-    // Only a non-default intraday rule is recorded, so stores written before
-    // the rule existed keep opening.
     if (o.analysis.windows.intraday_hours > 0) {
       lo.windowing += fmt::format(", intraday {} h", o.analysis.windows.intraday_hours);
     }
+    // Before intraday sessions followed the exchange's clock (issue 16) they
+    // were UTC days and nothing more was recorded: such a store is accepted
+    // only when it holds no intraday windows (local_vector_store.cc).
+    lo.windowing_intraday_legacy = lo.windowing;
+    lo.windowing = WindowingRecord(o.analysis.windows);
     return OpenLocalVectorStore(lo);
   }
   if (o.vector_store_type == "chromadb" || o.vector_store_type == "chroma") {
@@ -108,7 +121,11 @@ Result<std::unique_ptr<VectorStore>> OpenVectorStore(const KbOptions& o, const E
     so.database_password = o.database_password;
     so.chroma = co;
     so.read_only = o.read_only;
-    so.windowing = fmt::format("{} bars, stride {}", o.analysis.windows.length, o.analysis.windows.stride);
+    // As the local store's, but the intraday rule was never recorded here
+    // before: the legacy value is the plain bars/stride one.
+    so.windowing_intraday_legacy =
+        fmt::format("{} bars, stride {}", o.analysis.windows.length, o.analysis.windows.stride);
+    so.windowing = WindowingRecord(o.analysis.windows);
     return OpenSharedVectorStore(so);
   }
   return Status::InvalidArgument("unknown VECTOR_STORE_TYPE '" + o.vector_store_type +

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <numeric>
 
+#include "core/exchange.h"
 #include "plan/series_math.h"
 #include "util/time.h"
 
@@ -33,20 +34,25 @@ std::string Weekday(int64_t ts) {
   return kNames[((d % 7) + 7) % 7];
 }
 
-std::string Stamp(int64_t ts, Interval iv) { return IsIntraday(iv) ? FormatDateTime(ts) : FormatDate(ts); }
+// A bar time as answers show it: the date, or for intraday bars the
+// exchange's wall clock with its zone ("2024-03-11 10:30 EDT").
+std::string Stamp(int64_t ts, Interval iv, std::string_view ticker) {
+  if (!IsIntraday(iv)) return FormatDate(ts);
+  return LocalClock(ExchangeOfTicker(ticker)).Format(ts);
+}
 
 // The bar the plan's `at` resolves to: exact, or the previous bar with a note.
 // nullopt (and a note) when `at` is outside the data.
 std::optional<size_t> ResolveAt(const BarSeries& s, int64_t at, Interval iv, std::string* note) {
   if (s.empty()) return std::nullopt;
-  const std::string range = fmt::format("{} to {}", Stamp(s.ts.front(), iv), Stamp(s.ts.back(), iv));
+  const std::string range = fmt::format("{} to {}", Stamp(s.ts.front(), iv, s.ticker), Stamp(s.ts.back(), iv, s.ticker));
   const int64_t slot = IsIntraday(iv) ? 60 : kDay;
   if (at < s.ts.front()) {
-    *note = fmt::format("No data for {} on {}: it is before the stored data ({}).", s.ticker, Stamp(at, iv), range);
+    *note = fmt::format("No data for {} on {}: it is before the stored data ({}).", s.ticker, Stamp(at, iv, s.ticker), range);
     return std::nullopt;
   }
   if (at >= s.ts.back() + slot) {
-    *note = fmt::format("No data for {} on {}: it is after the stored data ({}).", s.ticker, Stamp(at, iv), range);
+    *note = fmt::format("No data for {} on {}: it is after the stored data ({}).", s.ticker, Stamp(at, iv, s.ticker), range);
     return std::nullopt;
   }
   auto it = std::upper_bound(s.ts.begin(), s.ts.end(), at);
@@ -59,8 +65,8 @@ std::optional<size_t> ResolveAt(const BarSeries& s, int64_t at, Interval iv, std
                         weekend ? "weekend, no trading" : "no bar stored: a market holiday or a gap in the data",
                         FormatDate(s.ts[i]));
   } else {
-    *note = fmt::format("no {} bar at {}; the previous bar, {}, is used.", IntervalName(iv), FormatDateTime(at),
-                        FormatDateTime(s.ts[i]));
+    *note = fmt::format("no {} bar at {}; the previous bar, {}, is used.", IntervalName(iv), Stamp(at, iv, s.ticker),
+                        Stamp(s.ts[i], iv, s.ticker));
   }
   return i;
 }
@@ -69,8 +75,8 @@ std::string WarmUpNote(const Measure& m, const BarSeries& s, size_t i, Interval 
   const int w = MeasureWarmUp(m);
   if (static_cast<size_t>(w) < s.size()) {
     return fmt::format("{} is not defined on {}: it needs {} bars of warm-up and {}'s data starts {}; first value {}.",
-                       MeasureLabel(m), Stamp(s.ts[i], iv), w, s.ticker, Stamp(s.ts.front(), iv),
-                       Stamp(s.ts[static_cast<size_t>(w)], iv));
+                       MeasureLabel(m), Stamp(s.ts[i], iv, s.ticker), w, s.ticker, Stamp(s.ts.front(), iv, s.ticker),
+                       Stamp(s.ts[static_cast<size_t>(w)], iv, s.ticker));
   }
   return fmt::format("{} is not defined: {} has only {} bars, fewer than its warm-up of {}.", MeasureLabel(m),
                      s.ticker, s.size(), w);
@@ -521,7 +527,7 @@ Result<PlanResult> ExecutePlan(const QuestionPlan& plan, const PlanSource& sourc
     const bool point = plan.operation == Operation::kValue || plan.operation == Operation::kCheck;
     if (!point && cx.span.empty()) {
       row.note = fmt::format("No data for {} in the period asked; the store holds {} to {}", row.ticker,
-                             Stamp(s.ts.front(), iv), Stamp(s.ts.back(), iv));
+                             Stamp(s.ts.front(), iv, s.ticker), Stamp(s.ts.back(), iv, s.ticker));
       out.notes.push_back(row.note);
       out.rows.push_back(row);
       continue;
@@ -559,17 +565,17 @@ Result<PlanResult> ExecutePlan(const QuestionPlan& plan, const PlanSource& sourc
     // A period that runs past the data is answered over what is stored: say so.
     if (!point && plan.period.start && s.ts.front() > *plan.period.start + 7 * kDay && out.tickers.size() == 1) {
       out.notes.push_back(fmt::format("{}'s data starts {}, after the start of the period asked",
-                                      row.ticker, Stamp(s.ts.front(), iv)));
+                                      row.ticker, Stamp(s.ts.front(), iv, s.ticker)));
     }
     if (!point && plan.period.end && s.ts.back() + 7 * kDay < *plan.period.end && out.tickers.size() == 1) {
       out.notes.push_back(fmt::format("{}'s data ends {}, before the end of the period asked", row.ticker,
-                                      Stamp(s.ts.back(), iv)));
+                                      Stamp(s.ts.back(), iv, s.ticker)));
     }
     out.rows.push_back(std::move(row));
   }
   if (left_out > 0 && out.rows.empty() && out.first_ts && out.last_ts) {
     out.notes.push_back(fmt::format("No data for any of the {} tickers over the whole period asked; the store holds {} to {}",
-                                    left_out, Stamp(*out.first_ts, iv), Stamp(*out.last_ts, iv)));
+                                    left_out, Stamp(*out.first_ts, iv, ""), Stamp(*out.last_ts, iv, "")));
   } else if (left_out > 0) {
     out.notes.push_back(fmt::format("{} ticker(s) whose data does not cover the whole period are left out of the ranking",
                                     left_out));

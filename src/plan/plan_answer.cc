@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "core/exchange.h"
 #include "util/time.h"
 
 namespace ohlcv {
@@ -47,10 +48,11 @@ std::string Pct(double v) { return fmt::format("{:+.2f}%", v); }
 
 class Writer {
  public:
-  explicit Writer(const PlanResult& r) : r_(r), iv_(r.plan.period.interval) {}
+  explicit Writer(const PlanResult& r) : r_(r), iv_(r.plan.period.interval), clock_(ExchangeOf(r)) {}
 
+  // Intraday times in the exchange's wall clock ("2024-03-11 10:30 EDT").
   std::string Date(int64_t ts, const std::string& label) {
-    std::string s = iv_ < Interval::k1d ? FormatDateTime(ts) : FormatDate(ts);
+    std::string s = iv_ < Interval::k1d ? clock_.Format(ts) : FormatDate(ts);
     out_.facts.push_back({label, static_cast<double>(ts), "date", s});
     return s;
   }
@@ -78,7 +80,7 @@ class Writer {
   std::string PeriodText() const {
     const Period& p = r_.plan.period;
     if (!p.as_written.empty()) return " in " + p.as_written;
-    auto d = [&](int64_t ts) { return iv_ < Interval::k1d ? FormatDateTime(ts) : FormatDate(ts); };
+    auto d = [&](int64_t ts) { return iv_ < Interval::k1d ? clock_.Format(ts) : FormatDate(ts); };
     if (p.start && p.end) return fmt::format(" from {} to {}", d(*p.start), d(*p.end));
     if (p.start) return " since " + d(*p.start);
     if (p.end) return " until " + d(*p.end);
@@ -265,8 +267,19 @@ class Writer {
   }
 
  private:
+  // The exchange of the answer's first ticker (its first row, else its
+  // first ticker subject); New York when there is none.
+  static const Exchange& ExchangeOf(const PlanResult& r) {
+    if (!r.rows.empty()) return ExchangeOfTicker(r.rows.front().ticker);
+    for (const auto& s : r.plan.subjects) {
+      if (s.kind == SubjectKind::kTicker) return ExchangeOfTicker(s.name);
+    }
+    return ExchangeOfTicker("");
+  }
+
   const PlanResult& r_;
   Interval iv_;
+  mutable LocalClock clock_;  // caches the zone offset
   PlanAnswer out_;
 };
 

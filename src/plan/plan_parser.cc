@@ -6,6 +6,7 @@
 #include <cstring>
 #include <set>
 
+#include "core/exchange.h"
 #include "plan/plan_lexicon.h"
 #include "util/time.h"
 
@@ -129,6 +130,7 @@ std::optional<Comp> FindComparator(const Tokens& t) {
 
 // A date+time token pair "10:30" with the day of `day_ts`; `skip` times of
 // day are passed over first (1: the second time, "between 14:00 and 15:00").
+// Wall-clock time: the caller reads it in the exchange's zone.
 std::optional<int64_t> TimeOfDay(const Tokens& t, int64_t day_ts, int skip = 0) {
   for (size_t i = 0; i < t.size(); ++i) {
     auto colon = t[i].find(':');
@@ -359,21 +361,28 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
   }
   const std::optional<int64_t> latest = context_.question.latest_ts;
   if (intraday && latest) {
-    const int64_t day0 = *latest - (((*latest % 86400) + 86400) % 86400);
+    // Times of day, "today" and "this morning" are the exchange's wall clock
+    // (core/exchange.h): "at 10:30" of a New York ticker is 10:30 EST/EDT.
+    // Local times are epoch seconds read as UTC until clock.ToUtc.
+    std::string first_ticker;
+    for (const auto& s : plan.subjects) {
+      if (s.kind == SubjectKind::kTicker) {
+        first_ticker = s.name;
+        break;
+      }
+    }
+    LocalClock clock(ExchangeOfTicker(first_ticker));
+    const int64_t day0 = clock.LocalDay(*latest) * 86400;  // local midnight of the newest bar's day
     const auto until = TimeOfDay(t, plan.period.at.value_or(day0), 1);
     if (auto tod = TimeOfDay(t, plan.period.at.value_or(day0)); tod && until && *until > *tod) {
       // "between 14:00 and 15:00 on DATE": the bars from the first time up to
       // (not including) the second.
-      plan.period.start = *tod;
-      plan.period.end = *until - 1;
+      plan.period.start = clock.ToUtc(*tod);
+      plan.period.end = clock.ToUtc(*until) - 1;
       plan.period.at.reset();
-      const int64_t tod_until = ((*until % 86400) + 86400) % 86400;
-      char hhmm[8];
-      std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", static_cast<int>(tod_until / 3600),
-                    static_cast<int>(tod_until % 3600 / 60));
-      plan.period.as_written = FormatDateTime(*tod) + " to " + hhmm;
+      plan.period.as_written = clock.Format(*plan.period.start) + " to " + clock.Format(*plan.period.end + 1).substr(11);
     } else if (tod) {
-      plan.period.at = *tod;
+      plan.period.at = clock.ToUtc(*tod);
       plan.period.start.reset();
       plan.period.end.reset();
     } else if (Has(t, {"hour"}) && Has(t, {"last", "past"})) {
@@ -391,17 +400,17 @@ PlanParser::Detailed PlanParser::ParseDetailed(std::string_view text) const {
         }
       }
     } else if (HasPhrase(t, {"this morning"})) {
-      plan.period.start = day0;
-      plan.period.end = day0 + 12 * 3600 - 1;
-      plan.period.as_written = "this morning (before 12:00)";
+      plan.period.start = clock.ToUtc(day0);
+      plan.period.end = clock.ToUtc(day0 + 12 * 3600) - 1;
+      plan.period.as_written = "this morning (before 12:00 " + clock.Abbreviation(*plan.period.end) + ")";
     } else if (HasPhrase(t, {"this afternoon"})) {
-      plan.period.start = day0 + 12 * 3600;
-      plan.period.end = day0 + 86399;
-      plan.period.as_written = "this afternoon (from 12:00)";
+      plan.period.start = clock.ToUtc(day0 + 12 * 3600);
+      plan.period.end = clock.ToUtc(day0 + 86400) - 1;
+      plan.period.as_written = "this afternoon (from 12:00 " + clock.Abbreviation(*plan.period.start) + ")";
     } else if (Has(t, {"today"}) || (plan.period.at && !TimeOfDay(t, 0))) {
-      const int64_t d = plan.period.at ? *plan.period.at : day0;
-      plan.period.start = d;
-      plan.period.end = d + 86399;
+      const int64_t d = plan.period.at ? *plan.period.at : day0;  // a local date
+      plan.period.start = clock.ToUtc(d);
+      plan.period.end = clock.ToUtc(d + 86400) - 1;
       plan.period.at.reset();
       if (plan.period.as_written.empty()) plan.period.as_written = "today";
     }

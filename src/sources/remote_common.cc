@@ -1,5 +1,6 @@
 #include "sources/remote_common.h"
 
+#include "core/exchange.h"
 #include "core/ticker.h"
 
 #include <algorithm>
@@ -15,18 +16,12 @@
 namespace ohlcv::remote {
 namespace {
 
-// Day number of the n-th (1-based) Sunday of month/year; n = -1 for the last.
-int64_t NthSunday(int year, unsigned month, int n) {
-  if (n > 0) {
-    const int64_t first = DaysFromCivil(year, month, 1);
-    const int64_t weekday = ((first + 4) % 7 + 7) % 7;  // 1970-01-01 was a Thursday; 0 = Sunday
-    return first + (7 - weekday) % 7 + 7 * (n - 1);
-  }
-  const unsigned next_month = month == 12 ? 1 : month + 1;
-  const int next_year = month == 12 ? year + 1 : year;
-  const int64_t last = DaysFromCivil(next_year, next_month, 1) - 1;
-  const int64_t weekday = ((last + 4) % 7 + 7) % 7;
-  return last - weekday;
+// New York's wall clock (core/exchange.h, date/tz), one per thread: a clock
+// caches the current offset, so converting a reply's bars costs one tz
+// lookup per daylight-saving switch.
+LocalClock& NewYork() {
+  thread_local LocalClock clock(*FindExchange("XNYS"));
+  return clock;
 }
 
 }  // namespace
@@ -92,26 +87,9 @@ double NumberFromText(const std::string& text) {
   return kNaN;
 }
 
-int64_t UsEasternOffset(int64_t utc_ts) {
-  const int year = CivilFromTs(utc_ts).year;
-  int64_t start_day, end_day;
-  if (year >= 2007) {
-    start_day = NthSunday(year, 3, 2);
-    end_day = NthSunday(year, 11, 1);
-  } else {
-    start_day = NthSunday(year, 4, 1);
-    end_day = NthSunday(year, 10, -1);
-  }
-  // 2:00 EST = 07:00 UTC starts daylight time; 2:00 EDT = 06:00 UTC ends it.
-  const int64_t start = start_day * 86400 + 7 * 3600;
-  const int64_t end = end_day * 86400 + 6 * 3600;
-  return utc_ts >= start && utc_ts < end ? -4 * 3600 : -5 * 3600;
-}
+int64_t UsEasternOffset(int64_t utc_ts) { return NewYork().Offset(utc_ts); }
 
-int64_t UsEasternToUtc(int64_t local_ts) {
-  const int64_t as_standard = local_ts + 5 * 3600;
-  return UsEasternOffset(as_standard) == -4 * 3600 ? local_ts + 4 * 3600 : as_standard;
-}
+int64_t UsEasternToUtc(int64_t local_ts) { return NewYork().ToUtc(local_ts); }
 
 int64_t DayStart(int64_t ts) {
   int64_t d = ts / 86400;

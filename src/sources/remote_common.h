@@ -63,9 +63,8 @@ double JsonNumber(const Json& value) {
 }
 
 // US/Eastern (America/New_York) offset from UTC in seconds at `utc_ts`:
-// -14400 in daylight time, -18000 otherwise. US rules since 2007 (second
-// Sunday of March to first Sunday of November, 2:00 local), 1987-2006 rules
-// before (first Sunday of April to last Sunday of October).
+// -14400 in daylight time, -18000 otherwise, from the tz database (date/tz
+// through core/exchange.h's LocalClock, one per thread).
 int64_t UsEasternOffset(int64_t utc_ts);
 // Converts an Eastern wall-clock time (as epoch seconds of that wall clock
 // read as UTC) to UTC. Nonexistent spring-forward times map forward;

@@ -26,8 +26,12 @@
 // prices rounded to cents; volume log-ish around a per-ticker base, rising
 // with |return|, 1.5x on gap days, 2-4x spikes on 2% of bars, U-shaped over
 // the session for intraday bars. Calendar: weekdays except Jan 1, Jul 4 and
-// Dec 25; daily bars at 00:00 UTC, intraday bars from 14:30 to 21:00 UTC (NYSE
-// hours in EST; DST ignored), weekly bars on Mondays, monthly on the 1st.
+// Dec 25 (of the local date); daily bars at 00:00 UTC, intraday bars in the
+// regular session of the ticker's exchange in its local time (core/exchange.h:
+// 09:30-16:00 New York time for US tickers, i.e. 14:30-21:00 UTC in winter
+// and 13:30-20:00 UTC in summer; 10:00-16:00 Sydney time for ".AX", which
+// starts the previous UTC day in its summer), weekly bars on Mondays,
+// monthly on the 1st.
 //
 // Thread-safety: Plan/Fetch are const in effect; safe to call concurrently.
 #include <algorithm>
@@ -39,6 +43,7 @@
 #include <vector>
 
 #include "sources/source.h"
+#include "core/exchange.h"
 #include "core/ticker.h"
 #include "util/time.h"
 
@@ -46,8 +51,7 @@ namespace ohlcv {
 namespace {
 
 constexpr int64_t kDay = 86400;
-constexpr int64_t kSessionOpen = 14 * 3600 + 30 * 60;  // 09:30 EST in UTC
-constexpr int64_t kSessionClose = 21 * 3600;           // 16:00 EST in UTC
+constexpr int64_t kSessionClose = 21 * 3600;  // a daily bar is complete after 21:00 UTC (16:00 EST)
 constexpr size_t kMaxBars = 5'000'000;                 // per Fetch, to bound memory
 const std::array<const char*, 4> kDefaultTickers = {"AAPL", "MSFT", "GOOGL", "AMZN"};
 
@@ -103,19 +107,9 @@ bool TradingDay(int64_t days) {
            (c.month == 12 && c.day == 25));
 }
 
-// The first bar time of `interval` strictly after `after`.
+// The first bar time of `interval` (daily or longer) strictly after `after`.
 int64_t NextSlot(Interval interval, int64_t after) {
   int64_t d = FloorDiv(after, kDay);
-  if (IsIntraday(interval)) {
-    const int64_t step = IntervalSeconds(interval);
-    int64_t tod = after - d * kDay;
-    int64_t k = tod < kSessionOpen ? 0 : (tod - kSessionOpen) / step + 1;
-    if (kSessionOpen + k * step >= kSessionClose || !TradingDay(d)) {
-      k = 0;
-      do ++d; while (!TradingDay(d));
-    }
-    return d * kDay + kSessionOpen + k * step;
-  }
   if (interval == Interval::k1wk) {
     do ++d; while (((d + 4) % 7 + 7) % 7 != 1);
     return d * kDay;
@@ -165,8 +159,12 @@ class Generator {
   }
 
   // Restarts the walk at `price` (an intraday session opening at the
-  // previous daily close).
-  void StartAt(double price) { price_ = base_price_ = anchor_ = price; }
+  // previous daily close); the session runs [open, close) UTC.
+  void StartAt(double price, int64_t open = 0, int64_t close = 0) {
+    price_ = base_price_ = anchor_ = price;
+    session_open_ = open;
+    session_close_ = close;
+  }
   double price() const { return price_; }
 
   Bar Step(int64_t ts) {
@@ -181,7 +179,7 @@ class Generator {
     double drift = r.drift * scale_ - r.reversion * scale_ * (price_ / anchor_ - 1);
 
     // Gaps happen between sessions: daily-or-longer bars, or the first bar of a session.
-    bool session_start = !IsIntraday(interval_) || (ts % kDay) == kSessionOpen;
+    bool session_start = !IsIntraday(interval_) || ts == session_open_;
     bool gap = session_start && rng_.Uniform() < 0.03;
     double open_move = gap ? Clamp(rng_.Normal() * 0.025, -0.15, 0.15)
                            : (session_start ? rng_.Normal() * 0.1 * sigma : 0.0);
@@ -207,7 +205,7 @@ class Generator {
     if (gap) vol *= 1.5;
     if (rng_.Uniform() < 0.02) vol *= 2 + 2 * rng_.Uniform();
     if (IsIntraday(interval_)) {
-      double x = static_cast<double>((ts % kDay) - kSessionOpen) / (kSessionClose - kSessionOpen);
+      double x = static_cast<double>(ts - session_open_) / static_cast<double>(session_close_ - session_open_);
       vol *= 0.8 + 3.2 * (x - 0.5) * (x - 0.5);
     }
     bar.volume = std::max(100.0, std::round(vol));
@@ -221,6 +219,8 @@ class Generator {
   double price_ = 100, base_price_ = 100, anchor_ = 100;
   double vol_mult_ = 1, base_volume_ = 1e6;
   int regime_ = 0;
+  int64_t session_open_ = 0;   // intraday: the session's first bar (UTC)
+  int64_t session_close_ = 1;  // and its end
 };
 
 class SyntheticSource final : public Source {
@@ -288,15 +288,21 @@ class SyntheticSource final : public Source {
   // previous daily close, so a range in 2026 costs only its own sessions.
   Status GenerateIntraday(const std::string& ticker, const FetchRequest& request, bool by_count,
                           int64_t hi, BarSeries* series) const {
-    const int64_t origin = NextSlot(request.interval, options_.start_ts - 1);
-    const int64_t lo = std::max(origin, request.start.value_or(origin));
+    const int64_t lo = std::max(options_.start_ts, request.start.value_or(options_.start_ts));
     const int64_t step = IntervalSeconds(request.interval);
+    const Exchange& exchange = ExchangeOfTicker(ticker);
+    LocalClock clock(exchange);  // one tz lookup per transition, not per bar
     Generator daily(options_.seed, ticker, Interval::k1d);
     int64_t daily_ts = NextSlot(Interval::k1d, options_.start_ts - 1);
     double prev_close = daily.price();
     size_t n = 0;
-    for (int64_t day = FloorDiv(lo, kDay); day * kDay <= hi && !Full(*series, by_count); ++day) {
+    // `day` is the exchange's local trading date; its session may open the
+    // UTC day before (Sydney, Tokyo), hence the start one day early.
+    for (int64_t day = FloorDiv(lo, kDay) - 1; !Full(*series, by_count); ++day) {
+      const int64_t open = clock.ToUtc(day * kDay + int64_t{exchange.open_minutes} * 60);
+      if (open > hi) break;
       if (!TradingDay(day)) continue;
+      const int64_t close = clock.ToUtc(day * kDay + int64_t{exchange.close_minutes} * 60);
       // The daily stream up to the day before: its close opens this session.
       while (daily_ts < day * kDay) {
         prev_close = daily.Step(daily_ts).close;
@@ -305,8 +311,8 @@ class SyntheticSource final : public Source {
       uint64_t day_seed = options_.seed ^ (static_cast<uint64_t>(day) * 0x9E3779B97F4A7C15ull) ^
                           (static_cast<uint64_t>(request.interval) << 56);
       Generator gen(day_seed, ticker, request.interval);
-      gen.StartAt(prev_close);
-      for (int64_t ts = day * kDay + kSessionOpen; ts < day * kDay + kSessionClose; ts += step) {
+      gen.StartAt(prev_close, open, close);
+      for (int64_t ts = open; ts < close; ts += step) {
         if (ts > hi || Full(*series, by_count)) break;
         if (++n > kMaxBars) return TooMany(ticker);
         Bar bar = gen.Step(ts);  // always step: the session's bars do not depend on the range

@@ -27,9 +27,10 @@ void SeriesAnalysis::Analyze(const BarSeries& bars, std::string_view sector,
     daily.clear();
     return;
   }
-  AggregateDaily(bars, &daily);
+  const Exchange& exchange = SeriesExchange(bars, options.windows);
+  AggregateDaily(bars, exchange, &daily);
   if (!daily_analysis) daily_analysis = std::make_unique<SeriesAnalysis>();
-  const size_t first_day = first_bar < bars.size() ? DailyIndexOf(daily, bars.ts[first_bar]) : daily.size();
+  const size_t first_day = first_bar < bars.size() ? DailyIndexOf(daily, exchange, bars.ts[first_bar]) : daily.size();
   daily_analysis->Analyze(daily, sector, options, first_day);
   for (Window& w : daily_analysis->windows) {
     w.id = DailyFromIntradayWindowId(bars.ticker, bars.interval, w.start_ts, w.end_ts);

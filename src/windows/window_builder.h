@@ -64,10 +64,14 @@ struct WindowOptions {
   // off is only useful for callers that need metadata alone (and benchmarks).
   bool with_summary = true;
   bool with_shape = true;
-  // Intraday series (windows/intraday.h): 0 = one window per session (UTC
-  // calendar day); N = one window per N-hour block aligned to 00:00 UTC.
-  // length/stride do not apply to intraday windows. Default 0.
+  // Intraday series (windows/intraday.h): 0 = one window per session (the
+  // exchange-local trading date); N = one window per N-hour block of local
+  // time from the session open. length/stride do not apply to intraday
+  // windows. Default 0.
   size_t intraday_hours = 0;
+  // The exchange whose clock cuts intraday sessions: "auto" (by ticker
+  // suffix, core/exchange.h) or an exchange code. Default "auto".
+  std::string exchange = "auto";
   // SeriesAnalysis also builds daily windows (length/stride) over daily bars
   // aggregated from intraday bars. Default true.
   bool daily_from_intraday = true;

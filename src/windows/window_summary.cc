@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include <fmt/format.h>
 
+#include "core/exchange.h"
 #include "util/time.h"
 
 namespace ohlcv {
@@ -86,8 +89,33 @@ void AppendDateTime(Buffer* b, int64_t ts) {
   }
 }
 
-void AppendPatternClause(Buffer* b, PatternKind kind, const KindStats& s, double rsi_max,
-                         double rsi_min) {
+// Bar times of a summary: daily windows as AppendDateTime; intraday windows
+// in the exchange's wall clock with the zone ("2024-01-10 10:00 AEDT"), one
+// LocalClock per summary (its offset cache makes each time two compares).
+class Stamper {
+ public:
+  explicit Stamper(const Window& w, const WindowOptions& opt) {
+    if (!IsIntraday(w.interval)) return;
+    auto ex = ResolveExchange(w.ticker, opt.exchange);
+    clock_.emplace(ex.ok() ? **ex : ExchangeOfTicker(w.ticker));
+  }
+  void Append(Buffer* b, int64_t ts) {
+    if (!clock_) return AppendDateTime(b, ts);
+    const int64_t local = clock_->ToLocal(ts);
+    AppendDateTime(b, local);
+    constexpr std::string_view kMidnight = " 00:00";  // AppendDateTime omits it
+    if (local % 86400 == 0) b->append(kMidnight.data(), kMidnight.data() + kMidnight.size());
+    b->push_back(' ');
+    const std::string zone = clock_->Abbreviation(ts);
+    b->append(zone.data(), zone.data() + zone.size());
+  }
+
+ private:
+  std::optional<LocalClock> clock_;
+};
+
+void AppendPatternClause(Buffer* b, Stamper& stamp, PatternKind kind, Interval interval, const KindStats& s,
+                         double rsi_max, double rsi_min) {
   const bool overbought = kind == PatternKind::kRsiOverbought;
   const bool oversold = kind == PatternKind::kRsiOversold;
   if (s.count == 1) {
@@ -95,17 +123,17 @@ void AppendPatternClause(Buffer* b, PatternKind kind, const KindStats& s, double
       fmt::format_to(fmt::appender(*b), "RSI {:.1f} {} on ", overbought ? s.max_value : s.min_value,
                      overbought ? "overbought" : "oversold");
     } else {
-      Append(b, PatternKindPhrase(kind));
+      Append(b, PatternKindPhrase(kind, interval));
       Append(b, " on ");
     }
-    AppendDateTime(b, s.first_ts);
+    stamp.Append(b, s.first_ts);
     return;
   }
-  Append(b, PatternKindPhrase(kind));
+  Append(b, PatternKindPhrase(kind, interval));
   fmt::format_to(fmt::appender(*b), " {} times, ", s.count);
-  AppendDateTime(b, s.first_ts);
+  stamp.Append(b, s.first_ts);
   Append(b, " to ");
-  AppendDateTime(b, s.last_ts);
+  stamp.Append(b, s.last_ts);
   // The window's own RSI extreme when known: repeated entries each carry the
   // RSI at entry, but the reader wants how far it went.
   if (overbought) {
@@ -123,20 +151,21 @@ void AppendPatternClause(Buffer* b, PatternKind kind, const KindStats& s, double
 std::string WindowSummary(const Window& w, const WindowOptions& opt) {
   Buffer out;
   auto it = fmt::appender(out);
+  Stamper stamp(w, opt);
   Append(&out, w.ticker);
   if (!w.sector.empty()) fmt::format_to(it, " ({})", w.sector);
   out.push_back(' ');
-  AppendDateTime(&out, w.start_ts);
+  stamp.Append(&out, w.start_ts);
   Append(&out, " to ");
-  AppendDateTime(&out, w.end_ts);
+  stamp.Append(&out, w.end_ts);
   fmt::format_to(it, ": {:+.1f}%", w.return_pct);
   if (w.return_pct >= opt.big_move_pct) Append(&out, " rally");
   if (w.return_pct <= -opt.big_move_pct) Append(&out, " sell-off");
   fmt::format_to(it, " ({:.2f} to {:.2f}), {}; high {:.2f} on ", w.first_close, w.close,
                  TrendStateName(w.trend), w.high);
-  AppendDateTime(&out, w.high_ts);
+  stamp.Append(&out, w.high_ts);
   fmt::format_to(it, ", low {:.2f} on ", w.low);
-  AppendDateTime(&out, w.low_ts);
+  stamp.Append(&out, w.low_ts);
   fmt::format_to(it, "; max drawdown {:.1f}%", w.max_drawdown_pct);
   if (std::isfinite(w.volatility)) {
     fmt::format_to(it, "; volatility {:.1f}% annualised", w.volatility);
@@ -170,7 +199,7 @@ std::string WindowSummary(const Window& w, const WindowOptions& opt) {
     const KindStats& s = stats[static_cast<size_t>(kind)];
     clause.clear();
     if (s.count > 0) {
-      AppendPatternClause(&clause, kind, s, w.last.rsi14_max, w.last.rsi14_min);
+      AppendPatternClause(&clause, stamp, kind, w.interval, s, w.last.rsi14_max, w.last.rsi14_min);
     } else if (kind == PatternKind::kRsiOverbought && w.last.rsi14_max > kRsiOverboughtLevel) {
       fmt::format_to(fmt::appender(clause), "RSI reached {:.1f} (overbought)", w.last.rsi14_max);
     } else if (kind == PatternKind::kRsiOversold && w.last.rsi14_min < kRsiOversoldLevel) {

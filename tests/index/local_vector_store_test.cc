@@ -575,5 +575,39 @@ TEST(LocalVectorStoreWindowingTest, RecordedAndCheckedOnOpen) {
   EXPECT_TRUE(OpenLocalVectorStore(o).ok());
 }
 
+// Intraday sessions moved from UTC days to exchange time (issue 16): a store
+// recorded under the old rule opens (and is re-recorded) when it holds no
+// intraday windows, and is refused with a re-index message when it does.
+TEST(LocalVectorStoreWindowingTest, OldSessionRuleIsAcceptedOnlyWithoutIntradayWindows) {
+  for (Interval iv : {Interval::k1d, Interval::k1m}) {
+    const std::string dir = testing::MakeTempDir("windowing-sessions");
+    LocalVectorStoreOptions o = Options(dir);
+    o.windowing = "30 bars, stride 5";  // what the old rule recorded
+    {
+      auto s = OpenLocalVectorStore(o);
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      std::vector<Window> one = {ConformanceWindow(0, "AAA", "Sector AAA", iv)};
+      ASSERT_TRUE((*s)->Upsert(one, ConformanceVector(0, kDim)).ok());
+    }
+    o.windowing_intraday_legacy = o.windowing;
+    o.windowing = "30 bars, stride 5, sessions in exchange time";
+    auto s = OpenLocalVectorStore(o);
+    if (iv == Interval::k1d) {
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      s->reset();
+      // Re-recorded: the old value alone is now refused.
+      LocalVectorStoreOptions old = Options(dir);
+      old.windowing = "30 bars, stride 5";
+      EXPECT_FALSE(OpenLocalVectorStore(old).ok());
+    } else {
+      ASSERT_FALSE(s.ok());
+      EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_NE(s.status().message().find("1 intraday windows cut by the old session rule"), std::string::npos)
+          << s.status().message();
+      EXPECT_NE(s.status().message().find("Re-index"), std::string::npos);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ohlcv

@@ -112,6 +112,46 @@ TEST(SharedStore, UnchangedWindowsAreNotSentAgain) {
   EXPECT_EQ(*(*store)->Count(), 20u);
 }
 
+// Intraday sessions moved from UTC days to exchange time (issue 16): a shared
+// store recorded under the old rule opens (re-recorded) without intraday
+// windows, and is refused with a re-index message with them.
+TEST(SharedStore, OldSessionRuleIsAcceptedOnlyWithoutIntradayWindows) {
+  REQUIRE_SERVERS();
+  std::string error;
+  PgServer* pg = PgServer::Shared(&error);
+  ASSERT_NE(pg, nullptr) << error;
+  ChromaServer* chroma = ChromaServer::Shared(&error);
+  ASSERT_NE(chroma, nullptr) << error;
+  for (Interval iv : {Interval::k1d, Interval::k1m}) {
+    const std::string db = pg->NewDatabase(&error);
+    ASSERT_FALSE(db.empty()) << error;
+    const std::string prefix = "sessions_" + std::to_string(::getpid()) + "_" + std::string(IntervalName(iv));
+    SharedVectorStoreOptions o = OptionsFor(db, *chroma, prefix, TestEmbedder());
+    o.windowing = "30 bars, stride 5";  // what the old rule recorded
+    {
+      auto s = OpenSharedVectorStore(o);
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      std::vector<Window> one = {ConformanceWindow(0, "AAPL", "Tech", iv)};
+      ASSERT_TRUE((*s)->Upsert(one, ConformanceVector(0, kDim)).ok());
+    }
+    o.windowing_intraday_legacy = o.windowing;
+    o.windowing = "30 bars, stride 5, sessions in exchange time";
+    auto s = OpenSharedVectorStore(o);
+    if (iv == Interval::k1d) {
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      s->reset();
+      SharedVectorStoreOptions old = OptionsFor(db, *chroma, prefix, TestEmbedder());
+      old.windowing = "30 bars, stride 5";  // re-recorded: the old value alone is refused now
+      EXPECT_FALSE(OpenSharedVectorStore(old).ok());
+    } else {
+      ASSERT_FALSE(s.ok());
+      EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_NE(s.status().message().find("1 intraday windows cut by the old session rule"), std::string::npos)
+          << s.status().message();
+    }
+  }
+}
+
 // ChromaDB stops mid-ingest: the upsert fails, but its windows are in
 // PostgreSQL; a store opened against a new (empty) ChromaDB notices the
 // missing vectors and the next upsert sends every window: nothing is lost.

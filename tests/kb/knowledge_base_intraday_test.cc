@@ -57,7 +57,8 @@ TEST(KnowledgeBaseIntradayTest, SessionWindowsAndIntradayQuestionsFromTheBars) {
     if (bars.ts[i] < day || bars.ts[i] >= day + 86400) continue;
     high = std::max(high, bars.high[i]);
     low = std::min(low, bars.low[i]);
-    if (bars.ts[i] >= day + 15 * 3600 && bars.ts[i] < day + 16 * 3600) volume += bars.volume[i];
+    // "between 15:00 and 16:00" is New York time (EST, UTC-5): 20:00-21:00 UTC.
+    if (bars.ts[i] >= day + 20 * 3600 && bars.ts[i] < day + 21 * 3600) volume += bars.volume[i];
   }
   auto ask = [&](const std::string& q) {
     AskRequest r;
@@ -89,6 +90,7 @@ TEST(KnowledgeBaseIntradayTest, SessionWindowsAndIntradayQuestionsFromTheBars) {
   }
   EXPECT_TRUE(v.find(grouped) != std::string::npos || v.find(plain) != std::string::npos)
       << v << " (want " << grouped << ")";
+  EXPECT_NE(v.find("2026-02-10 15:00 EST to 16:00 EST"), std::string::npos) << v;
 }
 
 }  // namespace

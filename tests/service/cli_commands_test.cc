@@ -25,6 +25,7 @@
 #include "kb/knowledge_base.h"
 #include "testutil/cli_runner.h"
 #include "testutil/test_paths.h"
+#include "util/time.h"
 
 namespace ohlcv {
 namespace {
@@ -98,6 +99,48 @@ TEST_F(CliTest, ReadCommandsWorkWhileAnotherProcessHoldsTheDirectory) {
   EXPECT_NE(ingest.err.find("open for writing elsewhere"), std::string::npos) << ingest.err;
   EXPECT_NE(ingest.err.find("stop the server"), std::string::npos) << ingest.err;
   EXPECT_NE(ingest.err.find("POST http://127.0.0.1:8000/api/v1/ingest"), std::string::npos) << ingest.err;
+}
+
+// ---- Intraday sessions in exchange time (issue 16) ---------------------------
+
+// Minute bars of a Sydney ticker (CSV, UTC times): each 10:00-16:00 AEDT
+// session runs 23:00-05:00 UTC, and `windows` / `bars` show it as one session
+// on its Sydney date, in Sydney time.
+TEST(CliIntradayTest, SydneyMinuteBarsGiveOneWindowPerLocalSession) {
+  const std::string dir = testing::MakeTempDir("cli-sydney");
+  const std::string csv = dir + "/bhp.csv";
+  {
+    std::ofstream f(csv);
+    f << "Ticker,Datetime,Open,High,Low,Close,Volume\n";
+    int i = 0;
+    for (int64_t day : {1704841200LL, 1704927600LL}) {  // 2024-01-09 and 01-10 23:00 UTC = 10:00 AEDT
+      for (int m = 0; m < 360; ++m, ++i) {
+        const double c = 45.0 + 0.01 * (i % 37) + 0.002 * i;
+        f << "BHP.AX," << FormatIso8601(day + m * 60) << "," << c - 0.01 << "," << c + 0.02 << "," << c - 0.03 << ","
+          << c << "," << 1000 + i % 13 << "\n";
+      }
+    }
+  }
+  CliRun ingest = RunCli(dir, {"ingest", "--source", "csv", "--path", csv, "--interval", "1m"});
+  ASSERT_EQ(ingest.code, 0) << ingest.err << ingest.out;
+  CliRun w = RunCli(dir, {"windows", "BHP.AX", "--interval", "1m", "--json"});
+  ASSERT_EQ(w.code, 0) << w.err;
+  json rows = json::parse(w.out, nullptr, false);
+  ASSERT_TRUE(rows.is_array()) << w.out;
+  std::vector<std::string> sessions;
+  for (const auto& r : rows) {
+    if (!r.contains("session_date")) continue;  // the daily windows built from the minutes
+    sessions.push_back(r["session_date"].get<std::string>());
+    EXPECT_EQ(r["n_bars"], 360) << r.dump();
+  }
+  EXPECT_EQ(sessions, (std::vector<std::string>{"2024-01-10", "2024-01-11"})) << w.out;
+  CliRun text = RunCli(dir, {"windows", "BHP.AX", "--interval", "1m"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("session 2024-01-10 10:00 AEDT to 15:59 AEDT (XASX)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("BHP.AX_1m_20240109T2300_20240110T0459"), std::string::npos) << text.out;
+  CliRun bars = RunCli(dir, {"bars", "BHP.AX", "--interval", "1m", "-n", "1"});
+  ASSERT_EQ(bars.code, 0) << bars.err;
+  EXPECT_NE(bars.out.find("2024-01-11 15:59 AEDT"), std::string::npos) << bars.out;
 }
 
 // ---- Errors that help (issue 17) -------------------------------------------

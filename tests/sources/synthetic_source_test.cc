@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "core/exchange.h"
+
 #include "sources/bar_check.h"
 #include "sources/source.h"
 #include "util/time.h"
@@ -185,10 +189,12 @@ TEST(SyntheticSourceTest, IntradayBarsStayInsideTheSession) {
     ASSERT_EQ(s.size(), 1260u);
     EXPECT_EQ(s.interval, iv);
     ExpectValid(s);
+    LocalClock ny(*FindExchange("XNYS"));
     for (size_t i = 0; i < s.size(); ++i) {
-      int64_t tod = s.ts[i] % 86400;
-      ASSERT_GE(tod, 14 * 3600 + 1800);
-      ASSERT_LT(tod, 21 * 3600);
+      // 09:30-16:00 New York time (14:30-21:00 UTC in winter, 13:30-20:00 in summer).
+      int64_t tod = ny.ToLocal(s.ts[i]) % 86400;
+      ASSERT_GE(tod, 9 * 3600 + 1800);
+      ASSERT_LT(tod, 16 * 3600);
       int wd = Weekday(s.ts[i]);
       ASSERT_TRUE(wd >= 1 && wd <= 5);
       if (i > 0 && s.ts[i] / 86400 == s.ts[i - 1] / 86400) {
@@ -196,6 +202,40 @@ TEST(SyntheticSourceTest, IntradayBarsStayInsideTheSession) {
       }
     }
   }
+}
+
+// Intraday bars follow the ticker's exchange (issue 16): a Sydney ticker's
+// 10:00-16:00 session in its summer runs 23:00-05:00 UTC, one session per
+// Sydney trading date; New York's session moves to 13:30 UTC under DST.
+TEST(SyntheticSourceTest, IntradaySessionsAreInTheExchangesLocalHours) {
+  auto src = NewSyntheticSource({});
+  FetchRequest req;
+  req.interval = Interval::k1m;
+  req.start = ParseTimestamp("2024-01-08").value();  // Monday
+  req.end = ParseTimestamp("2024-01-13").value();
+  BarSeries ax = FetchOne(*src, "BHP.AX", req);
+  ExpectValid(ax);
+  LocalClock sydney(*FindExchange("XASX"));
+  std::set<int64_t> dates;
+  for (size_t i = 0; i < ax.size(); ++i) {
+    const int64_t local = sydney.ToLocal(ax.ts[i]);
+    ASSERT_GE(local % 86400, 10 * 3600) << FormatIso8601(ax.ts[i]);
+    ASSERT_LT(local % 86400, 16 * 3600) << FormatIso8601(ax.ts[i]);
+    dates.insert(local / 86400);
+  }
+  // Sessions of Sydney dates 01-08 .. 01-12 (Mon-Fri) start 23:00 UTC the day
+  // before; the one of 01-13 (Saturday) does not exist. The range starts at
+  // 00:00 UTC = 11:00 AEDT, an hour into the session of 01-08.
+  EXPECT_EQ(ax.ts.front(), ParseTimestamp("2024-01-08T00:00:00Z").value());
+  EXPECT_EQ(sydney.Format(ax.ts.front()), "2024-01-08 11:00 AEDT");
+  EXPECT_EQ(ax.ts[300], ParseTimestamp("2024-01-08T23:00:00Z").value());  // 01-09 10:00 AEDT
+  EXPECT_EQ(dates.size(), 5u);
+  EXPECT_EQ(ax.size(), 300u + 4u * 360);
+  req.start = ParseTimestamp("2024-07-01").value();  // New York in daylight time
+  req.end = ParseTimestamp("2024-07-02").value();
+  BarSeries us = FetchOne(*src, "AAPL", req);
+  ASSERT_FALSE(us.empty());
+  EXPECT_EQ(us.ts.front(), ParseTimestamp("2024-07-01T13:30:00Z").value());  // 09:30 EDT
 }
 
 // `--period 1y` is a start a year before now and no end: a year of bars that

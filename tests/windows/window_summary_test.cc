@@ -125,7 +125,8 @@ TEST(WindowSummaryTest, NoVolumeClauseWithoutHistoryAndIntradayUnits) {
   w.interval = Interval::k1h;
   w.start_ts += 14 * 3600;
   s = WindowSummary(w, WindowOptions{});
-  EXPECT_NE(s.find("2019-03-01 14:00 to"), std::string::npos) << s;
+  // Intraday windows speak the exchange's time: 14:00 UTC is 09:00 EST.
+  EXPECT_NE(s.find("2019-03-01 09:00 EST to"), std::string::npos) << s;
   EXPECT_NE(s.find("its 50-bar average"), std::string::npos) << s;
 }
 

@@ -74,7 +74,7 @@ Result<json> BuildChartJson(const KnowledgeBase& engine, const BarsQuery& query)
     patterns.push_back({{"time", e.ts},
                         {"ref_time", e.ref_ts},
                         {"kind", std::string(PatternKindName(e.kind))},
-                        {"phrase", std::string(PatternKindPhrase(e.kind))},
+                        {"phrase", std::string(PatternKindPhrase(e.kind, query.interval))},
                         {"direction", PatternDirection(e.kind)},
                         {"value", Rounded(e.value)}});
   }
