@@ -75,7 +75,8 @@ std::optional<int> YearAt(const std::vector<QToken>& t, size_t i) {
 std::optional<int> SmallIntAt(const std::vector<QToken>& t, size_t i, int lo, int hi) {
   if (!Free(t, i) || t[i].kind != Kind::kNumber || t[i].percent) return std::nullopt;
   double v = t[i].number;
-  if (v != static_cast<int>(v) || v < lo || v > hi || t[i].text.find('.') != std::string::npos) {
+  // Range first: casting a double outside int's range is undefined.
+  if (!(v >= lo && v <= hi) || v != static_cast<int>(v) || t[i].text.find('.') != std::string::npos) {
     return std::nullopt;
   }
   return static_cast<int>(v);
