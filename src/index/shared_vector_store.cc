@@ -28,10 +28,11 @@
 // Writes: Upsert skips windows already stored unchanged (same content hash,
 // vectors in ChromaDB), writes the others to PostgreSQL in one transaction
 // (COPY into a staging table, then INSERT ... ON CONFLICT) and lists them as
-// pending, then sends their vectors to ChromaDB in batches
-// (chroma_batch windows, chroma_parallel requests in flight), each request
-// with a timeout and a backoff that grow with the batch, and deletes each
-// batch's pending rows once both spaces took it. A failed or interrupted upload
+// pending, then sends their vectors to ChromaDB in equal batches (at most
+// chroma_batch windows, chroma_parallel batches in flight, the text and shape
+// requests of a batch at once), each request with a timeout and a backoff
+// that grow with the batch, and deletes each batch's pending rows once both
+// spaces took it. A failed or interrupted upload
 // leaves rows pending; the next Upsert sends them first (from PostgreSQL),
 // so no window is lost and an ingest resumes where it stopped.
 //

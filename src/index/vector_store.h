@@ -226,7 +226,7 @@ struct SharedVectorStoreOptions {
   std::string windowing;          // as LocalVectorStoreOptions::windowing
   bool read_only = false;
   // Windows per ChromaDB upsert request (at most the server's max_batch_size)
-  // and requests in flight at once.
+  // and batches in flight at once (each as two requests, text and shape).
   size_t chroma_batch = 2000;
   int chroma_parallel = 2;
 };
