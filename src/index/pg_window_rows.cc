@@ -74,7 +74,8 @@ std::string PgWindowSchemaSql() {
   std::string numeric;
   for (const auto& f : NumericFields()) numeric += fmt::format(",\n  \"{}\" float8", f.name);
   // Indexes as in the local store (window_rows.cc), plus GIN for lexical
-  // search and a partial index on the rows whose vectors ChromaDB lacks.
+  // search; the rows whose vectors ChromaDB lacks are listed in
+  // window_vectors_pending.
   return fmt::format(R"sql(
 CREATE TABLE IF NOT EXISTS window_store_meta(key text PRIMARY KEY, value text NOT NULL);
 CREATE SEQUENCE IF NOT EXISTS window_seq;
@@ -92,15 +93,24 @@ CREATE TABLE IF NOT EXISTS windows(
   shape bytea,
   text_vec bytea NOT NULL,
   fts tsvector NOT NULL,
-  content_hash bigint NOT NULL,
-  vectors_stored boolean NOT NULL DEFAULT false);
+  content_hash bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS window_vectors_pending(id text COLLATE "C" PRIMARY KEY, seq bigint NOT NULL);
 CREATE INDEX IF NOT EXISTS windows_ticker ON windows(ticker, end_ts, start_ts);
 CREATE INDEX IF NOT EXISTS windows_sector ON windows(sector, end_ts, start_ts);
 CREATE INDEX IF NOT EXISTS windows_end ON windows(end_ts, start_ts);
 CREATE INDEX IF NOT EXISTS windows_fts ON windows USING gin(fts);
-CREATE INDEX IF NOT EXISTS windows_pending ON windows(seq) WHERE NOT vectors_stored;
 )sql",
                      numeric);
+}
+
+std::string PgWindowMigrateFrom1Sql() {
+  return R"sql(
+INSERT INTO window_vectors_pending(id, seq) SELECT id, seq FROM windows WHERE NOT vectors_stored
+  ON CONFLICT (id) DO NOTHING;
+DROP INDEX IF EXISTS windows_pending;
+ALTER TABLE windows DROP COLUMN IF EXISTS vectors_stored;
+UPDATE window_store_meta SET value = '2' WHERE key = 'schema';
+)sql";
 }
 
 std::string PgCopyColumns() {
@@ -134,10 +144,12 @@ std::string PgMergeSql() {
   // The ticker weighs 3x a summary word, as in the local store's bm25()
   // weights (ts_rank weights {D,C,B,A} = {1/3,1/3,1/3,1}: at most 1 each).
   return fmt::format(
-      "INSERT INTO windows({0}, fts, content_hash, vectors_stored) SELECT {0}, "
-      "setweight(to_tsvector('simple', ticker_doc), 'A') || to_tsvector('simple', fts_doc), content_hash, false "
+      "WITH pending AS (INSERT INTO window_vectors_pending(id, seq) SELECT id, seq FROM windows_in "
+      "ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq) "
+      "INSERT INTO windows({0}, fts, content_hash) SELECT {0}, "
+      "setweight(to_tsvector('simple', ticker_doc), 'A') || to_tsvector('simple', fts_doc), content_hash "
       "FROM windows_in ON CONFLICT (id) DO UPDATE SET {1}fts = EXCLUDED.fts, "
-      "content_hash = EXCLUDED.content_hash, vectors_stored = false",
+      "content_hash = EXCLUDED.content_hash",
       cols, updates);
 }
 

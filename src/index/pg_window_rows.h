@@ -9,8 +9,11 @@
 // numeric filter never matches it, as in SQLite), what a hit needs (summary,
 // pattern events, shape), the normalised text vector (the source of truth:
 // ChromaDB's copy is derived and re-sent from here), a tsvector for lexical
-// search (GIN index) and the bookkeeping of the ChromaDB copy
-// (content_hash, vectors_stored).
+// search (GIN index) and the content_hash of what ChromaDB was sent. Rows
+// whose vectors ChromaDB still lacks are listed in the narrow table
+// `window_vectors_pending` (id, seq): marking a batch stored deletes small
+// rows there instead of rewriting each wide window row and its six index
+// entries (schema 1 kept a `vectors_stored` column; Open migrates it).
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -28,7 +31,11 @@
 namespace ohlcv::index_internal {
 
 // Persisted in window_store_meta('schema'): bump when the layout changes.
-inline constexpr int kPgWindowSchemaVersion = 1;
+inline constexpr int kPgWindowSchemaVersion = 2;
+
+// Moves a schema-1 store (`vectors_stored` column) to schema 2 (the pending
+// table); run inside the schema transaction after PgWindowSchemaSql().
+std::string PgWindowMigrateFrom1Sql();
 
 // Statements that create the tables, indexes and sequence (idempotent).
 std::string PgWindowSchemaSql();
@@ -38,7 +45,7 @@ std::string PgCopyColumns();
 // "CREATE TEMP TABLE windows_in (...) ON COMMIT DROP".
 std::string PgCopyTableSql();
 // The INSERT ... SELECT FROM windows_in ON CONFLICT (id) DO UPDATE that
-// moves staged rows into `windows` (vectors_stored reset to false).
+// moves staged rows into `windows` and lists each in window_vectors_pending.
 std::string PgMergeSql();
 // Appends one COPY text line. `text_vec`: normalised, embedder dimension.
 void AppendPgCopyRow(std::string& out, const Window& w, int64_t seq, std::span<const float> text_vec,

@@ -4,9 +4,9 @@
 // Where things live:
 //   PostgreSQL `windows` (layout in pg_window_rows.h): every window's fields,
 //     summary, pattern events, shape and normalised text vector, a tsvector
-//     (GIN) for lexical search, and `vectors_stored` (its vectors are in
-//     ChromaDB). The source of truth: filters, Find, Get, Count, lexical
-//     search and exact scans run here.
+//     (GIN) for lexical search. The source of truth: filters, Find, Get,
+//     Count, lexical search and exact scans run here. `window_vectors_pending`
+//     lists (id, seq) of the windows whose vectors ChromaDB lacks.
 //   ChromaDB "<prefix>_vtext" / "<prefix>_vshape": id + embedding only (no
 //     metadata, no documents: Chroma writes one SQLite row per metadata key,
 //     which is what made the metadata-carrying store fill at ~150 windows/s).
@@ -27,11 +27,12 @@
 //
 // Writes: Upsert skips windows already stored unchanged (same content hash,
 // vectors in ChromaDB), writes the others to PostgreSQL in one transaction
-// (COPY into a staging table, then INSERT ... ON CONFLICT) with
-// vectors_stored = false, then sends their vectors to ChromaDB in batches
-// (chroma_batch windows, chroma_parallel requests in flight), each request
-// with a timeout and a backoff that grow with the batch, and marks each
-// batch stored once both spaces took it. A failed or interrupted upload
+// (COPY into a staging table, then INSERT ... ON CONFLICT) and lists them as
+// pending, then sends their vectors to ChromaDB in equal batches (at most
+// chroma_batch windows, chroma_parallel batches in flight, the text and shape
+// requests of a batch at once), each request with a timeout and a backoff
+// that grow with the batch, and deletes each batch's pending rows once both
+// spaces took it. A failed or interrupted upload
 // leaves rows pending; the next Upsert sends them first (from PostgreSQL),
 // so no window is lost and an ingest resumes where it stopped.
 //
@@ -126,8 +127,9 @@ class SharedVectorStore final : public VectorStore {
     VectorStoreBackup b;
     b.notes.push_back(
         "the windows live in PostgreSQL (table windows: back it up with pg_dump) and their vectors in "
-        "ChromaDB, which is derived: after a restore without it, run "
-        "`UPDATE windows SET vectors_stored = false` and the next ingest sends them again");
+        "ChromaDB, which is derived: a writer that finds ChromaDB holding fewer vectors than PostgreSQL "
+        "lists every window as pending again and the next ingest sends them (by hand: "
+        "`INSERT INTO window_vectors_pending(id, seq) SELECT id, seq FROM windows ON CONFLICT DO NOTHING`)");
     return b;
   }
   const EmbedderIdentity& embedder() const override { return options_.chroma.embedder; }
@@ -233,6 +235,12 @@ Status SharedVectorStore::InitSchema(pg::Conn& c) {
   }
   OHLCV_ASSIGN_OR_RETURN(pg::Rows exists, c.Query("SELECT to_regclass('window_store_meta') IS NOT NULL"));
   if (exists.Text(0, 0) != "t") return Status::NotFound("the shared database holds no windows yet");
+  if (!options_.read_only) {
+    OHLCV_ASSIGN_OR_RETURN(pg::Rows version, c.Query("SELECT value FROM window_store_meta WHERE key = 'schema'"));
+    if (version.size() == 1 && version.Text(0, 0) == "1") {
+      OHLCV_RETURN_IF_ERROR(c.Exec(index_internal::PgWindowMigrateFrom1Sql()));
+    }
+  }
   for (const auto& [key, value] : want) {
     OHLCV_ASSIGN_OR_RETURN(pg::Rows have, c.Query("SELECT value FROM window_store_meta WHERE key = $1", {key}));
     if (have.size() == 0) {
@@ -297,10 +305,13 @@ Status SharedVectorStore::Open() {
   // ChromaDB is derived: when it holds fewer vectors than PostgreSQL says it
   // took (a lost or restored volume), every row is sent again by the next Upsert.
   OHLCV_ASSIGN_OR_RETURN(json chroma_count, client_.Call("GET", CollectionPath(VectorSpace::kText) + "/count"));
-  OHLCV_ASSIGN_OR_RETURN(pg::Rows stored, Read("SELECT count(*) FROM windows WHERE vectors_stored", {}));
+  OHLCV_ASSIGN_OR_RETURN(
+      pg::Rows stored,
+      Read("SELECT (SELECT count(*) FROM windows) - (SELECT count(*) FROM window_vectors_pending)", {}));
   if (chroma_count.is_number_unsigned() && chroma_count.get<int64_t>() < stored.Int(0, 0)) {
     OHLCV_RETURN_IF_ERROR(pool_.Run([](pg::Conn& c) {
-      return c.Exec("UPDATE windows SET vectors_stored = false WHERE vectors_stored");
+      return c.Exec(
+          "INSERT INTO window_vectors_pending(id, seq) SELECT id, seq FROM windows ON CONFLICT (id) DO NOTHING");
     }));
   }
   return Status::Ok();
@@ -353,7 +364,9 @@ Status SharedVectorStore::Upsert(std::span<const Window> windows, std::span<cons
     OHLCV_RETURN_IF_ERROR(txn.Begin());
     OHLCV_ASSIGN_OR_RETURN(
         pg::Rows stored,
-        Query(c, "SELECT id, content_hash FROM windows WHERE id = ANY($1::text[]) AND vectors_stored",
+        Query(c,
+              "SELECT w.id, w.content_hash FROM windows w WHERE w.id = ANY($1::text[]) AND NOT EXISTS "
+              "(SELECT 1 FROM window_vectors_pending p WHERE p.id = w.id)",
               {index_internal::PgTextArray(ids)}));
     std::unordered_map<std::string, int64_t> have;
     for (int r = 0; r < stored.size(); ++r) have.emplace(stored.Text(r, 0), stored.Int(r, 1));
@@ -382,8 +395,13 @@ Status SharedVectorStore::Upsert(std::span<const Window> windows, std::span<cons
 
 Status SharedVectorStore::SendVectors(std::vector<VectorRow> rows) {
   if (rows.empty()) return Status::Ok();
-  const size_t batch = std::max<size_t>(1, std::min(options_.chroma_batch, max_batch_));
-  const size_t n_batches = (rows.size() + batch - 1) / batch;
+  // At least chroma_parallel batches of equal size, each at most chroma_batch
+  // (2,048 windows make 2 x 1,024 in flight, not 2,000 and then 48).
+  const size_t most = std::max<size_t>(1, std::min(options_.chroma_batch, max_batch_));
+  const size_t parallel = static_cast<size_t>(std::max(1, options_.chroma_parallel));
+  size_t n_batches = std::min(rows.size(), std::max((rows.size() + most - 1) / most, parallel));
+  const size_t batch = (rows.size() + n_batches - 1) / n_batches;
+  n_batches = (rows.size() + batch - 1) / batch;  // no empty last batch
   std::atomic<size_t> next{0};
   std::mutex mu;
   Status first_error;  // GUARDED_BY(mu)
@@ -396,8 +414,14 @@ Status SharedVectorStore::SendVectors(std::vector<VectorRow> rows) {
         if (!first_error.ok()) return;
       }
       std::span<const VectorRow> part(rows.data() + b * batch, std::min(batch, rows.size() - b * batch));
+      // Both spaces at once: ChromaDB parses and logs one request while it
+      // indexes the other.
+      Status shape_st;
+      std::thread shape;
+      if (!shape_id_.empty()) shape = std::thread([&] { shape_st = SendBatch(VectorSpace::kShape, part); });
       Status st = SendBatch(VectorSpace::kText, part);
-      if (st.ok() && !shape_id_.empty()) st = SendBatch(VectorSpace::kShape, part);
+      if (shape.joinable()) shape.join();
+      if (st.ok()) st = shape_st;
       if (st.ok()) st = MarkStored(part);
       if (!st.ok()) {
         std::lock_guard lock(mu);
@@ -467,8 +491,8 @@ Status SharedVectorStore::MarkStored(std::span<const VectorRow> rows) {
   // Only rows not rewritten since (same seq): a newer write sends its own vectors.
   return pool_.Run([&](pg::Conn& c) {
     return Query(c,
-                 "UPDATE windows w SET vectors_stored = true FROM unnest($1::text[], $2::bigint[]) AS u(id, seq) "
-                 "WHERE w.id = u.id AND w.seq = u.seq",
+                 "DELETE FROM window_vectors_pending p USING unnest($1::text[], $2::bigint[]) AS u(id, seq) "
+                 "WHERE p.id = u.id AND p.seq = u.seq",
                  {index_internal::PgTextArray(ids), "{" + fmt::format("{}", fmt::join(seqs, ",")) + "}"})
         .status();
   });
@@ -478,8 +502,8 @@ Status SharedVectorStore::ResendPending() {
   const size_t dim = options_.chroma.embedder.dimension, shape_dim = options_.chroma.embedder.shape_dimension;
   while (true) {
     OHLCV_ASSIGN_OR_RETURN(
-        pg::Rows rows, Read(fmt::format("SELECT id, seq, text_vec, shape FROM windows WHERE NOT vectors_stored "
-                                        "ORDER BY seq LIMIT {}",
+        pg::Rows rows, Read(fmt::format("SELECT w.id, w.seq, w.text_vec, w.shape FROM window_vectors_pending p "
+                                        "JOIN windows w ON w.id = p.id ORDER BY p.seq LIMIT {}",
                                         kResendChunk),
                             {}, /*binary=*/true));
     if (rows.size() == 0) return Status::Ok();
@@ -545,8 +569,10 @@ Result<uint64_t> SharedVectorStore::Delete(std::span<const std::string> ids) {
       array += '"';
     }
     array += "}";
-    OHLCV_ASSIGN_OR_RETURN(pg::Rows n, Query(c, "WITH d AS (DELETE FROM windows WHERE id = ANY($1::text[]) RETURNING 1) "
-                                                "SELECT count(*) FROM d",
+    OHLCV_ASSIGN_OR_RETURN(pg::Rows n, Query(c,
+                                             "WITH d AS (DELETE FROM windows WHERE id = ANY($1::text[]) RETURNING 1), "
+                                             "p AS (DELETE FROM window_vectors_pending WHERE id = ANY($1::text[])) "
+                                             "SELECT count(*) FROM d",
                                              {array}));
     deleted = static_cast<uint64_t>(n.Int(0, 0));
     OHLCV_RETURN_IF_ERROR(c.Query("SELECT nextval('window_seq')").status());  // invalidates cached frequencies

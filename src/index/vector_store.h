@@ -231,7 +231,7 @@ struct SharedVectorStoreOptions {
   std::string windowing_intraday_legacy;  // as LocalVectorStoreOptions::windowing_intraday_legacy
   bool read_only = false;
   // Windows per ChromaDB upsert request (at most the server's max_batch_size)
-  // and requests in flight at once.
+  // and batches in flight at once (each as two requests, text and shape).
   size_t chroma_batch = 2000;
   int chroma_parallel = 2;
 };

@@ -5,11 +5,13 @@
 #include "windows/window_builder.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <charconv>
 #include <chrono>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <thread>
 
 namespace ohlcv {
@@ -374,25 +376,53 @@ Result<IngestStats> RunIngest(Source& source, const FetchRequest& request, BarSt
 
 namespace {
 
-// Indexes windows in batches of target.batch_windows.
+// Indexes windows in batches of target.batch_windows. With a store whose
+// writes wait on servers (not embedded: the shared PostgreSQL + ChromaDB
+// store), a full batch is written on a helper thread while the workers go on
+// analysing the next one; a second full batch waits for the first. The
+// batch in flight counts as pending (not durable) until it has succeeded,
+// so no series mark is recorded for windows that could still be lost, and
+// its error is returned by the next Add or Flush.
 class BatchIndexSink final : public WindowSink {
  public:
   explicit BatchIndexSink(const IndexTarget& target)
-      : target_(target), indexer_(target.vectors, target.embedder) {}
+      : target_(target),
+        indexer_(target.vectors, target.embedder),
+        background_(!target.vectors.capabilities().embedded) {}
+  ~BatchIndexSink() override { (void)Wait(); }
   Status Add(const BarSeries&, std::span<const Window> windows) override {
     pending_.insert(pending_.end(), windows.begin(), windows.end());
     if (pending_.size() < target_.batch_windows) return Status::Ok();
-    return Flush();
-  }
-  Status Flush() override {
-    Status st = indexer_.Index(pending_);
-    if (st.ok() && !superseded_.empty()) st = target_.vectors.Delete(superseded_).status();
-    // On failure too: the pending marks make the next run redo them.
+    if (!background_) return Flush();
+    Status previous = Wait();
+    if (!previous.ok()) {
+      pending_.clear();  // lost with the failed batch: the next run redoes them
+      superseded_.clear();
+      return previous;
+    }
+    in_flight_ = {std::move(pending_), std::move(superseded_)};
     pending_.clear();
     superseded_.clear();
-    return st;
+    in_flight_size_ = in_flight_.windows.size() + in_flight_.superseded.size();
+    in_flight_done_ = false;
+    job_ = std::thread([this] {
+      job_status_ = Write(in_flight_);
+      in_flight_done_ = job_status_.ok();
+    });
+    return Status::Ok();
   }
-  size_t pending() const override { return pending_.size() + superseded_.size(); }
+  Status Flush() override {
+    Status previous = Wait();
+    Batch batch{std::move(pending_), std::move(superseded_)};
+    pending_.clear();
+    superseded_.clear();
+    // On failure too: the pending marks make the next run redo them.
+    Status st = Write(batch);
+    return previous.ok() ? st : previous;
+  }
+  size_t pending() const override {
+    return pending_.size() + superseded_.size() + (in_flight_done_ ? 0 : in_flight_size_);
+  }
   // Lists the stored windows from from_end_ts on now (before this batch is
   // written: the ids in `keep` are excluded anyway); deletes them at Flush,
   // after the new windows are written.
@@ -409,13 +439,39 @@ class BatchIndexSink final : public WindowSink {
   }
 
  private:
+  struct Batch {
+    std::vector<Window> windows;
+    std::vector<std::string> superseded;  // deleted after `windows` are written
+  };
+  Status Write(const Batch& b) {
+    Status st = indexer_.Index(b.windows);
+    if (st.ok() && !b.superseded.empty()) st = target_.vectors.Delete(b.superseded).status();
+    return st;
+  }
+  // Waits for the batch in flight; returns its status (OK when none).
+  Status Wait() {
+    if (!job_.joinable()) return Status::Ok();
+    job_.join();
+    in_flight_ = {};
+    in_flight_size_ = 0;
+    in_flight_done_ = true;
+    return std::exchange(job_status_, Status::Ok());
+  }
+
   // More than a ticker's whole history of windows: Find's limit, not a bound
   // that is ever reached.
   static constexpr size_t kMaxSuperseded = size_t{1} << 24;
   const IndexTarget& target_;
   WindowIndexer indexer_;
+  const bool background_;
   std::vector<Window> pending_;
   std::vector<std::string> superseded_;
+  // The batch being written by job_ (read by it; reset by Wait after the join).
+  Batch in_flight_;
+  size_t in_flight_size_ = 0;
+  std::atomic<bool> in_flight_done_{true};  // set by job_ once it succeeded
+  Status job_status_;                       // written by job_, read after the join
+  std::thread job_;
 };
 
 // Opens the index on the first window, then behaves as BatchIndexSink.

@@ -142,6 +142,10 @@ Result<IngestStats> RunIngest(Source& source, const FetchRequest& request, BarSt
 // Where IngestAndIndex puts the windows: embedded by `embedder`, upserted
 // into `vectors` in batches of `batch_windows` (one call per ticker costs
 // about 3x more: embedding and store transactions amortise over a batch).
+// A store that is not embedded (VectorStoreCapabilities::embedded false: the
+// shared PostgreSQL + ChromaDB store) is written one batch at a time on a
+// helper thread while the workers analyse the next series; a batch counts as
+// pending (WindowSink::pending) until its write succeeded.
 struct IndexTarget {
   VectorStore& vectors;
   Embedder& embedder;

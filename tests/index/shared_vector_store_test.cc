@@ -5,7 +5,8 @@
 //    search included);
 //  - what only this store has: an unchanged window is not sent again; a
 //    ChromaDB that went away loses no window (the rows wait in PostgreSQL
-//    and the next upsert sends them to the new server).
+//    and the next upsert sends them to the new server); a schema-1 store
+//    (a `vectors_stored` column) is migrated to the pending table.
 // Skipped, with a message, when either server's package is absent.
 #include <map>
 #include <set>
@@ -15,6 +16,7 @@
 #include "index/pg_window_rows.h"
 #include "index/vector_store.h"
 #include "index/vector_store_conformance.h"
+#include "store/pg_conn.h"
 #include "testutil/chroma_server.h"
 #include "testutil/pg_server.h"
 
@@ -191,6 +193,58 @@ TEST(SharedStore, ChromaLossLosesNoWindow) {
     EXPECT_EQ((*hits)[0].window.id, Windows(i, 1)[0].id);
     EXPECT_NEAR((*hits)[0].score, 1.0, 1e-4);
   }
+}
+
+// A store written by schema 1 kept `vectors_stored` on each window row; a
+// writable open moves the unsent ones into window_vectors_pending, drops the
+// column, and the next upsert sends exactly those.
+TEST(SharedStore, SchemaOneIsMigratedAndItsPendingWindowsSent) {
+  REQUIRE_SERVERS();
+  std::string error;
+  PgServer* pg = PgServer::Shared(&error);
+  ASSERT_NE(pg, nullptr) << error;
+  ChromaServer* chroma = ChromaServer::Shared(&error);
+  ASSERT_NE(chroma, nullptr) << error;
+  const std::string db = pg->NewDatabase(&error);
+  ASSERT_FALSE(db.empty()) << error;
+  const auto options = OptionsFor(db, *chroma, "migrate_" + std::to_string(::getpid()), TestEmbedder());
+  {
+    auto store = OpenSharedVectorStore(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->Upsert(Windows(0, 10), Embeddings(0, 10)).ok());
+  }
+  const std::string unsent = Windows(4, 1)[0].id;
+  pg::PgConfig config;
+  config.url = db;
+  auto conn = pg::Conn::Connect(config);
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  // Schema 1 as it was: the column, its partial index, the version; one
+  // window marked as not yet sent.
+  ASSERT_TRUE((*conn)
+                  ->Exec("ALTER TABLE windows ADD COLUMN vectors_stored boolean NOT NULL DEFAULT true; "
+                         "UPDATE windows SET vectors_stored = false WHERE id = '" + unsent + "'; "
+                         "CREATE INDEX windows_pending ON windows(seq) WHERE NOT vectors_stored; "
+                         "DROP TABLE window_vectors_pending; "
+                         "UPDATE window_store_meta SET value = '1' WHERE key = 'schema'")
+                  .ok());
+  auto store = OpenSharedVectorStore(options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto pending = (*conn)->Query("SELECT id FROM window_vectors_pending");
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  ASSERT_EQ(pending->size(), 1);
+  EXPECT_EQ(pending->Text(0, 0), unsent);
+  auto column = (*conn)->Query(
+      "SELECT count(*) FROM information_schema.columns WHERE table_name = 'windows' AND column_name = 'vectors_stored'");
+  ASSERT_TRUE(column.ok());
+  EXPECT_EQ(column->Int(0, 0), 0);
+  auto version = (*conn)->Query("SELECT value FROM window_store_meta WHERE key = 'schema'");
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(version->Text(0, 0), std::to_string(index_internal::kPgWindowSchemaVersion));
+  ASSERT_TRUE((*store)->Upsert({}, {}).ok());  // sends the pending one
+  pending = (*conn)->Query("SELECT count(*) FROM window_vectors_pending");
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->Int(0, 0), 0);
+  EXPECT_EQ(*(*store)->Count(), 10u);
 }
 
 TEST(PgWindowRows, FilterBecomesNumberedParameters) {
