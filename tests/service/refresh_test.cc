@@ -44,9 +44,12 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+
 using testing::CannedResponse;
 using testing::RecordedRequest;
 using testing::ReplayServer;
+
+uint16_t FreePort() { return static_cast<uint16_t>(testing::FreeLoopbackPort()); }
 
 constexpr char kChartPath[] = "/v8/finance/chart/AAPL";
 
@@ -74,17 +77,6 @@ constexpr char kFourDays[] = R"({"chart":{"result":[{
     "adjclose":[{"adjclose":[73.449394,72.735321,73.314880,72.969421]}]}}],
   "error":null}})";
 
-uint16_t FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 // `ohlcv-rag serve` with extra environment, killed when the test ends.
 struct ServeProcess {

@@ -30,22 +30,6 @@ std::string CliPath() { return ChromaServer::PackageDir() + "/node_modules/chrom
 
 // Binds 127.0.0.1:0 to learn a free port. Another process could take it
 // before the server binds; the heartbeat wait then fails with a clear error.
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  int port = 0;
-  socklen_t len = sizeof(addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 std::string Tail(const std::string& path, size_t max_bytes = 1500) {
   std::ifstream in(path);
@@ -82,7 +66,7 @@ std::string ChromaServer::base_url() const { return "http://127.0.0.1:" + std::t
 std::string ChromaServer::Start(std::chrono::milliseconds timeout) {
   if (running()) return "chroma server already running";
   if (!Installed()) return NotInstalledMessage();
-  port_ = FreePort();
+  port_ = FreeLoopbackPort();
   if (port_ == 0) return "no free loopback port";
   data_dir_ = MakeTempDir("ohlcv-chroma");
   if (data_dir_.empty()) return "cannot create a data directory";

@@ -20,26 +20,13 @@
 #include <thread>
 #include <vector>
 
+#include "testutil/test_paths.h"
+
 namespace ohlcv::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  int port = 0;
-  socklen_t len = sizeof(addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 std::string Tail(const std::string& path, size_t bytes = 2000) {
   std::ifstream in(path);
@@ -119,7 +106,7 @@ std::string PgServer::Start(std::chrono::milliseconds timeout) {
                     "-E", "UTF8", "--no-sync", "--no-instructions"},
                    log_path_);
   if (rc != 0) return "initdb failed (" + std::to_string(rc) + "): " + Tail(log_path_);
-  port_ = FreePort();
+  port_ = FreeLoopbackPort();
   return Launch(timeout);
 }
 

@@ -1,4 +1,5 @@
-// Where tests find the repository, the build tree and ../shared/.
+// Where tests find the repository, the build tree and ../shared/, and a
+// free loopback port for the servers they start.
 #pragma once
 
 #include <string>
@@ -13,6 +14,8 @@ std::string SharedDir();
 std::string SharedDataDir();
 // A fresh, empty temporary directory removed when the process exits.
 std::string MakeTempDir(const std::string& prefix = "ohlcv-test");
+// A TCP port on 127.0.0.1 that was free a moment ago (0 when none was found).
+int FreeLoopbackPort();
 
 }  // namespace ohlcv::testing
 
