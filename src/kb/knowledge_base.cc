@@ -31,23 +31,11 @@ namespace fs = std::filesystem;
 constexpr const char* kDeletingPrefix = "deleting/";
 constexpr const char* kLastRefreshKey = "refresh/last_started";  // unix seconds, "%.3f"
 
-// Adds the counters of one ingest run to `total` (the refresh of several intervals).
+// Adds one ingest run to `total` (the refresh of several intervals).
 void AddStats(const IngestStats& run, IngestStats* total) {
-  total->units_total += run.units_total;
-  total->units_done += run.units_done;
-  total->units_skipped += run.units_skipped;
-  total->tickers_unchanged += run.tickers_unchanged;
-  total->tickers += run.tickers;
-  total->rows_read += run.rows_read;
-  total->bars_inserted += run.bars_inserted;
-  total->bars_updated += run.bars_updated;
-  total->bars_unchanged += run.bars_unchanged;
-  total->rows_skipped += run.rows_skipped;
-  total->rows_noted += run.rows_noted;
-  total->windows += run.windows;
+  total->AddCounts(run);
   total->issues.insert(total->issues.end(), run.issues.begin(), run.issues.end());
   total->errors.insert(total->errors.end(), run.errors.begin(), run.errors.end());
-  total->seconds += run.seconds;
   total->cancelled = total->cancelled || run.cancelled;
 }
 
@@ -442,8 +430,7 @@ Result<IngestStats> KnowledgeBase::Refresh(Source& source, IngestOptions options
     if (!run.ok()) return run.status();
     AddStats(*run, &total);
   }
-  const bool all_failed = total.units_total > 0 && total.errors.size() >= total.units_total;
-  if (!all_failed && !total.cancelled) {
+  if (!total.AllUnitsFailed() && !total.cancelled) {
     OHLCV_RETURN_IF_ERROR(bar_store_->PutState({{kLastRefreshKey, fmt::format("{:.3f}", started)}}));
   }
   return total;

@@ -314,15 +314,7 @@ void Worker(Run& run) {
     std::lock_guard lock(run.mu);
     IngestStats& s = run.stats;
     s.units_done += 1;
-    s.tickers += delta.tickers;
-    s.tickers_unchanged += delta.tickers_unchanged;
-    s.rows_read += delta.rows_read;
-    s.rows_skipped += delta.rows_skipped;
-    s.rows_noted += delta.rows_noted;
-    s.bars_inserted += delta.bars_inserted;
-    s.bars_updated += delta.bars_updated;
-    s.bars_unchanged += delta.bars_unchanged;
-    s.windows += delta.windows;
+    s.AddCounts(delta);  // the unit's tickers, rows, bars and windows
     if (fetched.ok()) {
       for (const RowIssue& issue : fetched->issues) {
         if (s.issues.size() >= run.options.max_issues_kept) break;

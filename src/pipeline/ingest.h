@@ -93,6 +93,27 @@ struct IngestStats {
   std::vector<UnitError> errors; // failed units
   double seconds = 0;
   bool cancelled = false;
+
+  // Every planned unit failed: nothing was ingested.
+  bool AllUnitsFailed() const { return units_total > 0 && errors.size() >= units_total; }
+
+  // Adds the counters of `other` (units, tickers, rows, bars, windows and
+  // seconds); issues, errors and `cancelled` are the caller's to merge.
+  void AddCounts(const IngestStats& other) {
+    units_total += other.units_total;
+    units_done += other.units_done;
+    units_skipped += other.units_skipped;
+    tickers_unchanged += other.tickers_unchanged;
+    tickers += other.tickers;
+    rows_read += other.rows_read;
+    bars_inserted += other.bars_inserted;
+    bars_updated += other.bars_updated;
+    bars_unchanged += other.bars_unchanged;
+    rows_skipped += other.rows_skipped;
+    rows_noted += other.rows_noted;
+    windows += other.windows;
+    seconds += other.seconds;
+  }
 };
 
 // Called after each unit with the stats so far and the unit just finished.

@@ -36,7 +36,7 @@ Status FinishIngestJob(Service& service, JobProgress& progress, const IngestStat
                                            stats.units_total));
   }
   // Every unit failed: nothing was ingested, and the job says so.
-  if (stats.units_total > 0 && stats.errors.size() >= stats.units_total) {
+  if (stats.AllUnitsFailed()) {
     return Status::InvalidArgument("nothing was ingested: all " + std::to_string(stats.units_total) +
                                    " unit(s) failed");
   }
