@@ -69,11 +69,19 @@ Result<std::unique_ptr<Embedder>> OpenEmbedder(const KbOptions& o) {
   return Status::InvalidArgument("unknown embedder '" + o.embedder + "' (expected sif, openai or hashing)");
 }
 
+// The window rule as recorded before intraday sessions followed the
+// exchange's clock (issue 16): "30 bars, stride 5" and, where the store
+// recorded it, ", intraday N h" (the local store did, the shared one did not).
+std::string LegacyWindowingRecord(const WindowOptions& w, bool with_intraday) {
+  std::string s = fmt::format("{} bars, stride {}", w.length, w.stride);
+  if (with_intraday && w.intraday_hours > 0) s += fmt::format(", intraday {} h", w.intraday_hours);
+  return s;
+}
+
 // What the index records of the window rule (window ids depend on it):
 // "30 bars, stride 5[, intraday N h], sessions in exchange time[, exchange X]".
 std::string WindowingRecord(const WindowOptions& w) {
-  std::string s = fmt::format("{} bars, stride {}", w.length, w.stride);
-  if (w.intraday_hours > 0) s += fmt::format(", intraday {} h", w.intraday_hours);
+  std::string s = LegacyWindowingRecord(w, /*with_intraday=*/true);
   s += ", sessions in exchange time";
   if (w.exchange != "auto" && !w.exchange.empty()) s += ", exchange " + w.exchange;
   return s;
@@ -87,14 +95,10 @@ Result<std::unique_ptr<VectorStore>> OpenVectorStore(const KbOptions& o, const E
     lo.embedder = id;
     lo.read_only = o.read_only;
     lo.drain_on_close = o.finish_indexing;
-    lo.windowing = fmt::format("{} bars, stride {}", o.analysis.windows.length, o.analysis.windows.stride);
-    if (o.analysis.windows.intraday_hours > 0) {
-      lo.windowing += fmt::format(", intraday {} h", o.analysis.windows.intraday_hours);
-    }
     // Before intraday sessions followed the exchange's clock (issue 16) they
     // were UTC days and nothing more was recorded: such a store is accepted
     // only when it holds no intraday windows (local_vector_store.cc).
-    lo.windowing_intraday_legacy = lo.windowing;
+    lo.windowing_intraday_legacy = LegacyWindowingRecord(o.analysis.windows, /*with_intraday=*/true);
     lo.windowing = WindowingRecord(o.analysis.windows);
     return OpenLocalVectorStore(lo);
   }
@@ -111,8 +115,7 @@ Result<std::unique_ptr<VectorStore>> OpenVectorStore(const KbOptions& o, const E
     so.read_only = o.read_only;
     // As the local store's, but the intraday rule was never recorded here
     // before: the legacy value is the plain bars/stride one.
-    so.windowing_intraday_legacy =
-        fmt::format("{} bars, stride {}", o.analysis.windows.length, o.analysis.windows.stride);
+    so.windowing_intraday_legacy = LegacyWindowingRecord(o.analysis.windows, /*with_intraday=*/false);
     so.windowing = WindowingRecord(o.analysis.windows);
     return OpenSharedVectorStore(so);
   }
