@@ -28,34 +28,101 @@ constexpr int64_t kMinTs = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMaxTs = std::numeric_limits<int64_t>::max();
 constexpr const char* kChannel = "ohlcv_data_version";
 
-constexpr const char* kLoadSql =
-    "SELECT ts, open, high, low, close, volume, adj_close FROM bars "
-    "WHERE ticker=$1 AND interval=$2 AND ts>=$3 AND ts<=$4 ORDER BY ts";
-constexpr const char* kLastTsSql = "SELECT max(ts) FROM bars WHERE ticker=$1 AND interval=$2";
-constexpr const char* kCountSpanSql =
-    "SELECT count(*) FROM bars WHERE ticker=$1 AND interval=$2 AND ts>=$3 AND ts<=$4";
+// Bars live in per-series blocks (schema version 4, pg_bar_store.h): one
+// bar_blocks row per up to kBarsPerBlock consecutive bars of one series, the
+// blocks of a series never overlapping in time.
+constexpr size_t kBarsPerBlock = 1024;
+constexpr size_t kBarBytes = 56;  // ts int8 + six float8, big-endian
+
+// The blocks that can hold bars in [$2, $3]: from the last block starting at
+// or before $2 (it may reach into the span, or be the one to append to) to the
+// last starting at or before $3. Two index range scans on (series, first_ts).
+constexpr const char* kBlocksSql =
+    "SELECT first_ts, last_ts, n::int8, data FROM bar_blocks WHERE series=$1 AND first_ts <= $3 AND "
+    "first_ts >= coalesce((SELECT max(first_ts) FROM bar_blocks WHERE series=$1 AND first_ts <= $2), $2) "
+    "ORDER BY first_ts";
+constexpr const char* kSeriesIdSql = "SELECT id::int8 FROM bar_series WHERE ticker=$1 AND interval=$2";
+constexpr const char* kLastTsSql =
+    "SELECT last_ts FROM bar_series WHERE ticker=$1 AND interval=$2 AND bars > 0";
 constexpr const char* kVersionSql = "SELECT value FROM store_meta WHERE key='data_version'";
 constexpr const char* kBumpSql =
     "UPDATE store_meta SET value = value + 1 WHERE key='data_version' RETURNING value";
 constexpr const char* kTickerLockSql = "SELECT pg_advisory_xact_lock(hashtext('bars:' || $1))";
 constexpr const char* kListSql =
-    "SELECT ticker, interval, count(*), min(ts), max(ts) FROM bars "
-    "GROUP BY ticker, interval ORDER BY ticker, interval";
-// The temporary table of a slow-path upsert: emptied at every commit.
-constexpr const char* kCreateStaging =
-    "CREATE TEMP TABLE IF NOT EXISTS bars_in(ts bigint, open float8, high float8, low float8, "
-    "close float8, volume float8, adj_close float8) ON COMMIT DELETE ROWS";
-// xmax = 0 on a RETURNING row means the row was inserted, not updated; rows
-// whose values are all equal are filtered by the WHERE and not returned.
-constexpr const char* kMergeSql =
-    "WITH up AS (INSERT INTO bars(ticker, interval, ts, open, high, low, close, volume, adj_close) "
-    "SELECT $1, $2, ts, open, high, low, close, volume, adj_close FROM bars_in "
-    "ON CONFLICT(ticker, interval, ts) DO UPDATE SET open=excluded.open, high=excluded.high, "
-    "low=excluded.low, close=excluded.close, volume=excluded.volume, adj_close=excluded.adj_close "
-    "WHERE (bars.open, bars.high, bars.low, bars.close, bars.volume, bars.adj_close) IS DISTINCT FROM "
-    "(excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume, excluded.adj_close) "
-    "RETURNING (xmax = 0) AS fresh) "
-    "SELECT count(*) FILTER (WHERE fresh), count(*) FILTER (WHERE NOT fresh) FROM up";
+    "SELECT ticker, interval, bars, first_ts, last_ts FROM bar_series WHERE bars > 0 "
+    "ORDER BY ticker, interval";
+constexpr const char* kDeleteBlocksSql =
+    "DELETE FROM bar_blocks WHERE series=$1 AND first_ts >= $2 AND first_ts <= $3";
+
+int64_t LoadBe64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return static_cast<int64_t>(be64toh(v));
+}
+
+double LoadBeDouble(const char* p) {
+  const uint64_t bits = static_cast<uint64_t>(LoadBe64(p));
+  double d;
+  std::memcpy(&d, &bits, 8);
+  return d;
+}
+
+void StoreBe64(std::string& out, uint64_t v) {
+  v = htobe64(v);
+  out.append(reinterpret_cast<const char*>(&v), 8);
+}
+
+// Every NaN is written as the quiet NaN float8send('NaN') gives, so a NaN
+// reads back as NaN and migrated and new blocks agree byte for byte.
+void StoreBeDouble(std::string& out, double d) {
+  uint64_t bits = 0x7ff8000000000000;
+  if (!std::isnan(d)) std::memcpy(&bits, &d, 8);
+  StoreBe64(out, bits);
+}
+
+// Appends the bars of `data` (one block) with ts in [start, end] to `out`.
+Status DecodeBlock(std::string_view data, int64_t n, int64_t start, int64_t end, BarSeries& out) {
+  if (n < 0 || data.size() != static_cast<size_t>(n) * kBarBytes) {
+    return Status::Corruption("bar block of " + std::to_string(data.size()) + " bytes for " +
+                              std::to_string(n) + " bars");
+  }
+  for (const char* p = data.data(); p != data.data() + data.size(); p += kBarBytes) {
+    const int64_t ts = LoadBe64(p);
+    if (ts < start || ts > end) continue;
+    out.push_back(Bar{ts, LoadBeDouble(p + 8), LoadBeDouble(p + 16), LoadBeDouble(p + 24),
+                      LoadBeDouble(p + 32), LoadBeDouble(p + 40), LoadBeDouble(p + 48)});
+  }
+  return Status::Ok();
+}
+
+// As the SQL comparison it replaces: equal numbers, or both NaN.
+bool SameValue(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+bool SameBar(const BarSeries& a, size_t i, const BarSeries& b, size_t j) {
+  return SameValue(a.open[i], b.open[j]) && SameValue(a.high[i], b.high[j]) &&
+         SameValue(a.low[i], b.low[j]) && SameValue(a.close[i], b.close[j]) &&
+         SameValue(a.volume[i], b.volume[j]) && SameValue(a.adj_close[i], b.adj_close[j]);
+}
+
+// Stored bars `old` and incoming `in` (both ascending) into one series; an
+// incoming bar replaces a stored one with its timestamp.
+BarSeries MergeBars(const BarSeries& old, const BarSeries& in, UpsertStats& stats) {
+  BarSeries out;
+  out.reserve(old.size() + in.size());
+  size_t i = 0, j = 0;
+  while (i < old.size() || j < in.size()) {
+    if (j == in.size() || (i < old.size() && old.ts[i] < in.ts[j])) {
+      out.push_back(old.at(i++));
+    } else if (i == old.size() || in.ts[j] < old.ts[i]) {
+      ++stats.inserted;
+      out.push_back(in.at(j++));
+    } else {
+      ++(SameBar(old, i, in, j) ? stats.unchanged : stats.updated);
+      out.push_back(in.at(j++));
+      ++i;
+    }
+  }
+  return out;
+}
 
 // PostgreSQL binary COPY format: signature, flags, header extension length;
 // per tuple a field count and (length, bytes) per field, -1 for NULL.
@@ -68,27 +135,17 @@ class CopyBuffer {
     Int32(0);
   }
   void Tuple(int16_t fields) { Int16(fields); }
-  void Text(std::string_view s) {
+  void Bytes(std::string_view s) {
     Int32(static_cast<int32_t>(s.size()));
     out_.append(s);
   }
-  void SmallInt(int16_t v) {
-    Int32(2);
-    Int16(v);
+  void Int(int32_t v) {
+    Int32(4);
+    Int32(v);
   }
   void BigInt(int64_t v) {
     Int32(8);
     Be64(static_cast<uint64_t>(v));
-  }
-  void Float8(double v) {
-    if (std::isnan(v)) {  // NaN is stored as NULL, as in the SQLite store
-      Int32(-1);
-      return;
-    }
-    uint64_t bits;
-    std::memcpy(&bits, &v, 8);
-    Int32(8);
-    Be64(bits);
   }
   std::string_view Finish() {
     Int16(-1);
@@ -111,14 +168,26 @@ class CopyBuffer {
   std::string out_;
 };
 
-void AppendValues(CopyBuffer& buf, const BarSeries& s, size_t i) {
-  buf.BigInt(s.ts[i]);
-  buf.Float8(s.open[i]);
-  buf.Float8(s.high[i]);
-  buf.Float8(s.low[i]);
-  buf.Float8(s.close[i]);
-  buf.Float8(s.volume[i]);
-  buf.Float8(s.adj_close[i]);
+// COPY rows of bar_blocks(series, first_ts, last_ts, n, data) for `bars`,
+// kBarsPerBlock to a block.
+void BlockCopy(int32_t series, const BarSeries& bars, CopyBuffer& buf) {
+  std::string data;
+  for (size_t begin = 0; begin < bars.size(); begin += kBarsPerBlock) {
+    const size_t end = std::min(bars.size(), begin + kBarsPerBlock);
+    data.clear();
+    for (size_t i = begin; i < end; ++i) {
+      StoreBe64(data, static_cast<uint64_t>(bars.ts[i]));
+      for (const auto* col : {&bars.open, &bars.high, &bars.low, &bars.close, &bars.volume, &bars.adj_close}) {
+        StoreBeDouble(data, (*col)[i]);
+      }
+    }
+    buf.Tuple(5);
+    buf.Int(series);
+    buf.BigInt(bars.ts[begin]);
+    buf.BigInt(bars.ts[end - 1]);
+    buf.Int(static_cast<int32_t>(end - begin));
+    buf.Bytes(data);
+  }
 }
 
 // The last result with rows of a multi-statement simple query (the others
@@ -204,6 +273,10 @@ class PgBarStoreImpl final : public PgBarStore {
     return Status::Ok();
   }
 
+  // One transaction under the ticker's lock: read the blocks the span can
+  // touch, merge in memory (counting inserted / updated / unchanged exactly),
+  // and when anything changed replace those blocks by binary COPY. A first
+  // ingest reads no block; a daily update rewrites the series' last block.
   Result<UpsertStats> Upsert(const BarSeries& series) override {
     OHLCV_RETURN_IF_ERROR(store_internal::ValidateSeries(series));
     if (options_.read_only) return Status::IOError("bar store opened read-only");
@@ -211,58 +284,62 @@ class PgBarStoreImpl final : public PgBarStore {
     if (series.empty()) return stats;
     OHLCV_ASSIGN_OR_RETURN(const std::string ticker, ParseTicker(series.ticker));
     const std::string interval = std::to_string(static_cast<int>(series.interval));
+    const int64_t t0 = series.ts.front(), t1 = series.ts.back();
     uint64_t new_version = 0;
     Status st = pool_.Run([&](Conn& c) -> Status {
       stats = UpsertStats{};
       new_version = 0;
       // Round trips dominate a per-ticker transaction: BEGIN, the ticker
-      // lock and the span count go in one simple query.
+      // lock and the series row go in one simple query.
       RollbackUnlessDone guard(c);
       OHLCV_ASSIGN_OR_RETURN(std::string lit, Literal(c, ticker));
       OHLCV_ASSIGN_OR_RETURN(
-          Rows existing,
+          Rows id_row,
           LastRows(c, "BEGIN; SELECT pg_advisory_xact_lock(hashtext('bars:' || " + lit +
-                          ")); SELECT count(*) FROM bars WHERE ticker=" + lit + " AND interval=" + interval +
-                          " AND ts>=" + std::to_string(series.ts.front()) +
-                          " AND ts<=" + std::to_string(series.ts.back())));
-      if (existing.Int(0, 0) == 0) {
-        // Fast path: nothing stored in the span, every row is new.
-        CopyBuffer buf;
-        for (size_t i = 0; i < series.size(); ++i) {
-          buf.Tuple(9);
-          buf.Text(ticker);
-          buf.SmallInt(static_cast<int16_t>(series.interval));
-          AppendValues(buf, series, i);
-        }
-        OHLCV_RETURN_IF_ERROR(c.CopyIn(
-            "COPY bars(ticker, interval, ts, open, high, low, close, volume, adj_close) "
-            "FROM STDIN (FORMAT binary)",
-            buf.Finish()));
-        stats.inserted = series.size();
-      } else {
-        CopyBuffer buf;
-        for (size_t i = 0; i < series.size(); ++i) {
-          buf.Tuple(7);
-          AppendValues(buf, series, i);
-        }
-        OHLCV_RETURN_IF_ERROR(c.Exec(kCreateStaging));
-        OHLCV_RETURN_IF_ERROR(c.CopyIn(
-            "COPY bars_in(ts, open, high, low, close, volume, adj_close) FROM STDIN (FORMAT binary)",
-            buf.Finish()));
-        OHLCV_ASSIGN_OR_RETURN(Rows merged, c.QueryPrepared("merge", kMergeSql, {ticker, interval}));
-        stats.inserted = static_cast<uint64_t>(merged.Int(0, 0));
-        stats.updated = static_cast<uint64_t>(merged.Int(0, 1));
-        stats.unchanged = series.size() - stats.inserted - stats.updated;
+                          ")); INSERT INTO bar_series(ticker, interval) VALUES(" + lit + ", " + interval +
+                          ") ON CONFLICT DO NOTHING; SELECT id FROM bar_series WHERE ticker=" + lit +
+                          " AND interval=" + interval));
+      if (id_row.size() != 1) return Status::Internal("no bar_series row after insert");
+      const int64_t id = id_row.Int(0, 0);
+      const std::string sid = std::to_string(id);
+      OHLCV_ASSIGN_OR_RETURN(Rows blocks, c.QueryPrepared("blocks", kBlocksSql,
+                                                          {sid, std::to_string(t0), std::to_string(t1)},
+                                                          /*binary=*/true));
+      // The first block may end before the span; it is rewritten only to
+      // append to it (not full), never when full.
+      int first = 0;
+      if (blocks.size() > 0 && blocks.BinInt8(0, 1) < t0 &&
+          blocks.BinInt8(0, 2) >= static_cast<int64_t>(kBarsPerBlock)) {
+        first = 1;
       }
-      // The version bump, its NOTIFY and COMMIT in one round trip.
+      BarSeries old;
+      for (int r = first; r < blocks.size(); ++r) {
+        OHLCV_RETURN_IF_ERROR(DecodeBlock(blocks.Text(r, 3), blocks.BinInt8(r, 2), kMinTs, kMaxTs, old));
+      }
+      const BarSeries merged = MergeBars(old, series, stats);
       guard.done = true;
-      if (stats.inserted + stats.updated > 0) {
-        OHLCV_ASSIGN_OR_RETURN(Rows bumped, LastRows(c, std::string(kBumpNotifySql) + "; COMMIT"));
-        if (bumped.size() != 1) return Status::Corruption("store_meta has no data_version");
-        new_version = static_cast<uint64_t>(bumped.Int(0, 0));
-        return Status::Ok();
+      if (stats.inserted + stats.updated == 0) return c.Exec("COMMIT");
+      if (first < blocks.size()) {
+        OHLCV_RETURN_IF_ERROR(c.QueryPrepared("delete_blocks", kDeleteBlocksSql,
+                                              {sid, std::to_string(blocks.BinInt8(first, 0)),
+                                               std::to_string(blocks.BinInt8(blocks.size() - 1, 0))})
+                                  .status());
       }
-      return c.Exec("COMMIT");
+      CopyBuffer buf;
+      BlockCopy(static_cast<int32_t>(id), merged, buf);
+      OHLCV_RETURN_IF_ERROR(
+          c.CopyIn("COPY bar_blocks(series, first_ts, last_ts, n, data) FROM STDIN (FORMAT binary)", buf.Finish()));
+      // The series totals, the version bump, its NOTIFY and COMMIT in one round trip.
+      OHLCV_ASSIGN_OR_RETURN(
+          Rows bumped,
+          LastRows(c, "UPDATE bar_series SET bars = bars + " + std::to_string(stats.inserted) +
+                          ", first_ts = CASE WHEN bars = 0 THEN " + std::to_string(t0) + " ELSE least(first_ts, " +
+                          std::to_string(t0) + ") END, last_ts = CASE WHEN bars = 0 THEN " + std::to_string(t1) +
+                          " ELSE greatest(last_ts, " + std::to_string(t1) + ") END WHERE id=" + sid + "; " +
+                          kBumpNotifySql + "; COMMIT"));
+      if (bumped.size() != 1) return Status::Corruption("store_meta has no data_version");
+      new_version = static_cast<uint64_t>(bumped.Int(0, 0));
+      return Status::Ok();
     });
     if (!st.ok()) return st.WithContext("upsert " + ticker);
     RaiseVersion(new_version);
@@ -273,33 +350,16 @@ class PgBarStoreImpl final : public PgBarStore {
                          std::optional<int64_t> start, std::optional<int64_t> end) override {
     const std::string ticker = UpperTicker(ticker_in);
     BarSeries out;
-    std::optional<int64_t> last;
+    bool found = false;
     Status st = pool_.Run([&](Conn& c) -> Status {
       out = BarSeries{};
       out.ticker = ticker;
       out.interval = interval;
-      OHLCV_ASSIGN_OR_RETURN(
-          Rows rows, c.QueryPrepared("load", kLoadSql,
-                                     {ticker, std::to_string(static_cast<int>(interval)),
-                                      std::to_string(start.value_or(kMinTs)),
-                                      std::to_string(end.value_or(kMaxTs))},
-                                     /*binary=*/true));
-      const int n = rows.size();
-      out.reserve(n);
-      for (int i = 0; i < n; ++i) {
-        out.push_back(Bar{rows.BinInt8(i, 0), rows.BinFloat8(i, 1), rows.BinFloat8(i, 2),
-                          rows.BinFloat8(i, 3), rows.BinFloat8(i, 4), rows.BinFloat8(i, 5),
-                          rows.BinFloat8(i, 6)});
-      }
-      if (n == 0) {
-        OHLCV_ASSIGN_OR_RETURN(last, LastTs(c, ticker, interval));
-      }
+      OHLCV_ASSIGN_OR_RETURN(found, LoadIn(c, start.value_or(kMinTs), end.value_or(kMaxTs), out));
       return Status::Ok();
     });
     if (!st.ok()) return st.WithContext("load " + ticker);
-    if (out.empty() && !last) {
-      return Status::NotFound("no " + std::string(IntervalName(interval)) + " bars for " + ticker);
-    }
+    if (!found) return Status::NotFound("no " + std::string(IntervalName(interval)) + " bars for " + ticker);
     return out;
   }
 
@@ -348,8 +408,8 @@ class PgBarStoreImpl final : public PgBarStore {
       OHLCV_RETURN_IF_ERROR(txn.Begin());
       OHLCV_RETURN_IF_ERROR(c.QueryPrepared("ticker_lock", kTickerLockSql, {ticker}).status());
       OHLCV_ASSIGN_OR_RETURN(
-          Rows rows, c.QueryPrepared("delete", "WITH d AS (DELETE FROM bars WHERE ticker=$1 RETURNING 1) "
-                                               "SELECT count(*) FROM d",
+          Rows rows, c.QueryPrepared("delete", "WITH d AS (DELETE FROM bar_series WHERE ticker=$1 RETURNING bars) "
+                                               "SELECT coalesce(sum(bars), 0) FROM d",
                                      {ticker}));
       deleted = static_cast<uint64_t>(rows.Int(0, 0));
       // Its state records go in the same transaction (BarStore::DeleteTicker).
@@ -442,17 +502,7 @@ class PgBarStoreImpl final : public PgBarStore {
         BarSeries s;
         s.ticker = std::string(list.Text(i, 0));
         s.interval = static_cast<Interval>(list.Int(i, 1));
-        OHLCV_ASSIGN_OR_RETURN(
-            Rows rows, c.QueryPrepared("load", kLoadSql,
-                                       {s.ticker, std::to_string(list.Int(i, 1)),
-                                        std::to_string(kMinTs), std::to_string(kMaxTs)},
-                                       true));
-        s.reserve(rows.size());
-        for (int r = 0; r < rows.size(); ++r) {
-          s.push_back(Bar{rows.BinInt8(r, 0), rows.BinFloat8(r, 1), rows.BinFloat8(r, 2),
-                          rows.BinFloat8(r, 3), rows.BinFloat8(r, 4), rows.BinFloat8(r, 5),
-                          rows.BinFloat8(r, 6)});
-        }
+        OHLCV_RETURN_IF_ERROR(LoadIn(c, kMinTs, kMaxTs, s).status());
         OHLCV_RETURN_IF_ERROR(copy->Upsert(s).status());
       }
       OHLCV_RETURN_IF_ERROR(txn.Commit());
@@ -499,6 +549,26 @@ class PgBarStoreImpl final : public PgBarStore {
   pg::Pool& pool() override { return pool_; }
 
  private:
+  // Bars of out.ticker / out.interval in [start, end] appended to `out`;
+  // false when the store has no bar of that series.
+  static Result<bool> LoadIn(Conn& c, int64_t start, int64_t end, BarSeries& out) {
+    OHLCV_ASSIGN_OR_RETURN(Rows id, c.QueryPrepared("series_id", kSeriesIdSql,
+                                                    {out.ticker, std::to_string(static_cast<int>(out.interval))},
+                                                    /*binary=*/true));
+    if (id.size() != 1) return false;
+    OHLCV_ASSIGN_OR_RETURN(Rows blocks, c.QueryPrepared("blocks", kBlocksSql,
+                                                        {std::to_string(id.BinInt8(0, 0)), std::to_string(start),
+                                                         std::to_string(end)},
+                                                        /*binary=*/true));
+    size_t n = 0;
+    for (int r = 0; r < blocks.size(); ++r) n += static_cast<size_t>(blocks.BinInt8(r, 2));
+    out.reserve(out.size() + n);
+    for (int r = 0; r < blocks.size(); ++r) {
+      OHLCV_RETURN_IF_ERROR(DecodeBlock(blocks.Text(r, 3), blocks.BinInt8(r, 2), start, end, out));
+    }
+    return true;
+  }
+
   static Result<std::optional<int64_t>> LastTs(Conn& c, const std::string& ticker, Interval interval) {
     OHLCV_ASSIGN_OR_RETURN(Rows rows, c.QueryPrepared("last_ts", kLastTsSql,
                                                       {ticker, std::to_string(static_cast<int>(interval))}));

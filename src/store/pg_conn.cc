@@ -347,6 +347,43 @@ CREATE TABLE companies(
     R"sql(
 CREATE TABLE bar_state(key text COLLATE "C" PRIMARY KEY, value text NOT NULL);
 )sql",
+    // 4: bars in per-series blocks (pg_bar_store.h): one row per up to
+    // kBarsPerBlock bars instead of one per bar. Existing bars are encoded
+    // here in SQL exactly as the store encodes them (56 bytes per bar: ts
+    // int8, then open, high, low, close, volume, adj_close float8, all
+    // big-endian as int8send/float8send write them; NULL becomes NaN).
+    R"sql(
+CREATE TABLE bar_series(
+  id serial PRIMARY KEY,
+  ticker text COLLATE "C" NOT NULL,
+  interval smallint NOT NULL,
+  bars bigint NOT NULL DEFAULT 0,
+  first_ts bigint NOT NULL DEFAULT 0,
+  last_ts bigint NOT NULL DEFAULT 0,
+  UNIQUE(ticker, interval));
+CREATE TABLE bar_blocks(
+  series integer NOT NULL REFERENCES bar_series(id) ON DELETE CASCADE,
+  first_ts bigint NOT NULL,
+  last_ts bigint NOT NULL,
+  n integer NOT NULL,
+  data bytea NOT NULL,
+  PRIMARY KEY(series, first_ts));
+ALTER TABLE bar_blocks ALTER COLUMN data SET STORAGE EXTERNAL;
+INSERT INTO bar_series(ticker, interval, bars, first_ts, last_ts)
+  SELECT ticker, interval, count(*), min(ts), max(ts) FROM bars GROUP BY ticker, interval
+  ORDER BY ticker COLLATE "C", interval;
+INSERT INTO bar_blocks(series, first_ts, last_ts, n, data)
+  SELECT s.id, min(b.ts), max(b.ts), count(*),
+         string_agg(int8send(b.ts) || float8send(coalesce(b.open, 'NaN')) ||
+                    float8send(coalesce(b.high, 'NaN')) || float8send(coalesce(b.low, 'NaN')) ||
+                    float8send(coalesce(b.close, 'NaN')) || float8send(coalesce(b.volume, 'NaN')) ||
+                    float8send(coalesce(b.adj_close, 'NaN')), ''::bytea ORDER BY b.ts)
+  FROM (SELECT *, (row_number() OVER (PARTITION BY ticker, interval ORDER BY ts) - 1) / 1024 AS blk
+        FROM bars) b
+  JOIN bar_series s ON s.ticker = b.ticker COLLATE "C" AND s.interval = b.interval
+  GROUP BY s.id, b.blk;
+DROP TABLE bars;
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 

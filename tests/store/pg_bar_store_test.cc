@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 
 #include <chrono>
+#include <cmath>
 #include <thread>
 #include <vector>
 
@@ -144,6 +145,90 @@ TEST_F(PgBarStoreTest, ConcurrentUpsertsOfOneTickerCountExactly) {
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded->size(), 1000u);
   EXPECT_EQ(loaded->close[0], 500.0);
+}
+
+// A database written by a schema-3 build (one row per bar, as migration 1
+// created it) is moved into blocks by the first open: every value, NULL
+// adj_close included, every count and the data version survive.
+TEST_F(PgBarStoreTest, MigratesRowPerBarDatabaseIntoBlocks) {
+  const std::string old_schema = R"sql(
+CREATE TABLE schema_migrations(version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE bars(ticker text NOT NULL, interval smallint NOT NULL, ts bigint NOT NULL,
+  open float8, high float8, low float8, close float8, volume float8, adj_close float8,
+  PRIMARY KEY(ticker, interval, ts));
+CREATE TABLE store_meta(key text PRIMARY KEY, value bigint NOT NULL);
+INSERT INTO store_meta(key, value) VALUES('data_version', 7);
+CREATE TABLE ingest_jobs(id text PRIMARY KEY, kind text NOT NULL, state text NOT NULL,
+  tickers_done bigint NOT NULL DEFAULT 0, tickers_total bigint NOT NULL DEFAULT 0,
+  bars bigint NOT NULL DEFAULT 0, windows bigint NOT NULL DEFAULT 0, errors text NOT NULL DEFAULT '[]',
+  created_at float8 NOT NULL DEFAULT 0, started_at float8 NOT NULL DEFAULT 0,
+  finished_at float8 NOT NULL DEFAULT 0, owner text NOT NULL DEFAULT '');
+CREATE TABLE companies(ticker text PRIMARY KEY, name text NOT NULL DEFAULT '',
+  sector text NOT NULL DEFAULT '', industry text NOT NULL DEFAULT '');
+CREATE TABLE bar_state(key text COLLATE "C" PRIMARY KEY, value text NOT NULL);
+INSERT INTO schema_migrations(version) VALUES (1), (2), (3);
+INSERT INTO bars SELECT 'OLD', 5, 1420070400 + i * 86400, 100 + i * 0.25, 101 + i * 0.25, 99 + i * 0.25,
+  100.5 + i * 0.25, 1000 + i, CASE WHEN i % 10 = 3 THEN NULL ELSE 90 + i * 0.125 END
+  FROM generate_series(0, 2999) i;
+INSERT INTO bars SELECT 'OLD', 4, 1420070400 + i * 3600, i, i, i, i, i, i FROM generate_series(0, 9) i;
+INSERT INTO bars VALUES ('ab', 5, 1420070400, 1.5, 2.5, 0.5, 2, 7, 2);
+)sql";
+  ASSERT_EQ(RunSql(url_, old_schema).rfind("ERROR", 0), std::string::npos);
+  auto store = Open(/*listen=*/false);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(RunSql(url_, "SELECT max(version) FROM schema_migrations"), std::to_string(pg::kSchemaVersion));
+  EXPECT_EQ(RunSql(url_, "SELECT count(*) FROM pg_tables WHERE tablename='bars'"), "0");
+  EXPECT_EQ(*(*store)->DataVersion(), 7u);
+  auto daily = (*store)->Load("OLD", Interval::k1d);
+  ASSERT_TRUE(daily.ok()) << daily.status().ToString();
+  ASSERT_EQ(daily->size(), 3000u);
+  for (size_t i = 0; i < daily->size(); ++i) {
+    ASSERT_EQ(daily->ts[i], 1420070400 + static_cast<int64_t>(i) * 86400);
+    ASSERT_EQ(daily->open[i], 100 + i * 0.25);
+    ASSERT_EQ(daily->close[i], 100.5 + i * 0.25);
+    ASSERT_EQ(daily->volume[i], 1000.0 + i);
+    if (i % 10 == 3) {
+      ASSERT_TRUE(std::isnan(daily->adj_close[i])) << i;
+    } else {
+      ASSERT_EQ(daily->adj_close[i], 90 + i * 0.125) << i;
+    }
+  }
+  EXPECT_EQ(RunSql(url_, "SELECT count(*) || ' ' || sum(n) FROM bar_blocks"), "5 3011");  // 1024+1024+952, 10, 1
+  auto list = (*store)->ListTickers();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].ticker, "OLD");  // byte order, as the SQLite store: 'O' < 'a'
+  EXPECT_EQ((*list)[0].interval, Interval::k1h);
+  EXPECT_EQ((*list)[0].bars, 10u);
+  EXPECT_EQ((*list)[1].bars, 3000u);
+  EXPECT_EQ((*list)[1].last_ts, 1420070400 + 2999 * 86400);
+  // Re-upserting what was migrated is all unchanged (NaN equal to NaN).
+  auto again = (*store)->Upsert(*daily);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->unchanged, 3000u);
+  EXPECT_EQ(*(*store)->DataVersion(), 7u);
+}
+
+// Daily updates append to the series' last block until it is full, so a
+// series built one bar at a time takes as few blocks as one written at once.
+TEST_F(PgBarStoreTest, OneBarAppendsFillTheLastBlock) {
+  auto store = Open(/*listen=*/false);
+  ASSERT_TRUE(store.ok());
+  const BarSeries all = MakeSeries("DAILY", 1100);
+  ASSERT_TRUE((*store)->Upsert(MakeSeries("DAILY", 1000)).ok());
+  for (size_t i = 1000; i < all.size(); ++i) {
+    BarSeries one;
+    one.ticker = "DAILY";
+    one.push_back(all.at(i));
+    auto st = (*store)->Upsert(one);
+    ASSERT_TRUE(st.ok());
+    ASSERT_EQ(st->inserted, 1u);
+  }
+  EXPECT_EQ(RunSql(url_, "SELECT string_agg(n::text, ',' ORDER BY first_ts) FROM bar_blocks"), "1024,76");
+  auto loaded = (*store)->Load("DAILY", Interval::k1d);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->size(), 1100u);
+  EXPECT_EQ(loaded->close.back(), all.close.back());
 }
 
 TEST(PgBarStoreOpenTest, UnreachableServerIsUnavailableAndRedacted) {
