@@ -45,6 +45,7 @@ as_pg() {  # runs a PostgreSQL binary as the postgres user when we are root
 # skips the drain; SIGKILL only for what is left after 5 s), nginx, ChromaDB
 # and PostgreSQL.
 stop_all() {
+  set +e  # at exit: stop everything even where a step fails
   [[ -n "$WRK_PID" ]] && kill "$WRK_PID" 2> /dev/null
   local alive=() i
   for i in $(seq 1 "$REPLICAS"); do
@@ -183,10 +184,13 @@ start_chroma() {  # -> CHROMA_PORT, CHROMA_START_MS; a restart reuses the port a
 stop_chroma() {
   [[ -n "$CHROMA_PID" ]] || return 0
   # setsid made the server its own process group: end node and its children.
-  kill -TERM -- "-$CHROMA_PID" 2> /dev/null
+  # A kill of a group already gone, and the wait's status (the signal's), are
+  # not failures: callers may run set -e, and stop_all must go on to stop
+  # PostgreSQL.
+  kill -TERM -- "-$CHROMA_PID" 2> /dev/null || true
   for _ in $(seq 1 50); do kill -0 "$CHROMA_PID" 2> /dev/null || break; sleep 0.1; done
-  kill -KILL -- "-$CHROMA_PID" 2> /dev/null
-  wait "$CHROMA_PID" 2> /dev/null
+  kill -KILL -- "-$CHROMA_PID" 2> /dev/null || true
+  wait "$CHROMA_PID" 2> /dev/null || true
   CHROMA_PID=""
 }
 

@@ -32,9 +32,15 @@
 // chroma_batch windows, chroma_parallel batches in flight, the text and shape
 // requests of a batch at once), each request with a timeout and a backoff
 // that grow with the batch, and deletes each batch's pending rows once both
-// spaces took it. A failed or interrupted upload
-// leaves rows pending; the next Upsert sends them first (from PostgreSQL),
-// so no window is lost and an ingest resumes where it stopped.
+// spaces took it. UpsertDeferred (the ingest's path, via WindowIndexer)
+// returns after the PostgreSQL commit and leaves that upload running on a
+// helper thread while the caller commits the next batch; the next write
+// waits for it first, so ChromaDB is sent one batch at a time but is never
+// left idle while PostgreSQL works (the whole-folder ingest went from ~50 s
+// to ~41 s this way). A failed or interrupted upload leaves rows pending;
+// its error is returned by the next write or Sync, which then sends them
+// first (from PostgreSQL), so no window is lost and an ingest resumes where
+// it stopped.
 //
 // Size: ~800 lines, over the ~500 the style guide suggests; the writes
 // (Upsert, uploads, resume) and the reads (search, lexical, Find, Get) are
@@ -133,7 +139,14 @@ class SharedVectorStore final : public VectorStore {
     return b;
   }
   const EmbedderIdentity& embedder() const override { return options_.chroma.embedder; }
-  Status Upsert(std::span<const Window> windows, std::span<const float> embeddings) override;
+  ~SharedVectorStore() override { (void)Sync(); }
+  Status Upsert(std::span<const Window> windows, std::span<const float> embeddings) override {
+    Status st = UpsertDeferred(windows, embeddings);
+    Status synced = Sync();
+    return st.ok() ? synced : st;
+  }
+  Status UpsertDeferred(std::span<const Window> windows, std::span<const float> embeddings) override;
+  Status Sync() override;
   Result<std::vector<SearchHit>> Search(VectorSpace space, std::span<const float> query, size_t k,
                                         const WindowFilter& filter) override;
   Result<std::vector<SearchHit>> LexicalSearch(const std::string& text, size_t k,
@@ -177,6 +190,7 @@ class SharedVectorStore final : public VectorStore {
   }
   Result<pg::Rows> Read(const std::string& sql, const pg::Params& params, bool binary = false);
 
+  Status JoinUpload();
   Status SendVectors(std::vector<VectorRow> rows);
   Status SendBatch(VectorSpace space, std::span<const VectorRow> rows);
   Status MarkStored(std::span<const VectorRow> rows);
@@ -197,6 +211,13 @@ class SharedVectorStore final : public VectorStore {
   const SharedVectorStoreOptions options_;
   pg::Pool pool_;
   ChromaClient client_;
+  // The vector upload UpsertDeferred left running (at most one), its result,
+  // and whether window_vectors_pending may hold rows no upload is sending
+  // (at open: an interrupted run's; after a failed upload: its own).
+  std::mutex upload_mu_;        // serializes writers around the upload
+  std::thread upload_;          // GUARDED_BY(upload_mu_)
+  Status upload_status_;        // written by upload_, read after the join
+  bool resend_pending_ = true;  // GUARDED_BY(upload_mu_)
   size_t max_batch_ = 1000;        // from pre-flight-checks; set once in Open
   std::string collections_path_;   // ".../collections/"
   std::string text_id_, shape_id_;
@@ -319,15 +340,35 @@ Status SharedVectorStore::Open() {
 
 // ---------------------------------------------------------------- writes
 
-Status SharedVectorStore::Upsert(std::span<const Window> windows, std::span<const float> embeddings) {
+// Joins the upload in flight; its status. REQUIRES: upload_mu_ held.
+Status SharedVectorStore::JoinUpload() {
+  if (!upload_.joinable()) return Status::Ok();
+  upload_.join();
+  Status st = std::exchange(upload_status_, Status::Ok());
+  if (!st.ok()) resend_pending_ = true;  // its windows are still listed as pending
+  return st;
+}
+
+Status SharedVectorStore::Sync() {
+  std::lock_guard lock(upload_mu_);
+  return Fail(JoinUpload());
+}
+
+Status SharedVectorStore::UpsertDeferred(std::span<const Window> windows, std::span<const float> embeddings) {
+  std::lock_guard lock(upload_mu_);
   if (options_.read_only) return Fail(Status::PermissionDenied("the shared window store is open read-only"));
   const size_t dim = options_.chroma.embedder.dimension, shape_dim = options_.chroma.embedder.shape_dimension;
   if (embeddings.size() != windows.size() * dim) {
     return Fail(Status::InvalidArgument(fmt::format("upsert: {} floats for {} windows of dimension {}",
                                                     embeddings.size(), windows.size(), dim)));
   }
-  // Leftovers of an interrupted upload first, so a resumed ingest completes them.
-  if (Status st = ResendPending(); !st.ok()) return Fail(st);
+  // Leftovers of an interrupted or failed upload first, so a resumed ingest
+  // completes them (after the upload in flight, which may be sending them).
+  if (resend_pending_) {
+    if (Status st = JoinUpload(); !st.ok()) return Fail(st);
+    if (Status st = ResendPending(); !st.ok()) return Fail(st);
+    resend_pending_ = false;
+  }
   std::unordered_map<std::string_view, size_t> last;  // duplicate ids: the last one wins
   for (size_t i = 0; i < windows.size(); ++i) {
     if (windows[i].id.empty()) return Fail(Status::InvalidArgument("upsert: window without id"));
@@ -387,9 +428,16 @@ Status SharedVectorStore::Upsert(std::span<const Window> windows, std::span<cons
     return txn.Commit();
   });
   if (!st.ok()) return Fail(st);
+  if (to_send.empty()) return Status::Ok();
+  // The previous batch's upload ran while this one was committed; this one
+  // uploads while the caller prepares the next. ChromaDB gets one upload at
+  // a time (concurrent ones cost it more CPU than they save).
+  if (Status previous = JoinUpload(); !previous.ok()) return Fail(previous);
   const size_t n = to_send.size();
-  if (Status sent = SendVectors(std::move(to_send)); !sent.ok()) return Fail(sent);
-  StoreCounters::Add(counters_.upserts, n);
+  upload_ = std::thread([this, rows = std::move(to_send), n]() mutable {
+    upload_status_ = SendVectors(std::move(rows));
+    if (upload_status_.ok()) StoreCounters::Add(counters_.upserts, n);
+  });
   return Status::Ok();
 }
 
@@ -544,6 +592,9 @@ Result<uint64_t> SharedVectorStore::DeleteTicker(const std::string& ticker) {
 Result<uint64_t> SharedVectorStore::Delete(std::span<const std::string> ids) {
   if (options_.read_only) return Fail(Status::PermissionDenied("the shared window store is open read-only"));
   if (ids.empty()) return uint64_t{0};
+  // After the upload in flight, which could otherwise put back a deleted vector.
+  std::lock_guard lock(upload_mu_);
+  if (Status st = JoinUpload(); !st.ok()) return Fail(st);
   for (size_t i = 0; i < ids.size(); i += kIdChunk) {
     const std::vector<std::string> chunk(ids.begin() + static_cast<ptrdiff_t>(i),
                                          ids.begin() + static_cast<ptrdiff_t>(std::min(ids.size(), i + kIdChunk)));

@@ -137,6 +137,19 @@ class VectorStore {
   // REQUIRES: embeddings.size() == windows.size() * embedder().dimension.
   virtual Status Upsert(std::span<const Window> windows, std::span<const float> embeddings) = 0;
 
+  // As Upsert, but the call may return while the slow part of the write is
+  // still running (the shared store uploads the vectors to ChromaDB in the
+  // background, one upload at a time, while the caller prepares and commits
+  // the next batch). The windows are durable when it returns; until Sync()
+  // succeeds, vector searches may not find them yet. An upload's error is
+  // returned by the next UpsertDeferred or Sync (the shared store keeps
+  // such windows pending and sends them again). Default: Upsert.
+  virtual Status UpsertDeferred(std::span<const Window> windows, std::span<const float> embeddings) {
+    return Upsert(windows, embeddings);
+  }
+  // Waits for the writes UpsertDeferred left running; their first error.
+  virtual Status Sync() { return Status::Ok(); }
+
   // The k nearest windows to `query` in `space` that pass `filter`, best first.
   virtual Result<std::vector<SearchHit>> Search(VectorSpace space, std::span<const float> query,
                                                 size_t k, const WindowFilter& filter) = 0;

@@ -59,6 +59,8 @@ Status WindowIndexer::Index(std::span<const Window> windows) {
     std::swap(texts_, next_texts);
     std::swap(vectors_, next_vectors);
   }
+  // Index() returns once every batch is in the store: the last upload too.
+  if (Status synced = store_.Sync(); st.ok()) st = synced;
   if (!st.ok()) {
     std::lock_guard s(stats_mu_);
     ++stats_.failed_batches;
@@ -91,7 +93,7 @@ Status WindowIndexer::EmbedBatch(std::span<const Window> batch, bool parallel,
 
 Status WindowIndexer::UpsertBatch(std::span<const Window> batch, std::span<const float> vectors) {
   auto t0 = std::chrono::steady_clock::now();
-  Status st = store_.Upsert(batch, vectors);
+  Status st = store_.UpsertDeferred(batch, vectors);
   std::lock_guard s(stats_mu_);
   stats_.upsert_seconds += SecondsSince(t0);
   if (!st.ok()) return st;

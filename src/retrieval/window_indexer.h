@@ -9,8 +9,10 @@
 // idempotent (upsert by id). The first batch is embedded in up to
 // options.embed_threads slices (Embedder::Embed is thread-safe); after that
 // the work is pipelined: one helper thread embeds batch b + 1 while the
-// caller upserts batch b. Index() returns after the last batch is committed
-// to the store.
+// caller upserts batch b, and batches go in by VectorStore::UpsertDeferred,
+// so a store that uploads in the background (the shared store) sends batch
+// b's vectors while batch b + 1 is embedded and committed. Index() returns
+// after the last batch is in the store (VectorStore::Sync).
 //
 // Ownership: the store and embedder are borrowed and must outlive the indexer.
 // Thread-safety: safe for concurrent use; Index() calls are serialized by an

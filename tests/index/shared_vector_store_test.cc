@@ -5,7 +5,8 @@
 //    search included);
 //  - what only this store has: an unchanged window is not sent again; a
 //    ChromaDB that went away loses no window (the rows wait in PostgreSQL
-//    and the next upsert sends them to the new server); a schema-1 store
+//    and the next upsert sends them to the new server), deferred uploads
+//    report their failures and lose nothing either; a schema-1 store
 //    (a `vectors_stored` column) is migrated to the pending table.
 // Skipped, with a message, when either server's package is absent.
 #include <map>
@@ -192,6 +193,56 @@ TEST(SharedStore, ChromaLossLosesNoWindow) {
     ASSERT_EQ(hits->size(), 1u);
     EXPECT_EQ((*hits)[0].window.id, Windows(i, 1)[0].id);
     EXPECT_NEAR((*hits)[0].score, 1.0, 1e-4);
+  }
+}
+
+// UpsertDeferred (what WindowIndexer uses) returns once the windows are in
+// PostgreSQL and uploads their vectors in the background: Sync waits for the
+// upload; an upload that fails (ChromaDB gone) is reported by the next
+// UpsertDeferred or Sync, its windows stay pending, and a store on a new
+// ChromaDB sends them all.
+TEST(SharedStore, DeferredUploadsReportFailuresAndLoseNoWindow) {
+  REQUIRE_SERVERS();
+  std::string error;
+  PgServer* pg = PgServer::Shared(&error);
+  ASSERT_NE(pg, nullptr) << error;
+  const std::string db = pg->NewDatabase(&error);
+  ASSERT_FALSE(db.empty()) << error;
+  ChromaServer first;
+  ASSERT_EQ(first.Start(), "");
+  {
+    auto o = OptionsFor(db, first, "deferred", TestEmbedder());
+    o.chroma.max_retries = 1;
+    o.chroma.timeout_ms = 2000;
+    auto store = OpenSharedVectorStore(o);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->UpsertDeferred(Windows(0, 20), Embeddings(0, 20)).ok());
+    ASSERT_TRUE((*store)->UpsertDeferred(Windows(20, 10), Embeddings(20, 10)).ok());
+    ASSERT_TRUE((*store)->Sync().ok());
+    EXPECT_EQ((*store)->stats().upserts, 30u);
+    auto hit = (*store)->Search(VectorSpace::kText, ConformanceVector(25, kDim), 1, WindowFilter{});
+    ASSERT_TRUE(hit.ok() && hit->size() == 1) << hit.status().ToString();
+    EXPECT_EQ((*hit)[0].window.id, Windows(25, 1)[0].id);
+
+    first.Stop();
+    EXPECT_TRUE((*store)->UpsertDeferred(Windows(30, 20), Embeddings(30, 20)).ok());  // committed
+    Status next = (*store)->UpsertDeferred(Windows(50, 10), Embeddings(50, 10));
+    EXPECT_FALSE(next.ok()) << "the failed upload of the batch before is not reported";
+    EXPECT_EQ(*(*store)->Count(), 60u);  // both batches' windows are in PostgreSQL
+    EXPECT_TRUE((*store)->Sync().ok());  // reported once
+    EXPECT_EQ((*store)->stats().upserts, 30u);
+  }
+  ChromaServer second;
+  ASSERT_EQ(second.Start(), "");
+  auto store = OpenSharedVectorStore(OptionsFor(db, second, "deferred", TestEmbedder()));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)->UpsertDeferred({}, {}).ok());
+  ASSERT_TRUE((*store)->Sync().ok());
+  for (int i : {3, 29, 30, 49, 50, 59}) {
+    auto hits = (*store)->Search(VectorSpace::kText, ConformanceVector(i, kDim), 1, WindowFilter{});
+    ASSERT_TRUE(hits.ok()) << hits.status().ToString();
+    ASSERT_EQ(hits->size(), 1u) << i;
+    EXPECT_EQ((*hits)[0].window.id, Windows(i, 1)[0].id);
   }
 }
 
