@@ -27,7 +27,6 @@ class FnSink final : public WindowSink {
     return fn_(bars, windows);
   }
   Status Flush() override { return Status::Ok(); }
-  size_t pending() const override { return 0; }
 
  private:
   const WindowSinkFn& fn_;
@@ -48,7 +47,9 @@ struct Run {
   std::atomic<bool> abort{false};
   std::mutex mu{};      // guards stats, fatal, and serializes the progress callback
   std::mutex sink_mu{}; // serializes sink calls; guards `deferred`
-  StateChanges deferred{};  // state to record once the sink's windows are durable
+  // State to record once the sink's windows are durable: each change with the
+  // sink's added() count when it was deferred, in increasing order.
+  std::vector<std::pair<uint64_t, StateChanges::value_type>> deferred{};
   IngestStats stats{};
   Status fatal{};       // first error that stops the run
 };
@@ -214,13 +215,23 @@ Status SupersedeOld(Run& run, const BarSeries& bars, size_t first_bar) {
   return run.sink->Supersede(bars.ticker, bars.interval, from_ts, std::move(keep));
 }
 
-// Records the deferred state once the sink holds nothing undurable.
+// Defers `change` until what the sink has taken so far is durable.
+// Called under sink_mu.
+void Defer(Run& run, std::string key, std::optional<std::string> value) {
+  run.deferred.emplace_back(run.sink->added(), StateChanges::value_type(std::move(key), std::move(value)));
+}
+
+// Records the deferred changes whose windows the sink has made durable.
 // Called under sink_mu.
 Status CommitDeferred(Run& run) {
-  if (run.deferred.empty() || !run.sink || run.sink->pending() > 0) return Status::Ok();
-  Status st = run.store.PutState(run.deferred);
-  run.deferred.clear();
-  return st;
+  if (run.deferred.empty() || !run.sink) return Status::Ok();
+  const uint64_t durable = run.sink->durable();
+  StateChanges ready;
+  auto it = run.deferred.begin();
+  for (; it != run.deferred.end() && it->first <= durable; ++it) ready.push_back(std::move(it->second));
+  run.deferred.erase(run.deferred.begin(), it);
+  if (ready.empty()) return Status::Ok();
+  return run.store.PutState(ready);
 }
 
 void Worker(Run& run) {
@@ -297,12 +308,12 @@ void Worker(Run& run) {
           unit_status = unit_status.WithContext("indexing " + series.ticker);
           break;
         }
-        if (!pending_key.empty()) run.deferred.emplace_back(pending_key, std::nullopt);
+        if (!pending_key.empty()) Defer(run, pending_key, std::nullopt);
         delta.windows += analysis.windows.size();
       }
       if (run.sink && unit_status.ok()) {
         std::lock_guard sink_lock(run.sink_mu);
-        if (fingerprint) run.deferred.emplace_back(FingerprintKey(run, unit), *fingerprint);
+        if (fingerprint) Defer(run, FingerprintKey(run, unit), *fingerprint);
         Status st = CommitDeferred(run);
         if (!st.ok()) {
           Fail(run, st.WithContext(unit));
@@ -372,9 +383,10 @@ namespace {
 // writes wait on servers (not embedded: the shared PostgreSQL + ChromaDB
 // store), a full batch is written on a helper thread while the workers go on
 // analysing the next one; a second full batch waits for the first. The
-// batch in flight counts as pending (not durable) until it has succeeded,
-// so no series mark is recorded for windows that could still be lost, and
-// its error is returned by the next Add or Flush.
+// durable() watermark passes a batch only once it has succeeded, so no
+// series mark is recorded for windows that could still be lost (and the
+// marks of a batch that succeeded are recorded without waiting for the
+// end of the run); a batch's error is returned by the next Add or Flush.
 class BatchIndexSink final : public WindowSink {
  public:
   explicit BatchIndexSink(const IndexTarget& target)
@@ -384,6 +396,7 @@ class BatchIndexSink final : public WindowSink {
   ~BatchIndexSink() override { (void)Wait(); }
   Status Add(const BarSeries&, std::span<const Window> windows) override {
     pending_.insert(pending_.end(), windows.begin(), windows.end());
+    added_ += windows.size();
     if (pending_.size() < target_.batch_windows) return Status::Ok();
     if (!background_) return Flush();
     Status previous = Wait();
@@ -395,7 +408,7 @@ class BatchIndexSink final : public WindowSink {
     in_flight_ = {std::move(pending_), std::move(superseded_)};
     pending_.clear();
     superseded_.clear();
-    in_flight_size_ = in_flight_.windows.size() + in_flight_.superseded.size();
+    in_flight_through_ = added_;
     in_flight_done_ = false;
     job_ = std::thread([this] {
       job_status_ = Write(in_flight_);
@@ -410,10 +423,12 @@ class BatchIndexSink final : public WindowSink {
     superseded_.clear();
     // On failure too: the pending marks make the next run redo them.
     Status st = Write(batch);
+    if (previous.ok() && st.ok()) durable_ = added_;
     return previous.ok() ? st : previous;
   }
-  size_t pending() const override {
-    return pending_.size() + superseded_.size() + (in_flight_done_ ? 0 : in_flight_size_);
+  uint64_t added() const override { return added_; }
+  uint64_t durable() const override {
+    return job_.joinable() && in_flight_done_ ? in_flight_through_ : durable_;
   }
   // Lists the stored windows from from_end_ts on now (before this batch is
   // written: the ids in `keep` are excluded anyway); deletes them at Flush,
@@ -427,6 +442,7 @@ class BatchIndexSink final : public WindowSink {
     filter.exclude_ids = std::move(keep);
     OHLCV_ASSIGN_OR_RETURN(auto stale, target_.vectors.Find(filter, kMaxSuperseded));
     for (auto& hit : stale) superseded_.push_back(std::move(hit.window.id));
+    added_ += stale.size();
     return Status::Ok();
   }
 
@@ -445,7 +461,7 @@ class BatchIndexSink final : public WindowSink {
     if (!job_.joinable()) return Status::Ok();
     job_.join();
     in_flight_ = {};
-    in_flight_size_ = 0;
+    if (job_status_.ok()) durable_ = in_flight_through_;
     in_flight_done_ = true;
     return std::exchange(job_status_, Status::Ok());
   }
@@ -458,9 +474,13 @@ class BatchIndexSink final : public WindowSink {
   const bool background_;
   std::vector<Window> pending_;
   std::vector<std::string> superseded_;
-  // The batch being written by job_ (read by it; reset by Wait after the join).
+  // Watermarks (added(), durable()); the sink's calls are serialized.
+  uint64_t added_ = 0;
+  uint64_t durable_ = 0;
+  // The batch being written by job_ (read by it; reset by Wait after the join)
+  // and added_ when it went out.
   Batch in_flight_;
-  size_t in_flight_size_ = 0;
+  uint64_t in_flight_through_ = 0;
   std::atomic<bool> in_flight_done_{true};  // set by job_ once it succeeded
   Status job_status_;                       // written by job_, read after the join
   std::thread job_;
@@ -475,7 +495,8 @@ class LazyIndexSink final : public WindowSink {
     return sink_->Add(bars, windows);
   }
   Status Flush() override { return sink_ ? sink_->Flush() : Status::Ok(); }
-  size_t pending() const override { return sink_ ? sink_->pending() : 0; }
+  uint64_t added() const override { return sink_ ? sink_->added() : 0; }
+  uint64_t durable() const override { return sink_ ? sink_->durable() : 0; }
   Status Supersede(const std::string& ticker, Interval interval, int64_t from_end_ts,
                    std::vector<std::string> keep) override {
     OHLCV_RETURN_IF_ERROR(Open());

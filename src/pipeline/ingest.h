@@ -25,9 +25,12 @@
 //  - Crash safety: before a series' bars are upserted, the state record
 //    "ticker/<T>/pending/<interval>" = first changed ts is written; it is
 //    erased, and the unit's fingerprint recorded, only once the sink has made
-//    the windows durable (WindowSink::pending() == 0 or Flush()). A run killed
-//    in between leaves the mark, and the next run rebuilds those windows even
-//    though the bars are already stored.
+//    the windows durable: when the sink's durable() watermark has passed
+//    its added() count at the time the unit's windows were handed over (a
+//    batch written in the background advances it when it succeeds, so marks
+//    are recorded batch by batch, not only at the end of the run). A run
+//    killed in between leaves the mark, and the next run rebuilds those
+//    windows even though the bars are already stored.
 //  - Superseded windows: the trailing window of a series (ending at its last
 //    bar) gets a new id when bars are appended; the old one is deleted from
 //    the index in the same durable step as the new windows are written
@@ -132,8 +135,12 @@ class WindowSink {
   virtual Status Add(const BarSeries& bars, std::span<const Window> windows) = 0;
   // Makes every window added so far durable.
   virtual Status Flush() = 0;
-  // Windows added but not yet durable (0 right after a successful Flush).
-  virtual size_t pending() const = 0;
+  // Monotonic counts for recording marks batch by batch: how many windows
+  // (and superseded ids) Add and Supersede have taken, and how many of the
+  // first of them are durable (== added() right after a successful Flush).
+  // Defaults: a sink that makes windows durable within Add.
+  virtual uint64_t added() const { return 0; }
+  virtual uint64_t durable() const { return added(); }
   // Called after Add for the same series: once what was added is durable, the
   // series' stored windows that end at or after `from_end_ts` must be exactly
   // `keep` (ids; the windows just added plus, at most, one unchanged aligned

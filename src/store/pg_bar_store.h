@@ -3,11 +3,22 @@
 // embedded SQLite store (bar_store.h; the conformance suite in tests/store/
 // runs against both), with these differences:
 //
+// - Layout (schema version 4): a series is a row of bar_series(id, ticker,
+//   interval, bars, first_ts, last_ts) and its bars are bar_blocks rows of up
+//   to 1,024 consecutive bars (series, first_ts, last_ts, n, data): `data` is
+//   56 bytes per bar (ts int8, open, high, low, close, volume, adj_close
+//   float8, big-endian, as int8send/float8send write them; NaN as the one
+//   quiet NaN), stored uncompressed (STORAGE EXTERNAL). Blocks of a series
+//   never overlap in time. One row per ~1,000 bars instead of one per bar is
+//   what makes a first ingest ~850k bars/s here (docs/benchmarks.md); version
+//   3 (one row per bar) is migrated in SQL by pg::Migrate.
 // - Upsert: one transaction per series, serialized per ticker by an advisory
-//   lock. Keys not yet stored in the series' span go in by binary COPY
-//   straight into `bars`; otherwise COPY into a temporary table, then one
-//   INSERT ... ON CONFLICT DO UPDATE ... WHERE values differ, whose RETURNING
-//   tells inserted from updated (unchanged = the rest).
+//   lock. It reads the blocks the new span can touch (those overlapping it,
+//   plus the series' block before it when not full, to append to), merges in
+//   memory counting inserted / updated / unchanged exactly (NaN equals NaN),
+//   and only when something changed deletes those blocks and writes the
+//   merged bars back by binary COPY, kBarsPerBlock to a block. A first
+//   ingest reads nothing; a daily update rewrites the series' last block.
 // - Reads use prepared statements with binary results on pooled connections.
 // - Connection loss: every call is retried on a fresh connection with
 //   exponential backoff (PgConfig::max_attempts). An Upsert whose COMMIT was

@@ -5,7 +5,8 @@
 //  - every window is stored and none waits for ChromaDB at the end; the same
 //    data again sends nothing;
 //  - with ChromaDB gone the run reports the failure, records no mark for the
-//    lost windows, and the next run (against a new ChromaDB) stores them all.
+//    lost windows, and the next run (against a new ChromaDB) stores them all;
+//  - marks are recorded as their batches succeed, not only at the end.
 // Skipped, with a message, when either server's package is absent.
 #include <gtest/gtest.h>
 
@@ -120,6 +121,57 @@ TEST(SharedIngestTest, BackgroundBatchesStoreEveryWindowAndAFailureIsRedone) {
   auto again = IngestAndIndex(*source, req, *bars, target, options);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ((*vectors)->stats().upserts, upserts);
+  EXPECT_EQ(PendingRows(db), 0);
+}
+
+size_t PendingMarks(BarStore& bars) {
+  auto state = bars.ListState("ticker/");
+  EXPECT_TRUE(state.ok()) << state.status().ToString();
+  size_t n = 0;
+  for (const auto& [key, value] : *state) n += key.find("/pending/") != std::string::npos;
+  return n;
+}
+
+// Marks are recorded batch by batch: while the run is still going, the
+// pending marks of the first tickers, whose batches have succeeded, are
+// already erased (a run killed now would redo only the rest). Before, they
+// waited until nothing at all was buffered or in flight, i.e. the end.
+TEST(SharedIngestTest, MarksAreRecordedAsTheirBatchesSucceed) {
+  if (!ChromaServer::Installed()) GTEST_SKIP() << ChromaServer::NotInstalledMessage();
+  if (!PgServer::Installed()) GTEST_SKIP() << PgServer::NotInstalledMessage();
+  std::string error;
+  PgServer* pg = PgServer::Shared(&error);
+  ASSERT_NE(pg, nullptr) << error;
+  const std::string db = pg->NewDatabase(&error);
+  ASSERT_FALSE(db.empty()) << error;
+  ChromaServer chroma;
+  ASSERT_EQ(chroma.Start(), "");
+  const std::string dir = testing::MakeTempDir();
+  auto bars = OpenBars(dir);
+  auto source = NewSyntheticSource({});
+  auto embedder = NewHashingEmbedder(kDim);
+  auto vectors = OpenSharedVectorStore(OptionsFor(db, chroma));
+  ASSERT_TRUE(vectors.ok()) << vectors.status().ToString();
+  IndexTarget target{**vectors, *embedder, /*batch_windows=*/100};
+  IngestOptions options;
+  options.threads = 1;  // units in order
+  FetchRequest req;
+  req.tickers = {"MA", "MB", "MC", "MD", "ME", "MF", "MG", "MH"};
+  size_t marks_at_last_unit = 0, units_at_last_unit = 0;
+  auto progress = [&](const IngestStats& so_far, const std::string&) {
+    if (so_far.units_done != req.tickers.size()) return;
+    // The last unit is analysed; the final batch is not flushed yet.
+    units_at_last_unit = so_far.units_done;
+    marks_at_last_unit = PendingMarks(*bars);
+  };
+  auto run = IngestAndIndex(*source, req, *bars, target, options, progress);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_TRUE(run->errors.empty());
+  ASSERT_EQ(units_at_last_unit, req.tickers.size());
+  EXPECT_LT(marks_at_last_unit, req.tickers.size() - 2)
+      << "the first tickers' batches succeeded long before; their marks should be erased";
+  EXPECT_GT(marks_at_last_unit, 0u) << "the last ticker's windows were not durable yet";
+  EXPECT_EQ(PendingMarks(*bars), 0u);
   EXPECT_EQ(PendingRows(db), 0);
 }
 
