@@ -45,6 +45,7 @@ init_pg
 start_pg
 PG_MAIN=$(head -n 1 "$WORK/pg/postmaster.pid")
 ratios=()
+echo "start $(date -u +%FT%TZ), $(nproc) cores, binary $BIN"
 printf '%-5s %-9s %-10s %-10s %-6s %-8s %-8s\n' pair load embedded shared ratio pg_cpu chroma_cpu
 for p in $(seq 1 "$PAIRS"); do
   load=$(cut -d' ' -f1 /proc/loadavg)
@@ -70,4 +71,5 @@ for p in $(seq 1 "$PAIRS"); do
     "$(awk -v a="$ch0" -v b="$ch1" 'BEGIN { printf "%.1f", b - a }')"
 done
 printf '%s\n' "${ratios[@]}" | sort -n | awk '{ r[NR] = $1 } END { printf "median ratio over %d pairs: %.2fx (min %.2f, max %.2f)\n", NR, (NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2), r[1], r[NR] }'
+echo "end $(date -u +%FT%TZ)"
 rm -rf "$WORK/emb" "$WORK/shared"

@@ -384,6 +384,11 @@ INSERT INTO bar_blocks(series, first_ts, last_ts, n, data)
   GROUP BY s.id, b.blk;
 DROP TABLE bars;
 )sql",
+    // 5: the jobs list (newest first) and its retention read ingest_jobs by
+    // creation time.
+    R"sql(
+CREATE INDEX ingest_jobs_created ON ingest_jobs(created_at DESC, id DESC);
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 

@@ -168,7 +168,7 @@ class Txn {
 // The shared schema, one migration per version; Migrate applies the pending
 // ones in one transaction under an advisory lock (replicas starting together
 // migrate once). InvalidArgument when the database is newer than this build.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 Status Migrate(Conn& conn);
 // 0 for a database without the ohlcv schema.
 Result<int> SchemaVersion(Conn& conn);

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kb/knowledge_base.h"
+#include "service/api/pg_job_store.h"
 #include "service/api/server_main.h"
 #include "sources/source.h"
 #include "store/pg_bar_store.h"
@@ -290,6 +291,42 @@ TEST(SharedStoreTest, SectorsAndCompanyNamesAreShared) {
   EXPECT_EQ((*kb)->sectors().Lookup("XOM").value_or(""), "Energy");
   ASSERT_TRUE((*kb)->company_names().count("XOM"));
   EXPECT_EQ((*kb)->company_names().at("XOM"), "Exxon Mobil");
+}
+
+// The jobs table does not grow without bound: like the memory store it keeps
+// every unfinished job and the newest max_kept finished ones, and lists them
+// newest first.
+TEST(SharedStoreTest, JobTableKeepsUnfinishedAndTheNewestFinishedJobs) {
+  testing::PgServer* server = nullptr;
+  OHLCV_REQUIRE_PG(server);
+  std::string error;
+  const std::string url = server->NewDatabase(&error);
+  ASSERT_FALSE(url.empty()) << error;
+  PgBarStoreOptions so;
+  so.db.url = url;
+  so.listen = false;
+  ASSERT_TRUE(PgBarStore::Open(so).ok());  // migrates the schema
+  auto jobs = OpenPgJobStore(so.db, /*max_kept=*/5);
+  ASSERT_TRUE(jobs.ok()) << jobs.status().ToString();
+  auto job = [](int i, const char* state) {
+    JobSnapshot j;
+    j.id = "job-" + std::to_string(100 + i);
+    j.kind = "ingest";
+    j.state = state;
+    j.created_at = 1000 + i;
+    return j;
+  };
+  ASSERT_TRUE((*jobs)->Put(job(0, "running")).ok());  // oldest, never finished
+  for (int i = 1; i <= 12; ++i) ASSERT_TRUE((*jobs)->Put(job(i, i % 3 ? "succeeded" : "failed")).ok());
+  ASSERT_TRUE((*jobs)->Put(job(13, "queued")).ok());
+  auto listed = (*jobs)->List(100);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  std::vector<std::string> ids;
+  for (const auto& j : *listed) ids.push_back(j.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"job-113", "job-112", "job-111", "job-110", "job-109", "job-108",
+                                           "job-100"}));
+  EXPECT_FALSE((*(*jobs)->Get("job-107")).has_value());
+  EXPECT_TRUE((*(*jobs)->Get("job-100")).has_value());
 }
 
 // `backup` of a replica on the shared store: DEST/bars.db is a SQLite copy of

@@ -25,6 +25,12 @@ constexpr const char* kListSql =
     "finished_at FROM ingest_jobs ORDER BY created_at DESC, id DESC LIMIT $1";
 constexpr const char* kRunningSql =
     "SELECT id FROM ingest_jobs WHERE state IN ('queued', 'running') ORDER BY created_at DESC LIMIT 1";
+// Keeps the newest `$1` finished jobs (as the memory store does); unfinished
+// ones are never removed.
+constexpr const char* kPruneSql =
+    "DELETE FROM ingest_jobs WHERE state NOT IN ('queued', 'running') AND id NOT IN ("
+    "SELECT id FROM ingest_jobs WHERE state NOT IN ('queued', 'running') "
+    "ORDER BY created_at DESC, id DESC LIMIT $1)";
 constexpr const char* kFailOrphansSql =
     "UPDATE ingest_jobs SET state='failed', finished_at=extract(epoch from now()), "
     "errors='[\"the replica running this job stopped before it finished\"]' "
@@ -60,7 +66,7 @@ JobSnapshot FromRow(const Rows& r, int i) {
 
 class PgJobStore final : public JobStore {
  public:
-  explicit PgJobStore(pg::PgConfig config) : pool_(std::move(config)) {}
+  PgJobStore(pg::PgConfig config, size_t max_kept) : pool_(std::move(config)), max_kept_(max_kept) {}
 
   Status Put(const JobSnapshot& j) override {
     nlohmann::json errors = j.errors;
@@ -76,7 +82,12 @@ class PgJobStore final : public JobStore {
                     Num(j.started_at),
                     Num(j.finished_at),
                     std::string("")};
-    return pool_.Run([&](Conn& c) { return c.QueryPrepared("job_put", kUpsertSql, p).status(); })
+    const bool finished = j.state != "queued" && j.state != "running";
+    return pool_.Run([&](Conn& c) -> Status {
+             OHLCV_RETURN_IF_ERROR(c.QueryPrepared("job_put", kUpsertSql, p).status());
+             if (!finished) return Status::Ok();
+             return c.QueryPrepared("job_prune", kPruneSql, {std::to_string(max_kept_)}).status();
+           })
         .WithContext("job " + j.id);
   }
 
@@ -137,6 +148,7 @@ class PgJobStore final : public JobStore {
 
  private:
   pg::Pool pool_;
+  const size_t max_kept_;
   std::mutex mu_;
   std::unique_ptr<Conn> holder_;  // the session holding the ingest lock; guarded by mu_
   std::string holder_id_;         // guarded by mu_
@@ -144,9 +156,9 @@ class PgJobStore final : public JobStore {
 
 }  // namespace
 
-Result<std::unique_ptr<JobStore>> OpenPgJobStore(const pg::PgConfig& config) {
+Result<std::unique_ptr<JobStore>> OpenPgJobStore(const pg::PgConfig& config, size_t max_kept) {
   if (config.url.empty()) return Status::InvalidArgument("job store: empty database URL");
-  auto store = std::make_unique<PgJobStore>(config);
+  auto store = std::make_unique<PgJobStore>(config, max_kept);
   return std::unique_ptr<JobStore>(std::move(store));
 }
 

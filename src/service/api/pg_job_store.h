@@ -7,7 +7,9 @@
 // job runs. A replica that dies mid-ingest loses its session and so the lock;
 // the next replica to take the slot marks the dead job's row failed. While
 // the slot is taken, TryBeginExclusive returns the newest unfinished job id.
-// Progress is written at most every 500 ms.
+// Progress is written at most every 500 ms. Retention as in the memory
+// store: every unfinished job and the newest `max_kept` finished ones (older
+// finished rows are deleted when a job finishes; index on created_at).
 //
 // Thread-safety: safe for concurrent use.
 #pragma once
@@ -21,6 +23,6 @@ namespace ohlcv {
 
 // The store over `config` (connections are opened on first use); the schema
 // must exist (PgBarStore::Open migrates it).
-Result<std::unique_ptr<JobStore>> OpenPgJobStore(const pg::PgConfig& config);
+Result<std::unique_ptr<JobStore>> OpenPgJobStore(const pg::PgConfig& config, size_t max_kept = 100);
 
 }  // namespace ohlcv
