@@ -260,6 +260,14 @@ class PgBarStoreImpl final : public PgBarStore {
                                          ", this build reads up to version " +
                                          std::to_string(pg::kSchemaVersion));
         }
+        if (v < pg::kSchemaVersion) {
+          // A read-only handle does not migrate, and this build reads only
+          // the current layout (bars in blocks since version 4).
+          return Status::InvalidArgument(
+              "database schema version " + std::to_string(v) + " is older than this build's " +
+              std::to_string(pg::kSchemaVersion) +
+              ": a writable open migrates it (start `ohlcv-rag serve` or run `ohlcv-rag ingest` against it once)");
+        }
         return Status::Ok();
       }
       return pg::Migrate(c);

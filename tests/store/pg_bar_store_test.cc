@@ -174,6 +174,18 @@ INSERT INTO bars SELECT 'OLD', 4, 1420070400 + i * 3600, i, i, i, i, i, i FROM g
 INSERT INTO bars VALUES ('ab', 5, 1420070400, 1.5, 2.5, 0.5, 2, 7, 2);
 )sql";
   ASSERT_EQ(RunSql(url_, old_schema).rfind("ERROR", 0), std::string::npos);
+  {
+    // A read-only handle (the CLI's reads) does not migrate: a clear error.
+    PgBarStoreOptions ro;
+    ro.db.url = url_;
+    ro.read_only = true;
+    ro.listen = false;
+    auto st = PgBarStore::Open(ro);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.status().message().find("schema version 3 is older than this build's"), std::string::npos)
+        << st.status().ToString();
+    EXPECT_NE(st.status().message().find("a writable open migrates it"), std::string::npos);
+  }
   auto store = Open(/*listen=*/false);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ(RunSql(url_, "SELECT max(version) FROM schema_migrations"), std::to_string(pg::kSchemaVersion));
