@@ -82,6 +82,15 @@ INSTANTIATE_TEST_SUITE_P(Shared, VectorStoreConformance, ::testing::ValuesIn(Sha
 constexpr size_t kDim = 8;
 EmbedderIdentity TestEmbedder() { return {"shared-test-embedder", kDim, 4}; }
 
+// Uploads give up quickly once the ChromaDB server is stopped.
+SharedVectorStoreOptions FailFastOptions(const std::string& db, const ChromaServer& chroma,
+                                         const std::string& prefix) {
+  auto o = OptionsFor(db, chroma, prefix, TestEmbedder());
+  o.chroma.max_retries = 1;
+  o.chroma.timeout_ms = 2000;
+  return o;
+}
+
 std::vector<Window> Windows(int first, int n) {
   std::vector<Window> out;
   for (int i = first; i < first + n; ++i) out.push_back(ConformanceWindow(i, i % 2 ? "AAPL" : "MSFT", "Tech"));
@@ -161,17 +170,12 @@ TEST(SharedStore, OldSessionRuleIsAcceptedOnlyWithoutIntradayWindows) {
 TEST(SharedStore, ChromaLossLosesNoWindow) {
   REQUIRE_SERVERS();
   std::string error;
-  PgServer* pg = PgServer::Shared(&error);
-  ASSERT_NE(pg, nullptr) << error;
-  const std::string db = pg->NewDatabase(&error);
+  const std::string db = PgServer::NewSharedDatabase(&error);
   ASSERT_FALSE(db.empty()) << error;
   ChromaServer first;
   ASSERT_EQ(first.Start(), "");
   {
-    auto o = OptionsFor(db, first, "resume", TestEmbedder());
-    o.chroma.max_retries = 1;
-    o.chroma.timeout_ms = 2000;
-    auto store = OpenSharedVectorStore(o);
+    auto store = OpenSharedVectorStore(FailFastOptions(db, first, "resume"));
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     ASSERT_TRUE((*store)->Upsert(Windows(0, 30), Embeddings(0, 30)).ok());
     first.Stop();
@@ -204,17 +208,12 @@ TEST(SharedStore, ChromaLossLosesNoWindow) {
 TEST(SharedStore, DeferredUploadsReportFailuresAndLoseNoWindow) {
   REQUIRE_SERVERS();
   std::string error;
-  PgServer* pg = PgServer::Shared(&error);
-  ASSERT_NE(pg, nullptr) << error;
-  const std::string db = pg->NewDatabase(&error);
+  const std::string db = PgServer::NewSharedDatabase(&error);
   ASSERT_FALSE(db.empty()) << error;
   ChromaServer first;
   ASSERT_EQ(first.Start(), "");
   {
-    auto o = OptionsFor(db, first, "deferred", TestEmbedder());
-    o.chroma.max_retries = 1;
-    o.chroma.timeout_ms = 2000;
-    auto store = OpenSharedVectorStore(o);
+    auto store = OpenSharedVectorStore(FailFastOptions(db, first, "deferred"));
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     ASSERT_TRUE((*store)->UpsertDeferred(Windows(0, 20), Embeddings(0, 20)).ok());
     ASSERT_TRUE((*store)->UpsertDeferred(Windows(20, 10), Embeddings(20, 10)).ok());

@@ -62,9 +62,7 @@ TEST(SharedIngestTest, BackgroundBatchesStoreEveryWindowAndAFailureIsRedone) {
   if (!ChromaServer::Installed()) GTEST_SKIP() << ChromaServer::NotInstalledMessage();
   if (!PgServer::Installed()) GTEST_SKIP() << PgServer::NotInstalledMessage();
   std::string error;
-  PgServer* pg = PgServer::Shared(&error);
-  ASSERT_NE(pg, nullptr) << error;
-  const std::string db = pg->NewDatabase(&error);
+  const std::string db = PgServer::NewSharedDatabase(&error);
   ASSERT_FALSE(db.empty()) << error;
   const std::string dir = testing::MakeTempDir();
   auto bars = OpenBars(dir);
@@ -140,9 +138,7 @@ TEST(SharedIngestTest, MarksAreRecordedAsTheirBatchesSucceed) {
   if (!ChromaServer::Installed()) GTEST_SKIP() << ChromaServer::NotInstalledMessage();
   if (!PgServer::Installed()) GTEST_SKIP() << PgServer::NotInstalledMessage();
   std::string error;
-  PgServer* pg = PgServer::Shared(&error);
-  ASSERT_NE(pg, nullptr) << error;
-  const std::string db = pg->NewDatabase(&error);
+  const std::string db = PgServer::NewSharedDatabase(&error);
   ASSERT_FALSE(db.empty()) << error;
   ChromaServer chroma;
   ASSERT_EQ(chroma.Start(), "");

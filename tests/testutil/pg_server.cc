@@ -218,6 +218,11 @@ std::string PgServer::NewDatabase(std::string* error) {
   return Url(name);
 }
 
+std::string PgServer::NewSharedDatabase(std::string* error) {
+  PgServer* server = Shared(error);
+  return server ? server->NewDatabase(error) : std::string();
+}
+
 PgServer* PgServer::Shared(std::string* error) {
   static std::mutex mu;
   static PgServer* server = nullptr;

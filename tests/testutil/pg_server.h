@@ -64,6 +64,8 @@ class PgServer {
   std::string NewDatabase(std::string* error);
 
   static PgServer* Shared(std::string* error);
+  // A new, empty database on Shared(): its URL, or "" (and *error).
+  static std::string NewSharedDatabase(std::string* error);
 
  private:
   std::string Launch(std::chrono::milliseconds timeout);
