@@ -173,7 +173,7 @@ Result<IngestStats> RunIngest(Source& source, const FetchRequest& request, BarSt
 // A store that is not embedded (VectorStoreCapabilities::embedded false: the
 // shared PostgreSQL + ChromaDB store) is written one batch at a time on a
 // helper thread while the workers analyse the next series; a batch counts as
-// pending (WindowSink::pending) until its write succeeded.
+// durable (WindowSink::durable) only once its write succeeded.
 struct IndexTarget {
   VectorStore& vectors;
   Embedder& embedder;

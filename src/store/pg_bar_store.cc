@@ -33,7 +33,10 @@ using store_internal::UpperTicker;
 constexpr int64_t kMinTs = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMaxTs = std::numeric_limits<int64_t>::max();
 constexpr const char* kChannel = "ohlcv_data_version";
-
+// The data version's bump and its NOTIFY on kChannel, in one statement.
+constexpr const char* kBumpNotifySql =
+    "WITH v AS (UPDATE store_meta SET value = value + 1 WHERE key='data_version' RETURNING value) "
+    "SELECT value, pg_notify('ohlcv_data_version', value::text) FROM v";
 
 // The blocks that can hold bars in [$2, $3]: from the last block starting at
 // or before $2 (it may reach into the span, or be the one to append to) to the
@@ -46,8 +49,6 @@ constexpr const char* kSeriesIdSql = "SELECT id::int8 FROM bar_series WHERE tick
 constexpr const char* kLastTsSql =
     "SELECT last_ts FROM bar_series WHERE ticker=$1 AND interval=$2 AND bars > 0";
 constexpr const char* kVersionSql = "SELECT value FROM store_meta WHERE key='data_version'";
-constexpr const char* kBumpSql =
-    "UPDATE store_meta SET value = value + 1 WHERE key='data_version' RETURNING value";
 constexpr const char* kTickerLockSql = "SELECT pg_advisory_xact_lock(hashtext('bars:' || $1))";
 constexpr const char* kListSql =
     "SELECT ticker, interval, bars, first_ts, last_ts FROM bar_series WHERE bars > 0 "
@@ -96,10 +97,6 @@ struct RollbackUnlessDone {
   Conn& c;
   bool done = false;
 };
-
-constexpr const char* kBumpNotifySql =
-    "WITH v AS (UPDATE store_meta SET value = value + 1 WHERE key='data_version' RETURNING value) "
-    "SELECT value, pg_notify('ohlcv_data_version', value::text) FROM v";
 
 class PgBarStoreImpl final : public PgBarStore {
  public:
@@ -451,11 +448,8 @@ class PgBarStoreImpl final : public PgBarStore {
 
   // In the caller's transaction: bump and announce (NOTIFY is delivered at commit).
   static Result<uint64_t> BumpVersion(Conn& c) {
-    OHLCV_ASSIGN_OR_RETURN(Rows rows, c.QueryPrepared("bump", kBumpSql, {}));
+    OHLCV_ASSIGN_OR_RETURN(Rows rows, c.QueryPrepared("bump_notify", kBumpNotifySql, {}));
     if (rows.size() != 1) return Status::Corruption("store_meta has no data_version");
-    std::string v(rows.Text(0, 0));
-    OHLCV_RETURN_IF_ERROR(
-        c.QueryPrepared("notify", "SELECT pg_notify($1, $2)", {std::string(kChannel), v}).status());
     return static_cast<uint64_t>(rows.Int(0, 0));
   }
 

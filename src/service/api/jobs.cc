@@ -13,10 +13,6 @@ double Now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-bool Finished(const JobSnapshot& j) {
-  return j.state == "succeeded" || j.state == "failed" || j.state == "cancelled";
-}
-
 void SortNewestFirst(std::vector<JobSnapshot>* jobs, size_t limit) {
   std::sort(jobs->begin(), jobs->end(), [](const JobSnapshot& a, const JobSnapshot& b) {
     return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
@@ -31,7 +27,7 @@ class MemoryJobStore final : public JobStore {
   Status Put(const JobSnapshot& job) override {
     std::lock_guard lock(mu_);
     jobs_.insert_or_assign(job.id, job);
-    if (Finished(job) && finished_.insert(job.id).second) {
+    if (JobFinished(job) && finished_.insert(job.id).second) {
       order_.push_back(job.id);
       while (order_.size() > max_kept_) {
         jobs_.erase(order_.front());

@@ -44,6 +44,11 @@ struct JobSnapshot {
   double created_at = 0, started_at = 0, finished_at = 0;  // unix seconds; 0 = not yet
 };
 
+// Succeeded, failed or cancelled: no longer queued or running.
+inline bool JobFinished(const JobSnapshot& j) {
+  return j.state == "succeeded" || j.state == "failed" || j.state == "cancelled";
+}
+
 // Handed to a running job to publish its progress.
 class JobProgress {
  public:

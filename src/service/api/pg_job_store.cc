@@ -82,10 +82,9 @@ class PgJobStore final : public JobStore {
                     Num(j.started_at),
                     Num(j.finished_at),
                     std::string("")};
-    const bool finished = j.state != "queued" && j.state != "running";
     return pool_.Run([&](Conn& c) -> Status {
              OHLCV_RETURN_IF_ERROR(c.QueryPrepared("job_put", kUpsertSql, p).status());
-             if (!finished) return Status::Ok();
+             if (!JobFinished(j)) return Status::Ok();
              return c.QueryPrepared("job_prune", kPruneSql, {std::to_string(max_kept_)}).status();
            })
         .WithContext("job " + j.id);
