@@ -44,13 +44,9 @@ void IngestSynthetic(KnowledgeBase& kb, std::vector<std::string> tickers, size_t
 
 struct Server {
   explicit Server(ServiceOptions o, HttpServerOptions ho = {}) : service(WithLog(std::move(o), &log)) {
-    auto s = StartHttpServer(
-        ho, [this](ServerRequest&& r, Responder respond) { service.Handle(std::move(r), respond); },
-        [this](int status, const std::string& remote) { service.OnTransportError(status, remote); },
-        [this](std::string_view reason, const std::string& remote) { service.OnConnectionRefused(reason, remote); });
+    auto s = StartApiServer(service, ho);
     EXPECT_TRUE(s.ok());
     server = std::move(*s);
-    service.AttachServer(server.get());
   }
   ~Server() {
     server->StopAccepting();

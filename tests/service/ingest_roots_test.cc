@@ -47,8 +47,7 @@ struct Fixture {
     auto kb_or = KnowledgeBase::Open(ko);
     EXPECT_TRUE(kb_or.ok()) << kb_or.status().ToString();
     kb = std::move(*kb_or);
-    auto s = StartHttpServer(HttpServerOptions{},
-                             [this](ServerRequest&& r, Responder respond) { service.Handle(std::move(r), respond); });
+    auto s = StartApiServer(service, HttpServerOptions{});
     EXPECT_TRUE(s.ok());
     server = std::move(*s);
     service.SetKnowledgeBase(kb.get());

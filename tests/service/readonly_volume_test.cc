@@ -110,9 +110,7 @@ void ExpectReadsWorkAndWritesAreDegraded(const std::string& data_dir) {
   so2.worker_threads = 2;
   so2.log.level = "error";
   Service service(so2);
-  auto server = StartHttpServer(HttpServerOptions{}, [&service](ServerRequest&& r, Responder respond) {
-    service.Handle(std::move(r), respond);
-  });
+  auto server = StartApiServer(service, HttpServerOptions{});
   ASSERT_TRUE(server.ok());
   service.SetKnowledgeBase(kb->get());
   httplib::Client c("127.0.0.1", (*server)->port());

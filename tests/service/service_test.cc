@@ -55,12 +55,9 @@ class EngineEnv {
 
 struct TestServer {
   explicit TestServer(ServiceOptions o = Defaults(), bool start_engine = true) : log(), service(WithLog(o, &log)) {
-    auto s = StartHttpServer(
-        HttpServerOptions{}, [this](ServerRequest&& r, Responder respond) { service.Handle(std::move(r), respond); },
-        [this](int status, const std::string& remote) { service.OnTransportError(status, remote); });
+    auto s = StartApiServer(service, HttpServerOptions{});
     EXPECT_TRUE(s.ok());
     server = std::move(*s);
-    service.AttachServer(server.get());
     auto m = StartHttpServer(HttpServerOptions{}, [this](ServerRequest&& r, Responder respond) {
       service.HandleMetrics(std::move(r), respond);
     });

@@ -165,11 +165,8 @@ TEST(TickerDeleteApiTest, DeleteRouteRemovesTheTickerAndTheListMarksSyntheticRow
   std::ostringstream log;
   o.log.sink = &log;
   Service service(o);
-  auto server = StartHttpServer(
-      HttpServerOptions{}, [&](ServerRequest&& r, Responder respond) { service.Handle(std::move(r), respond); },
-      [&](int status, const std::string& remote) { service.OnTransportError(status, remote); });
+  auto server = StartApiServer(service, HttpServerOptions{});
   ASSERT_TRUE(server.ok());
-  service.AttachServer(server->get());
   service.SetKnowledgeBase(kb->get());
   httplib::Client c("127.0.0.1", (*server)->port());
   c.set_read_timeout(30, 0);

@@ -109,13 +109,8 @@ Status RunServer(const AppConfig& config, const RunServerHooks& hooks) {
                       {{"interval_seconds", config.refresh_interval_seconds}, {"source", so.refresh_source}});
   }
 
-  auto api = StartHttpServer(
-      ServerOptions(config, config.http_port),
-      [&service](ServerRequest&& r, Responder respond) { service.Handle(std::move(r), std::move(respond)); },
-      [&service](int status, const std::string& remote) { service.OnTransportError(status, remote); },
-      [&service](std::string_view reason, const std::string& remote) { service.OnConnectionRefused(reason, remote); });
+  auto api = StartApiServer(service, ServerOptions(config, config.http_port));
   if (!api.ok()) return api.status();
-  service.AttachServer(api->get());
   std::unique_ptr<HttpServer> metrics_server;
   if (config.metrics_port >= 0) {
     auto m = StartHttpServer(ServerOptions(config, config.metrics_port), [&service](ServerRequest&& r, Responder respond) {

@@ -349,4 +349,13 @@ void Service::OnConnectionRefused(std::string_view reason, const std::string& re
            {{"reason", std::string(reason)}, {"remote", remote}, {"refused_since_last_log", count}});
 }
 
+Result<std::unique_ptr<HttpServer>> StartApiServer(Service& service, const HttpServerOptions& options) {
+  auto server = StartHttpServer(
+      options, [&service](ServerRequest&& r, Responder respond) { service.Handle(std::move(r), std::move(respond)); },
+      [&service](int status, const std::string& remote) { service.OnTransportError(status, remote); },
+      [&service](std::string_view reason, const std::string& remote) { service.OnConnectionRefused(reason, remote); });
+  if (server.ok()) service.AttachServer(server->get());
+  return server;
+}
+
 }  // namespace ohlcv

@@ -191,6 +191,11 @@ std::string RedactForPublic(std::string_view text);
 void RegisterProbeRoutes(Router& router, Service& service);
 void RegisterApiRoutes(Router& router, Service& service);
 
+// The API/probe server of `service`: an HttpServer on `options` whose
+// requests, transport replies and refused connections go to the service,
+// attached to it (AttachServer). `service` must outlive the server.
+Result<std::unique_ptr<HttpServer>> StartApiServer(Service& service, const HttpServerOptions& options);
+
 // A request id: the client's X-Request-ID when it is 1-128 printable ASCII
 // characters without spaces, else 16 random hex digits.
 std::string RequestIdFor(const ServerRequest& request);
